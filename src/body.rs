@@ -1,0 +1,286 @@
+//! Article bodies: Markdown in, a flat list of blocks of plain-text runs out.
+//!
+//! The runs are the unit the rest of the engine works with: each reaches Typst as one JSON string
+//! (never as markup), each is one expression in the generated source, and so each laid-out glyph
+//! traces back to a run and a byte offset inside it.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+/// Typst records a glyph's offset inside its text in 16 bits; runs stay well below that.
+const MAX_RUN_BYTES: usize = 16 * 1024;
+
+/// What a block is; it decides how the template sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockKind {
+    Para,
+    Subhead,
+    Item,
+}
+
+/// A stretch of text with one emphasis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    pub text: String,
+    pub strong: bool,
+}
+
+/// A paragraph, subhead or list item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub runs: Vec<Run>,
+}
+
+impl Block {
+    /// The block's text, runs joined.
+    pub fn text(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
+/// Parses a Markdown body into blocks. Every character of text survives: inline code, HTML and
+/// link or image text are kept as plain text; only Markdown syntax itself is consumed.
+pub fn parse(markdown: &str) -> Vec<Block> {
+    let mut builder = Builder::default();
+    let mut ordered: Vec<Option<u64>> = Vec::new();
+    for event in Parser::new_ext(markdown, Options::empty()) {
+        match event {
+            Event::Start(Tag::Paragraph) => builder.open(BlockKind::Para),
+            Event::Start(Tag::Heading { .. }) => builder.open(BlockKind::Subhead),
+            Event::Start(Tag::List(start)) => ordered.push(start),
+            Event::End(TagEnd::List(_)) => {
+                ordered.pop();
+            }
+            Event::Start(Tag::Item) => {
+                builder.open(BlockKind::Item);
+                if let Some(Some(n)) = ordered.last_mut() {
+                    builder.text(&format!("{n}. "));
+                    *n += 1;
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => builder.open(BlockKind::Para),
+            Event::Start(Tag::Strong) => builder.strong += 1,
+            Event::End(TagEnd::Strong) => builder.strong -= 1,
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock,
+            ) => builder.close(),
+            Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                if builder.in_code_block(&text) {
+                    continue;
+                }
+                builder.text(&text)
+            }
+            Event::SoftBreak | Event::HardBreak => builder.line_break(),
+            _ => {}
+        }
+    }
+    builder.close();
+    builder.blocks
+}
+
+#[derive(Default)]
+struct Builder {
+    blocks: Vec<Block>,
+    current: Option<Block>,
+    strong: u32,
+    /// A line break waiting to be joined: Chinese lines join directly, Latin words with a space.
+    pending_break: bool,
+}
+
+impl Builder {
+    fn open(&mut self, kind: BlockKind) {
+        // A paragraph inside a list item continues the item.
+        if kind == BlockKind::Para
+            && self
+                .current
+                .as_ref()
+                .is_some_and(|b| b.kind == BlockKind::Item)
+        {
+            self.line_break();
+            return;
+        }
+        self.close();
+        self.current = Some(Block {
+            kind,
+            runs: Vec::new(),
+        });
+    }
+
+    fn close(&mut self) {
+        self.pending_break = false;
+        if let Some(mut block) = self.current.take() {
+            trim(&mut block);
+            if !block.runs.is_empty() {
+                self.blocks.push(block);
+            }
+        }
+    }
+
+    /// Code blocks arrive as text with line ends: each line becomes a paragraph.
+    fn in_code_block(&mut self, text: &str) -> bool {
+        if !text.contains('\n') || self.current.is_none() {
+            return false;
+        }
+        let kind = self
+            .current
+            .as_ref()
+            .map(|b| b.kind)
+            .unwrap_or(BlockKind::Para);
+        for line in text.split_inclusive('\n') {
+            self.text(line.trim_end_matches('\n'));
+            if line.ends_with('\n') {
+                self.close();
+                self.current = Some(Block {
+                    kind,
+                    runs: Vec::new(),
+                });
+            }
+        }
+        true
+    }
+
+    fn line_break(&mut self) {
+        self.pending_break = true;
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.current.is_none() {
+            self.current = Some(Block {
+                kind: BlockKind::Para,
+                runs: Vec::new(),
+            });
+        }
+        let strong = self.strong > 0;
+        let pending = std::mem::take(&mut self.pending_break);
+        let block = self.current.as_mut().expect("a block is open");
+        if pending
+            && needs_space(
+                block.runs.last().and_then(|r| r.text.chars().last()),
+                text.chars().next(),
+            )
+        {
+            push(block, " ", strong);
+        }
+        push(block, text, strong);
+    }
+}
+
+/// Appends text to the block, merging with a run of the same emphasis and splitting long runs.
+fn push(block: &mut Block, text: &str, strong: bool) {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let run = match block.runs.last_mut() {
+            Some(run) if run.strong == strong && run.text.len() < MAX_RUN_BYTES => run,
+            _ => {
+                block.runs.push(Run {
+                    text: String::new(),
+                    strong,
+                });
+                block.runs.last_mut().expect("just pushed")
+            }
+        };
+        let room = rest.floor_char_boundary(MAX_RUN_BYTES - run.text.len());
+        let room = if room == 0 && run.text.is_empty() {
+            rest.ceil_char_boundary(1)
+        } else {
+            room
+        };
+        if room == 0 {
+            block.runs.push(Run {
+                text: String::new(),
+                strong,
+            });
+            continue;
+        }
+        run.text.push_str(&rest[..room]);
+        rest = &rest[room..];
+    }
+}
+
+/// Removes whitespace at the block's ends, which no reader sees and Typst would drop.
+fn trim(block: &mut Block) {
+    if let Some(first) = block.runs.first_mut() {
+        first.text = first.text.trim_start().to_string();
+    }
+    if let Some(last) = block.runs.last_mut() {
+        last.text = last.text.trim_end().to_string();
+    }
+    block.runs.retain(|r| !r.text.is_empty());
+}
+
+/// Whether a line break between these characters reads as a space: not next to Chinese text.
+fn needs_space(before: Option<char>, after: Option<char>) -> bool {
+    match (before, after) {
+        (Some(b), Some(a)) => !(is_wide(b) || is_wide(a) || b.is_whitespace() || a.is_whitespace()),
+        _ => false,
+    }
+}
+
+/// CJK ideographs, kana, hangul, CJK and full-width punctuation: scripts written without spaces.
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xA960..=0xA97F | 0xAC00..=0xD7FF | 0xF900..=0xFAFF |
+        0xFE10..=0xFE1F | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(md: &str) -> Vec<(BlockKind, String)> {
+        parse(md).iter().map(|b| (b.kind, b.text())).collect()
+    }
+
+    #[test]
+    fn chinese_lines_join_without_space_and_latin_with_one() {
+        assert_eq!(
+            texts("产业链\n链上互通"),
+            vec![(BlockKind::Para, "产业链链上互通".into())]
+        );
+        assert_eq!(
+            texts("hello\nworld"),
+            vec![(BlockKind::Para, "hello world".into())]
+        );
+    }
+
+    #[test]
+    fn blocks_and_emphasis() {
+        let blocks = parse("## 稿件导向\n\n**一是**以链招商。\n\n- 甲\n- 乙\n\n1. 丙");
+        assert_eq!(blocks[0].kind, BlockKind::Subhead);
+        assert_eq!(
+            blocks[1].runs[0],
+            Run {
+                text: "一是".into(),
+                strong: true
+            }
+        );
+        assert_eq!(
+            blocks[1].runs[1],
+            Run {
+                text: "以链招商。".into(),
+                strong: false
+            }
+        );
+        assert_eq!(
+            (blocks[2].kind, blocks[2].text()),
+            (BlockKind::Item, "甲".into())
+        );
+        assert_eq!(blocks[4].text(), "1. 丙");
+    }
+
+    #[test]
+    fn markup_characters_stay_text() {
+        let md = "#set text(red) $x$ @ref <l> `code` \\[x\\] // c";
+        assert_eq!(texts(md)[0].1, "#set text(red) $x$ @ref <l> code [x] // c");
+    }
+
+    #[test]
+    fn long_paragraphs_split_into_runs_below_typst_offset_limit() {
+        let text = "汉".repeat(30_000);
+        let blocks = parse(&text);
+        assert_eq!(blocks[0].text(), text);
+        assert!(blocks[0].runs.iter().all(|r| r.text.len() <= MAX_RUN_BYTES));
+    }
+}

@@ -1,0 +1,51 @@
+//! `banmian build`: issue file in, PDF out (atomically), with an optional report and Typst source.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use banmian::output::{emit_typst, write_atomic};
+use banmian::{Engine, Error, Result};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The issue file (.toml or .json).
+    issue: PathBuf,
+    /// The PDF to write; defaults to the issue file's name with .pdf beside it.
+    #[arg(short, long, value_name = "OUT.pdf")]
+    output: Option<PathBuf>,
+    /// Writes a JSON report of pages, frames, lines and overflow (also when the build fails).
+    #[arg(long, value_name = "REPORT.json")]
+    report: Option<PathBuf>,
+    /// Writes the generated Typst source, data, layout and fonts to this folder.
+    #[arg(long, value_name = "DIR")]
+    emit_typst: Option<PathBuf>,
+}
+
+pub fn run(engine: &Engine, args: Args) -> Result<()> {
+    let start = Instant::now();
+    let build = engine.build(&args.issue, true)?;
+    if let Some(dir) = &args.emit_typst {
+        emit_typst(dir, &build.generated)?;
+    }
+    if let Some(path) = &args.report {
+        let json = serde_json::to_vec_pretty(&build.report).expect("a report serialises");
+        write_atomic(path, &json)?;
+    }
+    super::finish(&build)?;
+    let pdf = build
+        .pdf
+        .as_ref()
+        .ok_or_else(|| Error::one(banmian::Diagnostic::new("no PDF was produced")))?;
+    let output = args
+        .output
+        .unwrap_or_else(|| args.issue.with_extension("pdf"));
+    write_atomic(&output, pdf)?;
+    super::summarize(&build);
+    println!(
+        "wrote {} ({} pages) in {} ms",
+        output.display(),
+        build.report.pages.len(),
+        start.elapsed().as_millis()
+    );
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! Command-line arguments and dispatch. Usage errors exit with 2 (clap), data and layout errors with 1.
+
+mod build;
+mod check;
+mod fonts;
+
+use std::path::PathBuf;
+
+use banmian::{Engine, FontOptions, Result};
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "banmian",
+    version,
+    about = "Typesets a Chinese newspaper issue into a print-ready PDF"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    fonts: FontArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where fonts come from, for every subcommand.
+#[derive(Args)]
+struct FontArgs {
+    /// Adds fonts from this folder (may be repeated); they take precedence over all others.
+    #[arg(long = "font-path", value_name = "DIR", global = true)]
+    font_paths: Vec<PathBuf>,
+    /// Uses only the fonts shipped with banmian and those of --font-path.
+    #[arg(long, global = true)]
+    no_system_fonts: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Builds an issue file into a PDF.
+    Build(build::Args),
+    /// Validates and lays out an issue without writing a PDF.
+    Check(check::Args),
+    /// Lists the fonts found and the family each layout face resolves to.
+    Fonts(fonts::Args),
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let engine = Engine::new(&FontOptions {
+        font_paths: cli.fonts.font_paths,
+        system_fonts: !cli.fonts.no_system_fonts,
+    });
+    match cli.command {
+        Command::Build(args) => build::run(&engine, args),
+        Command::Check(args) => check::run(&engine, args),
+        Command::Fonts(args) => fonts::run(&engine, args),
+    }
+}
+
+/// Prints a build's findings: warnings, then errors; returns the errors as the command's failure.
+fn finish(build: &banmian::Build) -> Result<()> {
+    for warning in &build.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if build.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(banmian::Error::Invalid(build.errors.clone()))
+    }
+}
+
+/// One line per article: where it went and how full its frames are.
+fn summarize(build: &banmian::Build) {
+    for article in &build.report.articles {
+        for frame in &article.frames {
+            println!(
+                "{:<16} page {:<3} {:>6} chars  {:>4}/{:<4} lines used  {:>3} free",
+                article.id,
+                frame.page,
+                frame.chars,
+                frame.used_lines,
+                frame.lines,
+                frame.free_lines
+            );
+        }
+    }
+}

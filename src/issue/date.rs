@@ -1,0 +1,105 @@
+//! The issue date, read from a TOML date or a JSON `"YYYY-MM-DD"` string.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+
+/// A calendar date; the weekday is derived, never typed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date(pub time::Date);
+
+impl Date {
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut parts = s.split('-');
+        let year = parts.next()?.parse().ok()?;
+        let month: u8 = parts.next()?.parse().ok()?;
+        let day = parts.next()?.parse().ok()?;
+        if parts.next().is_some() {
+            return None;
+        }
+        let month = time::Month::try_from(month).ok()?;
+        time::Date::from_calendar_date(year, month, day)
+            .ok()
+            .map(Date)
+    }
+
+    pub fn year(self) -> i32 {
+        self.0.year()
+    }
+
+    pub fn month(self) -> u8 {
+        self.0.month() as u8
+    }
+
+    pub fn day(self) -> u8 {
+        self.0.day()
+    }
+
+    /// 星期一 … 星期日.
+    pub fn weekday_zh(self) -> &'static str {
+        const NAMES: [&str; 7] = [
+            "星期一",
+            "星期二",
+            "星期三",
+            "星期四",
+            "星期五",
+            "星期六",
+            "星期日",
+        ];
+        NAMES[self.0.weekday().number_days_from_monday() as usize]
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.year(),
+            self.month(),
+            self.day()
+        )
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DateVisitor;
+
+        impl<'de> Visitor<'de> for DateVisitor {
+            type Value = Date;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date such as 2023-10-10")
+            }
+
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
+                Date::parse(s)
+                    .ok_or_else(|| E::custom(format!("`{s}` is not a date such as 2023-10-10")))
+            }
+
+            // TOML hands its native dates over as a one-entry map holding the date's text.
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Date, M::Error> {
+                let (_, text): (String, String) = map
+                    .next_entry()?
+                    .ok_or_else(|| de::Error::custom("empty date"))?;
+                self.visit_str(&text)
+            }
+        }
+
+        deserializer.deserialize_any(DateVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekday_is_derived() {
+        assert_eq!(Date::parse("2023-10-10").unwrap().weekday_zh(), "星期二");
+        assert!(Date::parse("2023-02-30").is_none());
+        assert!(Date::parse("2023-10").is_none());
+    }
+}

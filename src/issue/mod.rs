@@ -1,0 +1,117 @@
+//! The issue file: one edition's paper, date, pages, frames and articles, as production staff write it.
+//!
+//! The types mirror the file format one to one (kebab-case keys, unknown keys rejected), so the
+//! format's contract lives in one place; `load` reads TOML or JSON into them with exact error places.
+
+mod date;
+mod load;
+
+pub use date::Date;
+pub use load::{IssueFile, KeyPath, Segment};
+
+use serde::{Deserialize, Serialize};
+
+/// One issue of a newspaper.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Issue {
+    /// A built-in layout name, or a path to a layout file relative to the issue file.
+    #[serde(default = "default_layout")]
+    pub layout: String,
+    pub paper: Paper,
+    pub issue: IssueInfo,
+    pub pages: Vec<Page>,
+    pub articles: Vec<Article>,
+}
+
+fn default_layout() -> String {
+    "broadsheet".into()
+}
+
+/// The newspaper itself (报头 data).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Paper {
+    pub name: String,
+    /// 主办.
+    pub publisher: Option<String>,
+    /// 国内统一连续出版物号, e.g. `CN 14-0000/F`.
+    pub cn: Option<String>,
+    /// 邮发代号, e.g. `21-000`.
+    pub postal_code: Option<String>,
+}
+
+/// Which issue this is.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct IssueInfo {
+    /// 第N期: this year's number.
+    pub number: u32,
+    /// 总第N期: the cumulative number.
+    pub total: Option<u32>,
+    pub date: Date,
+}
+
+/// One printed page (版).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Page {
+    pub number: u32,
+    /// 版名, e.g. 要闻.
+    pub section: Option<String>,
+    /// 责任编辑.
+    pub editor: Option<String>,
+    #[serde(default)]
+    pub frames: Vec<Frame>,
+}
+
+/// A rectangle of the page grid given to one article.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Frame {
+    pub article: String,
+    /// First grid column, 1-based.
+    pub column: u32,
+    /// Width in grid columns.
+    pub span: u32,
+    /// First grid line of the type area, 1-based.
+    pub line: u32,
+    /// Height in grid lines.
+    pub lines: u32,
+    /// Text columns inside the frame (破栏); defaults to `span`.
+    pub columns: Option<u32>,
+}
+
+/// Where a byline is set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BylinePosition {
+    /// A trailing （name） after the last paragraph, as the seed paper does.
+    #[default]
+    End,
+    /// Under the headline.
+    Top,
+}
+
+/// One article: headline complex, dateline, byline and a Markdown body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Article {
+    pub id: String,
+    /// 引题.
+    pub kicker: Option<String>,
+    /// 主题.
+    pub title: String,
+    /// 副题.
+    pub subtitle: Option<String>,
+    /// 电头, e.g. 本刊讯.
+    pub dateline: Option<String>,
+    /// Names separated by spaces.
+    pub byline: Option<String>,
+    #[serde(default)]
+    pub byline_position: BylinePosition,
+    /// Markdown body.
+    pub body: Option<String>,
+    /// Markdown body in a file, relative to the issue file and inside its folder.
+    pub body_file: Option<String>,
+}

@@ -1,0 +1,355 @@
+//! Layouts: a page geometry and grid, type styles by role, and the Typst template that draws them.
+//!
+//! A layout is a TOML file (geometry, fonts, 字号 table, styles) naming a Typst template. The
+//! built-in `broadsheet` and `tabloid` layouts and their shared template are compiled into the
+//! binary; a user layout is a path to a TOML file, copied from a built-in one and edited.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use typst::text::FontBook;
+
+use crate::error::{Diagnostic, Error, Location, Result};
+
+/// The template every built-in layout uses.
+const NEWSPAPER_TEMPLATE: &str = include_str!("../layouts/newspaper.typ");
+
+/// The layouts that ship with banmian: (name, layout TOML).
+pub const BUILT_IN: [(&str, &str); 2] = [
+    ("broadsheet", include_str!("../layouts/broadsheet.toml")),
+    ("tabloid", include_str!("../layouts/tabloid.toml")),
+];
+
+const MM: f64 = 72.0 / 25.4;
+
+/// A loaded layout: its geometry and template text, and where they came from for messages.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub geometry: Geometry,
+    pub template: String,
+    /// The layout file (`<built-in>/NAME.toml` for built-ins).
+    pub path: PathBuf,
+    /// The template file, for compile errors.
+    pub template_path: PathBuf,
+}
+
+/// Everything a layout says, as written in its TOML file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Geometry {
+    pub name: String,
+    /// The Typst template, relative to the layout file; the built-in template when absent.
+    #[serde(default, skip_serializing)]
+    pub template: Option<String>,
+    pub page: PageSize,
+    pub grid: Grid,
+    pub article: ArticleStyle,
+    /// Font families by face; the first one present wins, so a production machine's 方正 fonts
+    /// are used where installed and the open fonts shipped with banmian elsewhere.
+    pub fonts: BTreeMap<String, Vec<String>>,
+    /// 字号 → points.
+    pub sizes: BTreeMap<String, f64>,
+    /// Type styles by role (body, title, kicker, ...).
+    pub styles: BTreeMap<String, Style>,
+}
+
+/// The trimmed page and where the type area (版心) sits on it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PageSize {
+    pub width_mm: f64,
+    pub height_mm: f64,
+    /// From the page's top edge to the type area; inner pages set their running head in it.
+    pub margin_top_mm: f64,
+}
+
+/// The page grid: columns of body characters and lines of the body's line pitch.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Grid {
+    pub columns: u32,
+    /// Body characters per column.
+    pub column_chars: u32,
+    /// Body characters between columns (栏空).
+    pub gutter_chars: u32,
+    /// Lines per column.
+    pub lines: u32,
+    /// Baseline-to-baseline distance of body text.
+    pub line_pitch_pt: f64,
+    /// Top grid lines of page 1 kept for the masthead (报头).
+    pub masthead_lines: u32,
+}
+
+/// How article parts sit in their frames.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ArticleStyle {
+    /// Blank grid lines between a headline and its body.
+    pub headline_gap_lines: u32,
+    /// Opens each list item.
+    pub list_marker: String,
+    /// Tracking a justified line may lose per character, in em, so a line squeezes before a
+    /// character is pushed to the next (先挤进，后推出).
+    pub squeeze_em: f64,
+}
+
+/// A type style: a face from `fonts`, a 字号 from `sizes`, and a weight.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Style {
+    pub face: String,
+    pub size: String,
+    #[serde(default = "regular")]
+    pub weight: u16,
+}
+
+fn regular() -> u16 {
+    400
+}
+
+/// The styles the template uses; a layout must define each.
+pub const ROLES: [&str; 9] = [
+    "body",
+    "kicker",
+    "title",
+    "subtitle",
+    "dateline",
+    "byline",
+    "subhead",
+    "running-head",
+    "masthead",
+];
+
+impl Layout {
+    /// Loads a built-in layout by name, or a layout file at a path relative to `base`.
+    pub fn load(name_or_path: &str, base: &Path) -> Result<Layout> {
+        if let Some((name, text)) = BUILT_IN.iter().find(|(name, _)| *name == name_or_path) {
+            let path = PathBuf::from(format!("<built-in>/{name}.toml"));
+            let geometry = parse(&path, text)?;
+            let template_path = PathBuf::from("<built-in>/newspaper.typ");
+            return Layout::new(geometry, NEWSPAPER_TEMPLATE.into(), path, template_path);
+        }
+        let path = base.join(name_or_path);
+        if !path.is_file() {
+            let names: Vec<_> = BUILT_IN.iter().map(|(n, _)| *n).collect();
+            return Err(Diagnostic::new(format!(
+                "layout `{name_or_path}` is neither a built-in layout ({}) nor a layout file",
+                names.join(", ")
+            ))
+            .into());
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let geometry = parse(&path, &text)?;
+        let (template, template_path) = match &geometry.template {
+            Some(rel) => {
+                let template_path = path.parent().unwrap_or(Path::new("")).join(rel);
+                let template = std::fs::read_to_string(&template_path)
+                    .map_err(|e| Error::io(&template_path, e))?;
+                (template, template_path)
+            }
+            None => (
+                NEWSPAPER_TEMPLATE.into(),
+                PathBuf::from("<built-in>/newspaper.typ"),
+            ),
+        };
+        Layout::new(geometry, template, path, template_path)
+    }
+
+    fn new(
+        geometry: Geometry,
+        template: String,
+        path: PathBuf,
+        template_path: PathBuf,
+    ) -> Result<Layout> {
+        let layout = Layout {
+            geometry,
+            template,
+            path,
+            template_path,
+        };
+        layout.check()?;
+        Ok(layout)
+    }
+
+    /// Rejects a geometry that cannot make a page: a type area larger than the page, a style
+    /// naming an unknown face or 字号, a line pitch smaller than the body size.
+    fn check(&self) -> Result<()> {
+        let g = &self.geometry;
+        let mut problems = Vec::new();
+        for role in ROLES {
+            match g.styles.get(role) {
+                None => problems.push(format!("styles.{role} is missing")),
+                Some(style) => {
+                    if !g.fonts.contains_key(&style.face) {
+                        problems.push(format!(
+                            "styles.{role}.face names `{}`, which is not in [fonts]",
+                            style.face
+                        ));
+                    }
+                    if !g.sizes.contains_key(&style.size) {
+                        problems.push(format!(
+                            "styles.{role}.size names `{}`, which is not in [sizes]",
+                            style.size
+                        ));
+                    }
+                }
+            }
+        }
+        let grid = &g.grid;
+        if grid.columns == 0 || grid.column_chars == 0 || grid.lines == 0 {
+            problems
+                .push("grid.columns, grid.column-chars and grid.lines must be at least 1".into());
+        }
+        if grid.masthead_lines >= grid.lines {
+            problems.push("grid.masthead-lines must leave lines for articles on page 1".into());
+        }
+        if problems.is_empty() {
+            if grid.line_pitch_pt < self.body_size() {
+                problems.push("grid.line-pitch-pt is smaller than the body size".into());
+            }
+            let (w, h) = (self.type_width(), self.type_height());
+            if w > g.page.width_mm * MM || g.page.margin_top_mm * MM + h > g.page.height_mm * MM {
+                problems.push(format!(
+                    "the type area ({:.1} × {:.1} mm) does not fit the page ({} × {} mm)",
+                    w / MM,
+                    h / MM,
+                    g.page.width_mm,
+                    g.page.height_mm
+                ));
+            }
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        let at = Location {
+            file: self.path.clone(),
+            line: 1,
+            column: 1,
+        };
+        Err(Error::Invalid(
+            problems
+                .into_iter()
+                .map(|p| Diagnostic::new(p).at(Some(at.clone())))
+                .collect(),
+        ))
+    }
+
+    /// Narrows each face's families to those the font book has, in the layout's order, so Typst
+    /// uses the first one present and never warns about the absent ones. A face with none of its
+    /// families available is an error naming them.
+    pub fn resolve_fonts(&mut self, book: &FontBook) -> Result<()> {
+        let mut problems = Vec::new();
+        for (face, families) in &mut self.geometry.fonts {
+            let wanted = std::mem::take(families);
+            families.extend(
+                wanted
+                    .iter()
+                    .filter(|f| book.contains_family(&f.to_lowercase()))
+                    .cloned(),
+            );
+            if families.is_empty() {
+                problems.push(
+                    Diagnostic::new(format!(
+                        "fonts.{face}: none of {} is available",
+                        wanted.join(", ")
+                    ))
+                    .at(Some(Location {
+                        file: self.path.clone(),
+                        line: 1,
+                        column: 1,
+                    })),
+                );
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(problems))
+        }
+    }
+
+    /// Size of one body character in points: the grid's unit of width.
+    pub fn body_size(&self) -> f64 {
+        self.geometry.sizes[&self.geometry.styles["body"].size]
+    }
+
+    /// Width of `span` grid columns in points, gutters between them included.
+    pub fn span_width(&self, span: u32) -> f64 {
+        let grid = &self.geometry.grid;
+        f64::from(span * grid.column_chars + span.saturating_sub(1) * grid.gutter_chars)
+            * self.body_size()
+    }
+
+    /// Horizontal distance from the type area's left edge to grid column `column` (1-based).
+    pub fn column_x(&self, column: u32) -> f64 {
+        let grid = &self.geometry.grid;
+        f64::from((column - 1) * (grid.column_chars + grid.gutter_chars)) * self.body_size()
+    }
+
+    pub fn type_width(&self) -> f64 {
+        self.span_width(self.geometry.grid.columns)
+    }
+
+    pub fn type_height(&self) -> f64 {
+        f64::from(self.geometry.grid.lines) * self.geometry.grid.line_pitch_pt
+    }
+
+    /// The type area's top-left corner on the page, in pt.
+    pub fn type_origin(&self) -> (f64, f64) {
+        let page = &self.geometry.page;
+        (
+            (page.width_mm * MM - self.type_width()) / 2.0,
+            page.margin_top_mm * MM,
+        )
+    }
+
+    /// The geometry with the derived type-area numbers the template needs, as JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(&self.geometry).expect("a geometry serialises");
+        value["derived"] = serde_json::json!({
+            "char-pt": self.body_size(),
+            "type-width-pt": self.type_width(),
+            "type-height-pt": self.type_height(),
+            "margin-left-pt": self.type_origin().0,
+        });
+        value
+    }
+}
+
+fn parse(path: &Path, text: &str) -> Result<Geometry> {
+    let de = toml::Deserializer::new(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let at = e.inner().span().map(|span| {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Location {
+                file: path.into(),
+                line,
+                column,
+            }
+        });
+        let mut diagnostic = Diagnostic::new(e.inner().message()).at(at);
+        if e.path().to_string() != "." {
+            diagnostic = diagnostic.key(e.path().to_string());
+        }
+        diagnostic.into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_layouts_load_and_match_their_grids() {
+        let broadsheet = Layout::load("broadsheet", Path::new(".")).unwrap();
+        // 8 × 13 characters + 7 gutters = 111 characters of 9 pt ≈ 352 mm.
+        assert!((broadsheet.type_width() / MM - 352.4).abs() < 0.5);
+        let tabloid = Layout::load("tabloid", Path::new(".")).unwrap();
+        assert!((tabloid.type_width() / MM - 235.0).abs() < 0.5);
+        assert!((tabloid.span_width(2) - 29.0 * 9.0).abs() < 1e-9);
+        assert_eq!(tabloid.column_x(2), 15.0 * 9.0);
+    }
+}

@@ -1,0 +1,28 @@
+//! banmian (版面): a typesetting engine for Chinese newspapers.
+//!
+//! One issue's structured data goes in; a print-ready multi-column PDF comes out. Data flows one
+//! way through one module per stage:
+//!
+//! issue file ([`issue`]) → layout ([`layout`]) → plan ([`plan`], bodies via [`body`]) →
+//! Typst source ([`generate`]) → compile ([`world`], [`fonts`], [`compile`]) →
+//! verify ([`verify`]) → PDF and report ([`output`], [`report`]).
+//!
+//! [`Engine`] runs the stages and keeps fonts and the Typst library between builds.
+
+pub mod body;
+pub mod compile;
+pub mod engine;
+pub mod error;
+pub mod fonts;
+pub mod generate;
+pub mod issue;
+pub mod layout;
+pub mod output;
+pub mod plan;
+pub mod report;
+pub mod verify;
+pub mod world;
+
+pub use engine::{Build, Engine};
+pub use error::{Diagnostic, Error, Result};
+pub use fonts::FontOptions;

@@ -1,0 +1,51 @@
+//! Writing results: files appear whole or not at all, and `--emit-typst` writes a folder the
+//! official `typst compile` reproduces the PDF from.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::fonts::EMBEDDED;
+use crate::generate::{self, Generated};
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place, so
+/// a reader never sees a half-written PDF and a failed build leaves the old file untouched.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    temp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Writes the generated program, its data, its template and the embedded fonts under `dir`.
+/// `typst compile --root DIR --font-path DIR/fonts --ignore-system-fonts DIR/main.typ` then
+/// makes the same pages.
+pub fn emit_typst(dir: &Path, generated: &Generated) -> Result<()> {
+    let mut files: Vec<(String, &[u8])> = vec![
+        (generate::MAIN.into(), generated.main.as_bytes()),
+        (generate::TEMPLATE.into(), generated.template.as_bytes()),
+    ];
+    files.extend(
+        generated
+            .data
+            .iter()
+            .map(|(path, bytes)| (path.clone(), bytes.as_slice())),
+    );
+    files.extend(
+        EMBEDDED
+            .iter()
+            .map(|(name, bytes)| (format!("/fonts/{name}"), *bytes)),
+    );
+    for (virtual_path, bytes) in files {
+        let path = dir.join(virtual_path.trim_start_matches('/'));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        write_atomic(&path, bytes)?;
+    }
+    Ok(())
+}

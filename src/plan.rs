@@ -1,0 +1,296 @@
+//! The plan: the issue's frames checked against the layout's grid and turned into rectangles,
+//! and its articles with their bodies parsed. Everything after this stage trusts the plan.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::body::{self, Block};
+use crate::error::{Diagnostic, Error, Result};
+use crate::issue::{Article, BylinePosition, IssueFile, KeyPath};
+use crate::layout::Layout;
+
+/// Narrowest text column a frame may be divided into, in body characters.
+const MIN_COLUMN_CHARS: f64 = 4.0;
+
+/// A checked issue, ready to generate.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub pages: Vec<PlannedPage>,
+    pub articles: Vec<PlannedArticle>,
+}
+
+/// A page and the rectangles on it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PlannedPage {
+    pub number: u32,
+    pub section: Option<String>,
+    pub editor: Option<String>,
+    /// Whether the page carries the masthead (page 1).
+    pub masthead: bool,
+    pub frames: Vec<PlannedFrame>,
+}
+
+/// A frame as a rectangle in pt from the type area's top-left corner.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PlannedFrame {
+    /// Index into [`Plan::articles`].
+    #[serde(skip)]
+    pub article: usize,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    /// Text columns inside the frame.
+    pub columns: u32,
+    /// Height in grid lines.
+    pub lines: u32,
+}
+
+/// An article with its body parsed and its frames found.
+#[derive(Debug, Clone)]
+pub struct PlannedArticle {
+    pub article: Article,
+    pub blocks: Vec<Block>,
+    /// (page index, frame index) of the article's frames.
+    pub frames: Vec<(usize, usize)>,
+}
+
+impl PlannedArticle {
+    pub fn id(&self) -> &str {
+        &self.article.id
+    }
+
+    pub fn byline_at_end(&self) -> bool {
+        self.article.byline.is_some() && self.article.byline_position == BylinePosition::End
+    }
+}
+
+/// Checks the issue against the layout and builds the plan; all problems are reported together.
+pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
+    let issue = &file.issue;
+    let grid = &layout.geometry.grid;
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let root = KeyPath::default();
+
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut articles = Vec::new();
+    for (i, article) in issue.articles.iter().enumerate() {
+        let key = root.clone().key("articles").index(i);
+        if ids.insert(&article.id, i).is_some() {
+            errors.push(file.diagnostic(
+                &key.clone().key("id"),
+                format!("article id `{}` is used twice", article.id),
+            ));
+        }
+        if article.title.trim().is_empty() {
+            errors.push(file.diagnostic(&key.clone().key("title"), "an article needs a title"));
+        }
+        let blocks = match read_body(file, &key, article) {
+            Ok(markdown) => body::parse(&markdown),
+            Err(Error::Invalid(mut d)) => {
+                errors.append(&mut d);
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        };
+        articles.push(PlannedArticle {
+            article: article.clone(),
+            blocks,
+            frames: Vec::new(),
+        });
+    }
+
+    if issue.pages.is_empty() {
+        errors.push(file.diagnostic(
+            &root.clone().key("pages"),
+            "an issue needs at least one page",
+        ));
+    }
+    let mut pages = Vec::new();
+    let mut last_number = 0;
+    for (p, page) in issue.pages.iter().enumerate() {
+        let key = root.clone().key("pages").index(p);
+        if page.number <= last_number {
+            errors.push(file.diagnostic(
+                &key.clone().key("number"),
+                format!(
+                    "page numbers must rise from 1: {} follows {last_number}",
+                    page.number
+                ),
+            ));
+        }
+        last_number = page.number;
+        let masthead = page.number == 1;
+        let mut frames: Vec<PlannedFrame> = Vec::new();
+        let mut cells: Vec<(usize, [u32; 4])> = Vec::new();
+        for (f, frame) in page.frames.iter().enumerate() {
+            let key = key.clone().key("frames").index(f);
+            let before = errors.len();
+            let Some(&article) = ids.get(frame.article.as_str()) else {
+                errors.push(file.diagnostic(
+                    &key.clone().key("article"),
+                    format!("no article has the id `{}`", frame.article),
+                ));
+                continue;
+            };
+            if frame.column == 0 || frame.column > grid.columns {
+                errors.push(file.diagnostic(
+                    &key.clone().key("column"),
+                    format!(
+                        "column {} is outside the grid's columns 1–{}",
+                        frame.column, grid.columns
+                    ),
+                ));
+            } else if frame.span == 0 || frame.column + frame.span - 1 > grid.columns {
+                errors.push(file.diagnostic(
+                    &key.clone().key("span"),
+                    format!(
+                        "a frame from column {} spanning {} columns leaves the grid's {} columns",
+                        frame.column, frame.span, grid.columns
+                    ),
+                ));
+            }
+            if frame.line == 0 || frame.line > grid.lines {
+                errors.push(file.diagnostic(
+                    &key.clone().key("line"),
+                    format!(
+                        "line {} is outside the grid's lines 1–{}",
+                        frame.line, grid.lines
+                    ),
+                ));
+            } else if frame.lines == 0 || frame.line + frame.lines - 1 > grid.lines {
+                errors.push(file.diagnostic(
+                    &key.clone().key("lines"),
+                    format!(
+                        "a frame from line {} of {} lines leaves the grid's {} lines",
+                        frame.line, frame.lines, grid.lines
+                    ),
+                ));
+            } else if masthead && frame.line <= grid.masthead_lines {
+                errors.push(file.diagnostic(
+                    &key.clone().key("line"),
+                    format!(
+                        "lines 1–{} of page 1 hold the masthead; this frame starts at line {}",
+                        grid.masthead_lines, frame.line
+                    ),
+                ));
+            }
+            let columns = frame.columns.unwrap_or(frame.span);
+            if errors.len() == before {
+                let width = layout.span_width(frame.span);
+                let gutter = f64::from(grid.gutter_chars) * layout.body_size();
+                let column_chars = (width - f64::from(columns.saturating_sub(1)) * gutter)
+                    / f64::from(columns.max(1))
+                    / layout.body_size();
+                if columns == 0 || column_chars < MIN_COLUMN_CHARS {
+                    errors.push(file.diagnostic(
+                        &key.clone().key("columns"),
+                        format!(
+                            "{columns} text columns in {} grid columns leave less than {MIN_COLUMN_CHARS} characters a column",
+                            frame.span
+                        ),
+                    ));
+                }
+            }
+            if errors.len() != before {
+                continue;
+            }
+            let rect = [
+                frame.column,
+                frame.column + frame.span,
+                frame.line,
+                frame.line + frame.lines,
+            ];
+            if let Some((other, _)) = cells.iter().find(|(_, r)| overlaps(r, &rect)) {
+                errors.push(file.diagnostic(
+                    &key,
+                    format!(
+                        "this frame overlaps pages[{p}].frames[{other}] (article `{}`)",
+                        page.frames[*other].article
+                    ),
+                ));
+                continue;
+            }
+            cells.push((f, rect));
+            articles[article].frames.push((p, frames.len()));
+            frames.push(PlannedFrame {
+                article,
+                x: layout.column_x(frame.column),
+                y: f64::from(frame.line - 1) * grid.line_pitch_pt,
+                width: layout.span_width(frame.span),
+                height: f64::from(frame.lines) * grid.line_pitch_pt,
+                columns,
+                lines: frame.lines,
+            });
+        }
+        pages.push(PlannedPage {
+            number: page.number,
+            section: page.section.clone(),
+            editor: page.editor.clone(),
+            masthead,
+            frames,
+        });
+    }
+
+    for (i, article) in articles.iter().enumerate() {
+        let key = root.clone().key("articles").index(i).key("id");
+        let used = issue
+            .pages
+            .iter()
+            .flat_map(|p| &p.frames)
+            .filter(|f| f.article == article.id())
+            .count();
+        if used == 0 {
+            errors.push(file.diagnostic(
+                &key,
+                format!("article `{}` is placed in no frame", article.id()),
+            ));
+        } else if used > 1 {
+            errors.push(file.diagnostic(
+                &key,
+                format!("article `{}` has {used} frames; continuing an article across frames is not supported yet", article.id()),
+            ));
+        }
+    }
+
+    if errors.is_empty() {
+        Ok(Plan { pages, articles })
+    } else {
+        Err(Error::Invalid(errors))
+    }
+}
+
+/// Grid rectangles [column start, column end, line start, line end), ends exclusive.
+fn overlaps(a: &[u32; 4], b: &[u32; 4]) -> bool {
+    a[0] < b[1] && b[0] < a[1] && a[2] < b[3] && b[2] < a[3]
+}
+
+/// The article's Markdown, from `body` or from `body-file` inside the issue's folder.
+fn read_body(file: &IssueFile, key: &KeyPath, article: &Article) -> Result<String> {
+    match (&article.body, &article.body_file) {
+        (Some(body), None) => Ok(body.clone()),
+        (None, Some(rel)) => {
+            let key = key.clone().key("body-file");
+            let path = file.resolve(&key, rel)?;
+            std::fs::read_to_string(&path).map_err(|e| {
+                file.diagnostic(
+                    &key,
+                    format!("cannot read body file {}: {e}", path.display()),
+                )
+                .into()
+            })
+        }
+        (Some(_), Some(_)) => Err(file
+            .diagnostic(
+                &key.clone().key("body-file"),
+                "give either `body` or `body-file`, not both",
+            )
+            .into()),
+        (None, None) => Err(file
+            .diagnostic(key, "an article needs `body` or `body-file`")
+            .into()),
+    }
+}

@@ -1,0 +1,116 @@
+//! The Typst `World` banmian compiles in: generated source and data held in memory, fonts from
+//! the [`FontStore`], and no access to the disk or network.
+//!
+//! Files keep stable virtual paths and sources are updated in place, so comemo can reuse the
+//! layout of everything that did not change between two builds in one process.
+
+use std::collections::HashMap;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use crate::fonts::FontStore;
+use crate::generate::{self, Generated};
+
+/// The file id of a virtual path in the project root.
+pub fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("generated paths are valid virtual paths");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// The standard library, built once per process.
+pub fn library() -> LazyHash<Library> {
+    LazyHash::new(Library::builder().build())
+}
+
+/// A compilation environment over one generated program.
+pub struct NewsWorld<'a> {
+    library: &'a LazyHash<Library>,
+    fonts: &'a FontStore,
+    main: FileId,
+    sources: HashMap<FileId, Source>,
+    files: HashMap<FileId, Bytes>,
+    today: Option<Datetime>,
+}
+
+impl<'a> NewsWorld<'a> {
+    pub fn new(library: &'a LazyHash<Library>, fonts: &'a FontStore) -> Self {
+        NewsWorld {
+            library,
+            fonts,
+            main: file_id(generate::MAIN),
+            sources: HashMap::new(),
+            files: HashMap::new(),
+            today: None,
+        }
+    }
+
+    /// Loads a generated program, replacing the previous one's files in place.
+    pub fn load(&mut self, generated: &Generated, today: Option<Datetime>) {
+        self.today = today;
+        self.set_source(generate::MAIN, &generated.main);
+        self.set_source(generate::TEMPLATE, &generated.template);
+        self.files.clear();
+        for (path, bytes) in &generated.data {
+            self.files.insert(file_id(path), Bytes::new(bytes.clone()));
+        }
+    }
+
+    fn set_source(&mut self, path: &str, text: &str) {
+        let id = file_id(path);
+        match self.sources.get_mut(&id) {
+            Some(source) => {
+                source.replace(text);
+            }
+            None => {
+                self.sources.insert(id, Source::new(id, text.to_string()));
+            }
+        }
+    }
+
+    /// A source of the program, for mapping spans to lines.
+    pub fn source_of(&self, id: FileId) -> Option<&Source> {
+        self.sources.get(&id)
+    }
+}
+
+impl World for NewsWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.sources.get(&id).cloned().ok_or_else(|| not_found(id))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let Some(source) = self.sources.get(&id) {
+            return Ok(Bytes::from_string(source.clone()));
+        }
+        self.files.get(&id).cloned().ok_or_else(|| not_found(id))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(id.get().vpath().get_with_slash().into())
+}

@@ -1,0 +1,84 @@
+//! Shared test helpers: one engine per test binary, issues written to temporary folders.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use banmian::{Engine, FontOptions};
+
+/// An engine over the embedded fonts only, so results do not depend on the machine.
+pub fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        Engine::new(&FontOptions {
+            font_paths: Vec::new(),
+            system_fonts: false,
+        })
+    })
+}
+
+/// A small valid tabloid issue: one page, one article in a 2-column frame.
+pub const MINIMAL: &str = r#"layout = "tabloid"
+
+[paper]
+name = "测试报"
+
+[issue]
+number = 1
+date = 2024-03-05
+
+[[pages]]
+number = 1
+section = "要闻"
+
+[[pages.frames]]
+article = "a"
+column = 1
+span = 2
+line = 13
+lines = 30
+
+[[articles]]
+id = "a"
+title = "标题"
+dateline = "本报讯"
+byline = "张三"
+body = """
+第一段正文。
+
+第二段正文。
+"""
+"#;
+
+/// Writes `files` into a fresh temporary folder; returns the folder (kept alive) and the issue path.
+pub fn write_issue(name: &str, text: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, content) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+/// The repository's examples folder.
+pub fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+        .join("issue.toml")
+}
+
+/// Extracts a PDF's text, whitespace removed (columns and justification add spaces and breaks).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let text = pdf_extract::extract_text_from_mem(pdf).expect("the PDF's text can be extracted");
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Text with whitespace removed.
+pub fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}

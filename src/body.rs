@@ -40,6 +40,44 @@ impl Block {
     }
 }
 
+/// A position in a body between two characters: byte `offset` of run `run` of block `block`.
+/// Continuation splits an article's body at cuts; cuts order as the text reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+pub struct Cut {
+    pub block: usize,
+    pub run: usize,
+    pub offset: usize,
+}
+
+impl Cut {
+    /// The cut after the last block.
+    pub fn end(blocks: &[Block]) -> Cut {
+        Cut { block: blocks.len(), run: 0, offset: 0 }
+    }
+
+    /// Whether the cut falls at the start of a block (a paragraph boundary).
+    pub fn at_block_start(self) -> bool {
+        self.run == 0 && self.offset == 0
+    }
+
+    /// The character offset of the cut in the body's text (blocks and runs joined).
+    pub fn char_index(self, blocks: &[Block]) -> usize {
+        let mut chars = 0;
+        for (b, block) in blocks.iter().enumerate() {
+            for (r, run) in block.runs.iter().enumerate() {
+                if (b, r) == (self.block, self.run) {
+                    return chars + run.text[..self.offset.min(run.text.len())].chars().count();
+                }
+                if (b, r) > (self.block, self.run) {
+                    return chars;
+                }
+                chars += run.text.chars().count();
+            }
+        }
+        chars
+    }
+}
+
 /// Parses a Markdown body into blocks. Every character of text survives: inline code, HTML and
 /// link or image text are kept as plain text; only Markdown syntax itself is consumed.
 pub fn parse(markdown: &str) -> Vec<Block> {
@@ -63,9 +101,9 @@ pub fn parse(markdown: &str) -> Vec<Block> {
             Event::Start(Tag::CodeBlock(_)) => builder.open(BlockKind::Para),
             Event::Start(Tag::Strong) => builder.strong += 1,
             Event::End(TagEnd::Strong) => builder.strong -= 1,
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock,
-            ) => builder.close(),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => {
+                builder.close()
+            }
             Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
                 if builder.in_code_block(&text) {
                     continue;
@@ -92,20 +130,12 @@ struct Builder {
 impl Builder {
     fn open(&mut self, kind: BlockKind) {
         // A paragraph inside a list item continues the item.
-        if kind == BlockKind::Para
-            && self
-                .current
-                .as_ref()
-                .is_some_and(|b| b.kind == BlockKind::Item)
-        {
+        if kind == BlockKind::Para && self.current.as_ref().is_some_and(|b| b.kind == BlockKind::Item) {
             self.line_break();
             return;
         }
         self.close();
-        self.current = Some(Block {
-            kind,
-            runs: Vec::new(),
-        });
+        self.current = Some(Block { kind, runs: Vec::new() });
     }
 
     fn close(&mut self) {
@@ -123,19 +153,12 @@ impl Builder {
         if !text.contains('\n') || self.current.is_none() {
             return false;
         }
-        let kind = self
-            .current
-            .as_ref()
-            .map(|b| b.kind)
-            .unwrap_or(BlockKind::Para);
+        let kind = self.current.as_ref().map(|b| b.kind).unwrap_or(BlockKind::Para);
         for line in text.split_inclusive('\n') {
             self.text(line.trim_end_matches('\n'));
             if line.ends_with('\n') {
                 self.close();
-                self.current = Some(Block {
-                    kind,
-                    runs: Vec::new(),
-                });
+                self.current = Some(Block { kind, runs: Vec::new() });
             }
         }
         true
@@ -147,19 +170,12 @@ impl Builder {
 
     fn text(&mut self, text: &str) {
         if self.current.is_none() {
-            self.current = Some(Block {
-                kind: BlockKind::Para,
-                runs: Vec::new(),
-            });
+            self.current = Some(Block { kind: BlockKind::Para, runs: Vec::new() });
         }
         let strong = self.strong > 0;
         let pending = std::mem::take(&mut self.pending_break);
         let block = self.current.as_mut().expect("a block is open");
-        if pending
-            && needs_space(
-                block.runs.last().and_then(|r| r.text.chars().last()),
-                text.chars().next(),
-            )
+        if pending && needs_space(block.runs.last().and_then(|r| r.text.chars().last()), text.chars().next())
         {
             push(block, " ", strong);
         }
@@ -174,24 +190,14 @@ fn push(block: &mut Block, text: &str, strong: bool) {
         let run = match block.runs.last_mut() {
             Some(run) if run.strong == strong && run.text.len() < MAX_RUN_BYTES => run,
             _ => {
-                block.runs.push(Run {
-                    text: String::new(),
-                    strong,
-                });
+                block.runs.push(Run { text: String::new(), strong });
                 block.runs.last_mut().expect("just pushed")
             }
         };
         let room = rest.floor_char_boundary(MAX_RUN_BYTES - run.text.len());
-        let room = if room == 0 && run.text.is_empty() {
-            rest.ceil_char_boundary(1)
-        } else {
-            room
-        };
+        let room = if room == 0 && run.text.is_empty() { rest.ceil_char_boundary(1) } else { room };
         if room == 0 {
-            block.runs.push(Run {
-                text: String::new(),
-                strong,
-            });
+            block.runs.push(Run { text: String::new(), strong });
             continue;
         }
         run.text.push_str(&rest[..room]);
@@ -235,38 +241,17 @@ mod tests {
 
     #[test]
     fn chinese_lines_join_without_space_and_latin_with_one() {
-        assert_eq!(
-            texts("产业链\n链上互通"),
-            vec![(BlockKind::Para, "产业链链上互通".into())]
-        );
-        assert_eq!(
-            texts("hello\nworld"),
-            vec![(BlockKind::Para, "hello world".into())]
-        );
+        assert_eq!(texts("产业链\n链上互通"), vec![(BlockKind::Para, "产业链链上互通".into())]);
+        assert_eq!(texts("hello\nworld"), vec![(BlockKind::Para, "hello world".into())]);
     }
 
     #[test]
     fn blocks_and_emphasis() {
         let blocks = parse("## 稿件导向\n\n**一是**以链招商。\n\n- 甲\n- 乙\n\n1. 丙");
         assert_eq!(blocks[0].kind, BlockKind::Subhead);
-        assert_eq!(
-            blocks[1].runs[0],
-            Run {
-                text: "一是".into(),
-                strong: true
-            }
-        );
-        assert_eq!(
-            blocks[1].runs[1],
-            Run {
-                text: "以链招商。".into(),
-                strong: false
-            }
-        );
-        assert_eq!(
-            (blocks[2].kind, blocks[2].text()),
-            (BlockKind::Item, "甲".into())
-        );
+        assert_eq!(blocks[1].runs[0], Run { text: "一是".into(), strong: true });
+        assert_eq!(blocks[1].runs[1], Run { text: "以链招商。".into(), strong: false });
+        assert_eq!((blocks[2].kind, blocks[2].text()), (BlockKind::Item, "甲".into()));
         assert_eq!(blocks[4].text(), "1. 丙");
     }
 

@@ -11,28 +11,18 @@ use crate::generate;
 use crate::world::{NewsWorld, file_id};
 
 /// Compiles the world's program to pages. Warnings come back beside the document.
-pub fn compile(
-    world: &NewsWorld,
-    template_path: &Path,
-) -> Result<(PagedDocument, Vec<Diagnostic>)> {
+pub fn compile(world: &NewsWorld, template_path: &Path) -> Result<(PagedDocument, Vec<Diagnostic>)> {
     let warned = typst::compile::<PagedDocument>(world);
     // Memoised results of older programs are dropped; recent ones stay for the next rebuild.
     comemo::evict(10);
-    let warnings = warned
-        .output
-        .is_ok()
-        .then(|| convert(world, &warned.warnings, template_path));
+    let warnings = warned.output.is_ok().then(|| convert(world, &warned.warnings, template_path));
     match warned.output {
         Ok(document) => Ok((document, warnings.unwrap_or_default())),
         Err(errors) => Err(Error::Invalid(convert(world, &errors, template_path))),
     }
 }
 
-fn convert(
-    world: &NewsWorld,
-    diagnostics: &[SourceDiagnostic],
-    template_path: &Path,
-) -> Vec<Diagnostic> {
+fn convert(world: &NewsWorld, diagnostics: &[SourceDiagnostic], template_path: &Path) -> Vec<Diagnostic> {
     diagnostics
         .iter()
         .map(|d| {
@@ -59,9 +49,5 @@ fn locate(world: &NewsWorld, d: &SourceDiagnostic, template_path: &Path) -> Opti
     } else {
         id.get().vpath().get_without_slash().into()
     };
-    Some(Location {
-        file,
-        line: line + 1,
-        column: column + 1,
-    })
+    Some(Location { file, line: line + 1, column: column + 1 })
 }

@@ -10,7 +10,7 @@ use typst::Library;
 use typst::foundations::{Datetime, Smart};
 use typst::utils::LazyHash;
 
-use crate::compile;
+use crate::body::Cut;
 use crate::error::{Diagnostic, Error, Result};
 use crate::fonts::{FontOptions, FontStore};
 use crate::generate::{self, Generated};
@@ -20,11 +20,25 @@ use crate::plan::plan;
 use crate::report::{PageReport, Report};
 use crate::verify::verify;
 use crate::world::{self, NewsWorld};
+use crate::{compile, measure};
 
 /// Holds what is expensive to set up and shared by builds.
 pub struct Engine {
     fonts: FontStore,
     library: LazyHash<Library>,
+}
+
+/// How many times a build may move splits back and set the pages again.
+const MAX_ATTEMPTS: usize = 4;
+
+/// What a build should do beyond laying out and verifying.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Produce the PDF (`check` does not).
+    pub pdf: bool,
+    /// Build even when text is left after an article's last frame: the overset is left out of
+    /// the PDF and marked in the report.
+    pub allow_overset: bool,
 }
 
 /// What one build produced. `pdf` is present only when `errors` is empty and a PDF was asked for.
@@ -38,10 +52,7 @@ pub struct Build {
 
 impl Engine {
     pub fn new(fonts: &FontOptions) -> Engine {
-        Engine {
-            fonts: FontStore::new(fonts),
-            library: world::library(),
-        }
+        Engine { fonts: FontStore::new(fonts), library: world::library() }
     }
 
     pub fn fonts(&self) -> &FontStore {
@@ -50,7 +61,7 @@ impl Engine {
 
     /// Builds the issue at `path`. Errors that stop layout (bad data, bad layout) are `Err`;
     /// problems found on the laid-out pages are in [`Build::errors`], beside the report.
-    pub fn build(&self, path: &Path, want_pdf: bool) -> Result<Build> {
+    pub fn build(&self, path: &Path, options: &BuildOptions) -> Result<Build> {
         let file = IssueFile::read(path)?;
         let mut layout = Layout::load(&file.issue.layout, file.dir()).map_err(|e| match e {
             Error::Invalid(ds) => Error::Invalid(
@@ -65,24 +76,95 @@ impl Engine {
         })?;
         layout.resolve_fonts(self.fonts.book())?;
         let plan = plan(&file, &layout)?;
-        let generated = generate::generate(&file, &layout, &plan);
 
         let date = file.issue.issue.date;
         let today = Datetime::from_ymd(date.year(), date.month(), date.day());
         let mut world = NewsWorld::new(&self.library, &self.fonts);
-        world.load(&generated, today);
-        let (document, warnings) = compile::compile(&world, &layout.template_path)?;
-        let findings = verify(&document, &world, &generated.map, &plan, &layout);
+        let (mut bounds, lines) = measure::split(&mut world, &file, &layout, &plan, today)?;
+
+        let mut attempts = 0;
+        let (generated, document, typst_warnings, findings) = loop {
+            let generated = generate::generate(&file, &layout, &plan, &bounds);
+            world.load(&generated, today);
+            let (document, warnings) = compile::compile(&world, &layout.template_path)?;
+            let findings = verify(&document, &world, &generated.map, &plan, &layout, &bounds);
+            // A part that runs past its frame (the measured line breaks moved when the part was
+            // cut) gives its last line to the next part; overset is cut off when allowed.
+            let mut changed = false;
+            for over in &findings.overflows {
+                let (a, slot) = (over.article, over.slot);
+                let last = slot + 1 == plan.articles[a].frames.len();
+                let cut = if last {
+                    options.allow_overset.then_some(over.first).flatten()
+                } else {
+                    measure::line_before(&lines, a, slot, bounds[a][slot + 1])
+                };
+                if let Some(cut) = cut.filter(|&c| c != bounds[a][slot + 1]) {
+                    bounds[a][slot + 1] = cut;
+                    changed = true;
+                }
+            }
+            if !changed || attempts == MAX_ATTEMPTS {
+                break (generated, document, warnings, findings);
+            }
+            attempts += 1;
+        };
 
         let mut errors = findings.errors;
-        let pdf = if errors.is_empty() && want_pdf {
+        let mut warnings = plan.warnings.clone();
+        warnings.extend(typst_warnings);
+        for over in &findings.overflows {
+            let article = &plan.articles[over.article];
+            let page = plan.pages[article.frames[over.slot].0].number;
+            errors.push(Diagnostic::new(format!(
+                "article `{}` does not fit its frame on page {page}: 差 {} 行 / {} 字 (over by {} lines, {} characters)",
+                article.id(),
+                over.amount.lines,
+                over.amount.chars,
+                over.amount.lines,
+                over.amount.chars
+            )));
+        }
+        let continuation = &layout.geometry.continuation;
+        for (report, article) in findings.articles.iter().zip(&plan.articles) {
+            let holding: Vec<_> = report.parts.iter().filter(|p| p.text_range[0] < p.text_range[1]).collect();
+            if let Some(last) = holding.last().filter(|p| p.free_lines > continuation.underset_warning_lines)
+            {
+                warnings.push(Diagnostic::new(format!(
+                    "article `{}` leaves {} lines free at its end on page {}",
+                    article.id(),
+                    last.free_lines,
+                    last.page
+                )));
+            }
+            for empty in report.parts.iter().skip(holding.len()) {
+                warnings.push(Diagnostic::new(format!(
+                    "article `{}` ends before its frame on page {}, which stays empty",
+                    article.id(),
+                    empty.page
+                )));
+            }
+        }
+        let overset = bounds.iter().zip(&plan.articles).any(|(b, a)| b.last() != Some(&Cut::end(&a.blocks)));
+        if overset {
+            for (article, b) in plan.articles.iter().zip(&bounds) {
+                let end = Cut::end(&article.blocks);
+                if b.last() != Some(&end) {
+                    warnings.push(Diagnostic::new(format!(
+                        "article `{}`: overset text from character {} left out (--allow-overset)",
+                        article.id(),
+                        b.last().map_or(0, |c| c.char_index(&article.blocks))
+                    )));
+                }
+            }
+        }
+
+        let pdf = if errors.is_empty() && options.pdf {
             match typst_pdf::pdf(&document, &pdf_options(&file, today)) {
                 Ok(bytes) => Some(bytes),
                 Err(diagnostics) => {
                     errors.extend(
-                        diagnostics
-                            .iter()
-                            .map(|d| Diagnostic::new(format!("PDF export: {}", d.message))),
+                        diagnostics.iter().map(|d| Diagnostic::new(format!("PDF export: {}", d.message))),
                     );
                     None
                 }
@@ -96,23 +178,14 @@ impl Engine {
             pages: plan
                 .pages
                 .iter()
-                .map(|p| PageReport {
-                    number: p.number,
-                    section: p.section.clone(),
-                    frames: p.frames.len(),
-                })
+                .map(|p| PageReport { number: p.number, section: p.section.clone(), frames: p.frames.len() })
                 .collect(),
             articles: findings.articles,
+            overset,
             errors: errors.iter().map(ToString::to_string).collect(),
             warnings: warnings.iter().map(ToString::to_string).collect(),
         };
-        Ok(Build {
-            report,
-            pdf,
-            generated,
-            errors,
-            warnings,
-        })
+        Ok(Build { report, pdf, generated, errors, warnings })
     }
 }
 
@@ -120,10 +193,7 @@ impl Engine {
 fn pdf_options(file: &IssueFile, today: Option<Datetime>) -> typst_pdf::PdfOptions {
     let issue = &file.issue;
     typst_pdf::PdfOptions {
-        ident: Smart::Custom(format!(
-            "{}-{}-{}",
-            issue.paper.name, issue.issue.date, issue.issue.number
-        )),
+        ident: Smart::Custom(format!("{}-{}-{}", issue.paper.name, issue.issue.date, issue.issue.number)),
         creator: Smart::Custom(Some("banmian".into())),
         timestamp: today.map(typst_pdf::Timestamp::new_utc),
         ..Default::default()

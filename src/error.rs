@@ -29,11 +29,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(message: impl Into<String>) -> Self {
-        Diagnostic {
-            location: None,
-            key: None,
-            message: message.into(),
-        }
+        Diagnostic { location: None, key: None, message: message.into() }
     }
 
     pub fn at(mut self, location: Option<Location>) -> Self {
@@ -63,20 +59,14 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug)]
 pub enum Error {
     /// A file could not be read or written.
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     /// The issue data, the layout or the laid-out pages are wrong; all findings are listed.
     Invalid(Vec<Diagnostic>),
 }
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
+        Error::Io { path: path.into(), source }
     }
 
     pub fn one(diagnostic: Diagnostic) -> Self {

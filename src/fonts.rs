@@ -85,10 +85,7 @@ impl FontStore {
             system.load_system_fonts();
             add_database(&system, &mut book, &mut slots);
         }
-        FontStore {
-            book: LazyHash::new(book),
-            slots,
-        }
+        FontStore { book: LazyHash::new(book), slots }
     }
 
     pub fn book(&self) -> &LazyHash<FontBook> {
@@ -112,10 +109,7 @@ impl FontStore {
 
     /// Every face: (family, weight, style, source), for `banmian fonts`.
     pub fn faces(&self) -> impl Iterator<Item = (&FontInfo, &FontSource)> {
-        self.slots
-            .iter()
-            .enumerate()
-            .filter_map(|(i, slot)| Some((self.book.info(i)?, &slot.source)))
+        self.slots.iter().enumerate().filter_map(|(i, slot)| Some((self.book.info(i)?, &slot.source)))
     }
 }
 

@@ -45,6 +45,7 @@ pub struct Geometry {
     pub page: PageSize,
     pub grid: Grid,
     pub article: ArticleStyle,
+    pub continuation: Continuation,
     /// Font families by face; the first one present wins, so a production machine's 方正 fonts
     /// are used where installed and the open fonts shipped with banmian elsewhere.
     pub fonts: BTreeMap<String, Vec<String>>,
@@ -94,6 +95,55 @@ pub struct ArticleStyle {
     pub squeeze_em: f64,
 }
 
+/// How continued articles are worded and split.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Continuation {
+    /// Ends a part that continues; `{page}` is replaced by the page's name.
+    pub jump_to: String,
+    /// Opens a continued part under its jump head.
+    pub jump_from: String,
+    /// How a page is named; `{n}` is its number.
+    pub page: String,
+    pub numerals: Numerals,
+    /// Whether a continued part may not start with the last line of a paragraph alone.
+    pub avoid_lone_lines: bool,
+    /// Free lines after an article's end above which the build warns.
+    pub underset_warning_lines: u32,
+}
+
+/// Numerals for page numbers in jump lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Numerals {
+    Chinese,
+    Arabic,
+}
+
+impl Continuation {
+    /// The page's name, e.g. 第二版 or 第2版.
+    pub fn page_name(&self, number: u32) -> String {
+        use chinese_number::{ChineseCase, ChineseCountMethod, ChineseVariant, NumberToChinese};
+        let n = match self.numerals {
+            Numerals::Arabic => number.to_string(),
+            Numerals::Chinese => number
+                .to_chinese(ChineseVariant::Simple, ChineseCase::Lower, ChineseCountMethod::TenThousand)
+                .unwrap_or_else(|_| number.to_string()),
+        };
+        self.page.replace("{n}", &n)
+    }
+
+    /// The line ending a part that continues on page `to`.
+    pub fn jump_to_line(&self, to: u32) -> String {
+        self.jump_to.replace("{page}", &self.page_name(to))
+    }
+
+    /// The line opening a part continued from page `from`.
+    pub fn jump_from_line(&self, from: u32) -> String {
+        self.jump_from.replace("{page}", &self.page_name(from))
+    }
+}
+
 /// A type style: a face from `fonts`, a 字号 from `sizes`, and a weight.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -109,17 +159,8 @@ fn regular() -> u16 {
 }
 
 /// The styles the template uses; a layout must define each.
-pub const ROLES: [&str; 9] = [
-    "body",
-    "kicker",
-    "title",
-    "subtitle",
-    "dateline",
-    "byline",
-    "subhead",
-    "running-head",
-    "masthead",
-];
+pub const ROLES: [&str; 9] =
+    ["body", "kicker", "title", "subtitle", "dateline", "byline", "subhead", "running-head", "masthead"];
 
 impl Layout {
     /// Loads a built-in layout by name, or a layout file at a path relative to `base`.
@@ -144,30 +185,17 @@ impl Layout {
         let (template, template_path) = match &geometry.template {
             Some(rel) => {
                 let template_path = path.parent().unwrap_or(Path::new("")).join(rel);
-                let template = std::fs::read_to_string(&template_path)
-                    .map_err(|e| Error::io(&template_path, e))?;
+                let template =
+                    std::fs::read_to_string(&template_path).map_err(|e| Error::io(&template_path, e))?;
                 (template, template_path)
             }
-            None => (
-                NEWSPAPER_TEMPLATE.into(),
-                PathBuf::from("<built-in>/newspaper.typ"),
-            ),
+            None => (NEWSPAPER_TEMPLATE.into(), PathBuf::from("<built-in>/newspaper.typ")),
         };
         Layout::new(geometry, template, path, template_path)
     }
 
-    fn new(
-        geometry: Geometry,
-        template: String,
-        path: PathBuf,
-        template_path: PathBuf,
-    ) -> Result<Layout> {
-        let layout = Layout {
-            geometry,
-            template,
-            path,
-            template_path,
-        };
+    fn new(geometry: Geometry, template: String, path: PathBuf, template_path: PathBuf) -> Result<Layout> {
+        let layout = Layout { geometry, template, path, template_path };
         layout.check()?;
         Ok(layout)
     }
@@ -198,8 +226,7 @@ impl Layout {
         }
         let grid = &g.grid;
         if grid.columns == 0 || grid.column_chars == 0 || grid.lines == 0 {
-            problems
-                .push("grid.columns, grid.column-chars and grid.lines must be at least 1".into());
+            problems.push("grid.columns, grid.column-chars and grid.lines must be at least 1".into());
         }
         if grid.masthead_lines >= grid.lines {
             problems.push("grid.masthead-lines must leave lines for articles on page 1".into());
@@ -222,17 +249,8 @@ impl Layout {
         if problems.is_empty() {
             return Ok(());
         }
-        let at = Location {
-            file: self.path.clone(),
-            line: 1,
-            column: 1,
-        };
-        Err(Error::Invalid(
-            problems
-                .into_iter()
-                .map(|p| Diagnostic::new(p).at(Some(at.clone())))
-                .collect(),
-        ))
+        let at = Location { file: self.path.clone(), line: 1, column: 1 };
+        Err(Error::Invalid(problems.into_iter().map(|p| Diagnostic::new(p).at(Some(at.clone()))).collect()))
     }
 
     /// Narrows each face's families to those the font book has, in the layout's order, so Typst
@@ -242,31 +260,15 @@ impl Layout {
         let mut problems = Vec::new();
         for (face, families) in &mut self.geometry.fonts {
             let wanted = std::mem::take(families);
-            families.extend(
-                wanted
-                    .iter()
-                    .filter(|f| book.contains_family(&f.to_lowercase()))
-                    .cloned(),
-            );
+            families.extend(wanted.iter().filter(|f| book.contains_family(&f.to_lowercase())).cloned());
             if families.is_empty() {
                 problems.push(
-                    Diagnostic::new(format!(
-                        "fonts.{face}: none of {} is available",
-                        wanted.join(", ")
-                    ))
-                    .at(Some(Location {
-                        file: self.path.clone(),
-                        line: 1,
-                        column: 1,
-                    })),
+                    Diagnostic::new(format!("fonts.{face}: none of {} is available", wanted.join(", ")))
+                        .at(Some(Location { file: self.path.clone(), line: 1, column: 1 })),
                 );
             }
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Invalid(problems))
-        }
+        if problems.is_empty() { Ok(()) } else { Err(Error::Invalid(problems)) }
     }
 
     /// Size of one body character in points: the grid's unit of width.
@@ -277,14 +279,21 @@ impl Layout {
     /// Width of `span` grid columns in points, gutters between them included.
     pub fn span_width(&self, span: u32) -> f64 {
         let grid = &self.geometry.grid;
-        f64::from(span * grid.column_chars + span.saturating_sub(1) * grid.gutter_chars)
-            * self.body_size()
+        f64::from(span * grid.column_chars + span.saturating_sub(1) * grid.gutter_chars) * self.body_size()
     }
 
     /// Horizontal distance from the type area's left edge to grid column `column` (1-based).
     pub fn column_x(&self, column: u32) -> f64 {
         let grid = &self.geometry.grid;
         f64::from((column - 1) * (grid.column_chars + grid.gutter_chars)) * self.body_size()
+    }
+
+    /// The width of one text column of a frame with `columns` columns `width` wide, and the
+    /// gutter between them, in pt.
+    pub fn text_column(&self, width: f64, columns: u32) -> (f64, f64) {
+        let gutter = f64::from(self.geometry.grid.gutter_chars) * self.body_size();
+        let n = f64::from(columns.max(1));
+        ((width - (n - 1.0) * gutter) / n, gutter)
     }
 
     pub fn type_width(&self) -> f64 {
@@ -298,10 +307,7 @@ impl Layout {
     /// The type area's top-left corner on the page, in pt.
     pub fn type_origin(&self) -> (f64, f64) {
         let page = &self.geometry.page;
-        (
-            (page.width_mm * MM - self.type_width()) / 2.0,
-            page.margin_top_mm * MM,
-        )
+        ((page.width_mm * MM - self.type_width()) / 2.0, page.margin_top_mm * MM)
     }
 
     /// The geometry with the derived type-area numbers the template needs, as JSON.
@@ -324,11 +330,7 @@ fn parse(path: &Path, text: &str) -> Result<Geometry> {
             let before = &text[..span.start.min(text.len())];
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Location {
-                file: path.into(),
-                line,
-                column,
-            }
+            Location { file: path.into(), line, column }
         });
         let mut diagnostic = Diagnostic::new(e.inner().message()).at(at);
         if e.path().to_string() != "." {
@@ -351,5 +353,18 @@ mod tests {
         assert!((tabloid.type_width() / MM - 235.0).abs() < 0.5);
         assert!((tabloid.span_width(2) - 29.0 * 9.0).abs() < 1e-9);
         assert_eq!(tabloid.column_x(2), 15.0 * 9.0);
+    }
+
+    #[test]
+    fn jump_lines_name_pages_in_the_layouts_numerals() {
+        let mut c = Layout::load("tabloid", Path::new(".")).unwrap().geometry.continuation;
+        assert_eq!(c.jump_to_line(2), "（下转第二版）");
+        assert_eq!(c.jump_from_line(1), "（上接第一版）");
+        assert_eq!(c.page_name(12), "第十二版");
+        assert_eq!(c.page_name(20), "第二十版");
+        c.numerals = Numerals::Arabic;
+        c.page = "{n}版".into();
+        c.jump_to = "（转{page}）".into();
+        assert_eq!(c.jump_to_line(2), "（转2版）");
     }
 }

@@ -4,7 +4,8 @@
 //! way through one module per stage:
 //!
 //! issue file ([`issue`]) → layout ([`layout`]) → plan ([`plan`], bodies via [`body`]) →
-//! Typst source ([`generate`]) → compile ([`world`], [`fonts`], [`compile`]) →
+//! continuation splits ([`measure`]) → Typst source ([`generate`]) →
+//! compile ([`world`], [`fonts`], [`compile`]) →
 //! verify ([`verify`]) → PDF and report ([`output`], [`report`]).
 //!
 //! [`Engine`] runs the stages and keeps fonts and the Typst library between builds.
@@ -17,12 +18,13 @@ pub mod fonts;
 pub mod generate;
 pub mod issue;
 pub mod layout;
+pub mod measure;
 pub mod output;
 pub mod plan;
 pub mod report;
 pub mod verify;
 pub mod world;
 
-pub use engine::{Build, Engine};
+pub use engine::{Build, BuildOptions, Engine};
 pub use error::{Diagnostic, Error, Result};
 pub use fonts::FontOptions;

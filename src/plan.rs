@@ -18,6 +18,8 @@ const MIN_COLUMN_CHARS: f64 = 4.0;
 pub struct Plan {
     pub pages: Vec<PlannedPage>,
     pub articles: Vec<PlannedArticle>,
+    /// Findings that do not stop the build, e.g. a chain that jumps back to an earlier page.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A page and the rectangles on it.
@@ -47,6 +49,15 @@ pub struct PlannedFrame {
     pub columns: u32,
     /// Height in grid lines.
     pub lines: u32,
+    /// Position in the grid, for ordering chains: first line and column, 1-based.
+    #[serde(skip)]
+    pub grid_at: (u32, u32),
+    /// Place in the article's chain, 0-based.
+    pub part: usize,
+    /// The jump head's line for a continued part, e.g. （上接第一版）.
+    pub jump_from: Option<String>,
+    /// The line ending a part that continues, e.g. （下转第二版）.
+    pub jump_to: Option<String>,
 }
 
 /// An article with its body parsed and its frames found.
@@ -54,7 +65,7 @@ pub struct PlannedFrame {
 pub struct PlannedArticle {
     pub article: Article,
     pub blocks: Vec<Block>,
-    /// (page index, frame index) of the article's frames.
+    /// (page index, frame index) of the article's frames, in chain order.
     pub frames: Vec<(usize, usize)>,
 }
 
@@ -80,10 +91,9 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
     for (i, article) in issue.articles.iter().enumerate() {
         let key = root.clone().key("articles").index(i);
         if ids.insert(&article.id, i).is_some() {
-            errors.push(file.diagnostic(
-                &key.clone().key("id"),
-                format!("article id `{}` is used twice", article.id),
-            ));
+            errors.push(
+                file.diagnostic(&key.clone().key("id"), format!("article id `{}` is used twice", article.id)),
+            );
         }
         if article.title.trim().is_empty() {
             errors.push(file.diagnostic(&key.clone().key("title"), "an article needs a title"));
@@ -96,30 +106,22 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
             }
             Err(e) => return Err(e),
         };
-        articles.push(PlannedArticle {
-            article: article.clone(),
-            blocks,
-            frames: Vec::new(),
-        });
+        articles.push(PlannedArticle { article: article.clone(), blocks, frames: Vec::new() });
     }
 
     if issue.pages.is_empty() {
-        errors.push(file.diagnostic(
-            &root.clone().key("pages"),
-            "an issue needs at least one page",
-        ));
+        errors.push(file.diagnostic(&root.clone().key("pages"), "an issue needs at least one page"));
     }
     let mut pages = Vec::new();
+    // Each article's explicit `part` keys, in the order its frames were met.
+    let mut parts: Vec<Vec<(Option<u32>, KeyPath)>> = vec![Vec::new(); articles.len()];
     let mut last_number = 0;
     for (p, page) in issue.pages.iter().enumerate() {
         let key = root.clone().key("pages").index(p);
         if page.number <= last_number {
             errors.push(file.diagnostic(
                 &key.clone().key("number"),
-                format!(
-                    "page numbers must rise from 1: {} follows {last_number}",
-                    page.number
-                ),
+                format!("page numbers must rise from 1: {} follows {last_number}", page.number),
             ));
         }
         last_number = page.number;
@@ -139,10 +141,7 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
             if frame.column == 0 || frame.column > grid.columns {
                 errors.push(file.diagnostic(
                     &key.clone().key("column"),
-                    format!(
-                        "column {} is outside the grid's columns 1–{}",
-                        frame.column, grid.columns
-                    ),
+                    format!("column {} is outside the grid's columns 1–{}", frame.column, grid.columns),
                 ));
             } else if frame.span == 0 || frame.column + frame.span - 1 > grid.columns {
                 errors.push(file.diagnostic(
@@ -156,10 +155,7 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
             if frame.line == 0 || frame.line > grid.lines {
                 errors.push(file.diagnostic(
                     &key.clone().key("line"),
-                    format!(
-                        "line {} is outside the grid's lines 1–{}",
-                        frame.line, grid.lines
-                    ),
+                    format!("line {} is outside the grid's lines 1–{}", frame.line, grid.lines),
                 ));
             } else if frame.lines == 0 || frame.line + frame.lines - 1 > grid.lines {
                 errors.push(file.diagnostic(
@@ -198,12 +194,7 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
             if errors.len() != before {
                 continue;
             }
-            let rect = [
-                frame.column,
-                frame.column + frame.span,
-                frame.line,
-                frame.line + frame.lines,
-            ];
+            let rect = [frame.column, frame.column + frame.span, frame.line, frame.line + frame.lines];
             if let Some((other, _)) = cells.iter().find(|(_, r)| overlaps(r, &rect)) {
                 errors.push(file.diagnostic(
                     &key,
@@ -216,6 +207,7 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
             }
             cells.push((f, rect));
             articles[article].frames.push((p, frames.len()));
+            parts[article].push((frame.part, key.clone()));
             frames.push(PlannedFrame {
                 article,
                 x: layout.column_x(frame.column),
@@ -224,6 +216,10 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
                 height: f64::from(frame.lines) * grid.line_pitch_pt,
                 columns,
                 lines: frame.lines,
+                grid_at: (frame.line, frame.column),
+                part: 0,
+                jump_from: None,
+                jump_to: None,
             });
         }
         pages.push(PlannedPage {
@@ -235,32 +231,71 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
         });
     }
 
-    for (i, article) in articles.iter().enumerate() {
+    let mut warnings = Vec::new();
+    let continuation = &layout.geometry.continuation;
+    for (i, article) in articles.iter_mut().enumerate() {
         let key = root.clone().key("articles").index(i).key("id");
-        let used = issue
-            .pages
-            .iter()
-            .flat_map(|p| &p.frames)
-            .filter(|f| f.article == article.id())
-            .count();
-        if used == 0 {
-            errors.push(file.diagnostic(
+        if article.frames.is_empty() {
+            errors.push(file.diagnostic(&key, format!("article `{}` is placed in no frame", article.id())));
+            continue;
+        }
+        match chain_order(&parts[i], &pages, &article.frames) {
+            Ok(order) => article.frames = order,
+            Err((key, message)) => {
+                errors.push(file.diagnostic(&key, message));
+                continue;
+            }
+        }
+        let numbers: Vec<u32> = article.frames.iter().map(|&(p, _)| pages[p].number).collect();
+        if numbers.windows(2).any(|w| w[1] < w[0]) {
+            warnings.push(file.diagnostic(
                 &key,
-                format!("article `{}` is placed in no frame", article.id()),
+                format!(
+                    "article `{}` continues on an earlier page ({})",
+                    article.id(),
+                    join_numbers(&numbers)
+                ),
             ));
-        } else if used > 1 {
-            errors.push(file.diagnostic(
-                &key,
-                format!("article `{}` has {used} frames; continuing an article across frames is not supported yet", article.id()),
-            ));
+        }
+        for (k, &(p, f)) in article.frames.iter().enumerate() {
+            let frame = &mut pages[p].frames[f];
+            frame.part = k;
+            frame.jump_from = (k > 0).then(|| continuation.jump_from_line(numbers[k - 1]));
+            frame.jump_to = numbers.get(k + 1).map(|&to| continuation.jump_to_line(to));
         }
     }
 
-    if errors.is_empty() {
-        Ok(Plan { pages, articles })
+    if errors.is_empty() { Ok(Plan { pages, articles, warnings }) } else { Err(Error::Invalid(errors)) }
+}
+
+/// Orders an article's frames into its chain: by explicit `part` keys when given (all frames or
+/// none, no number twice), else by page, then line, then column.
+fn chain_order(
+    parts: &[(Option<u32>, KeyPath)],
+    pages: &[PlannedPage],
+    frames: &[(usize, usize)],
+) -> std::result::Result<Vec<(usize, usize)>, (KeyPath, String)> {
+    let mut keyed: Vec<_> = frames.iter().copied().zip(parts).collect();
+    let explicit = parts.iter().filter(|(part, _)| part.is_some()).count();
+    if explicit == 0 {
+        keyed.sort_by_key(|&((p, f), _)| (p, pages[p].frames[f].grid_at));
+    } else if explicit < parts.len() {
+        let (_, key) = parts.iter().find(|(part, _)| part.is_none()).expect("some frame has no part");
+        return Err((key.clone().key("part"), "give every frame of this article a `part`, or none".into()));
     } else {
-        Err(Error::Invalid(errors))
+        keyed.sort_by_key(|(_, (part, _))| *part);
+        if let Some(w) = keyed.windows(2).find(|w| w[0].1.0 == w[1].1.0) {
+            return Err((
+                w[1].1.1.clone().key("part"),
+                format!("part {} is given twice", w[1].1.0.unwrap_or(0)),
+            ));
+        }
     }
+    Ok(keyed.into_iter().map(|(slot, _)| slot).collect())
+}
+
+fn join_numbers(numbers: &[u32]) -> String {
+    numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(" → ")
 }
 
 /// Grid rectangles [column start, column end, line start, line end), ends exclusive.
@@ -276,21 +311,12 @@ fn read_body(file: &IssueFile, key: &KeyPath, article: &Article) -> Result<Strin
             let key = key.clone().key("body-file");
             let path = file.resolve(&key, rel)?;
             std::fs::read_to_string(&path).map_err(|e| {
-                file.diagnostic(
-                    &key,
-                    format!("cannot read body file {}: {e}", path.display()),
-                )
-                .into()
+                file.diagnostic(&key, format!("cannot read body file {}: {e}", path.display())).into()
             })
         }
         (Some(_), Some(_)) => Err(file
-            .diagnostic(
-                &key.clone().key("body-file"),
-                "give either `body` or `body-file`, not both",
-            )
+            .diagnostic(&key.clone().key("body-file"), "give either `body` or `body-file`, not both")
             .into()),
-        (None, None) => Err(file
-            .diagnostic(key, "an article needs `body` or `body-file`")
-            .into()),
+        (None, None) => Err(file.diagnostic(key, "an article needs `body` or `body-file`").into()),
     }
 }

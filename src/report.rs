@@ -11,6 +11,8 @@ pub struct Report {
     pub layout: String,
     pub pages: Vec<PageReport>,
     pub articles: Vec<ArticleReport>,
+    /// Whether overset text was allowed (`--allow-overset`) and left out of the PDF.
+    pub overset: bool,
     /// Errors that kept the PDF from being written; empty on success.
     pub errors: Vec<String>,
     pub warnings: Vec<String>,
@@ -32,28 +34,28 @@ pub struct ArticleReport {
     pub title: String,
     /// Characters of the article's text, whitespace not counted.
     pub chars: usize,
-    pub frames: Vec<FrameReport>,
-    /// Text that did not fit, when any.
+    /// The article's parts in chain order, one per frame.
+    pub parts: Vec<PartReport>,
+    /// Text left after the last frame (overset), when any.
     pub overflow: Option<Overflow>,
 }
 
 impl ArticleReport {
     pub fn new(id: &str, title: &str, chars: usize) -> Self {
-        ArticleReport {
-            id: id.into(),
-            title: title.into(),
-            chars,
-            frames: Vec::new(),
-            overflow: None,
-        }
+        ArticleReport { id: id.into(), title: title.into(), chars, parts: Vec::new(), overflow: None }
     }
 }
 
-/// One frame of an article, measured from the laid-out glyphs.
+/// One part of an article: one frame, measured from the laid-out glyphs.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct FrameReport {
+pub struct PartReport {
     pub page: u32,
+    /// The frame's index among its page's frames.
+    pub frame: usize,
+    /// Which characters of the article's body this part holds: [start, end), counted in
+    /// characters of the body text (blocks joined).
+    pub text_range: [usize; 2],
     /// Capacity in column-lines: grid lines × text columns.
     pub lines: u32,
     pub used_lines: u32,
@@ -61,6 +63,10 @@ pub struct FrameReport {
     pub free_lines: u32,
     /// Characters set in this frame, whitespace not counted.
     pub chars: usize,
+    /// The page this part continues on (下转), when it does.
+    pub jump_to: Option<u32>,
+    /// The page this part continues from (上接), when it does.
+    pub jump_from: Option<u32>,
 }
 
 /// Text left over after an article's frames.

@@ -1,11 +1,13 @@
 //! Verification of the laid-out pages, from the glyphs themselves rather than from estimates.
 //!
 //! Every glyph printed from article data is traced through its span and the [`SourceMap`] to its
-//! article, part and byte offset. From that the stage proves what the PDF will show: each
-//! article's text appears exactly once, inside its frame; no glyph is a missing-glyph box; and it
-//! measures what production staff need to know, lines used and free and any overflow.
+//! article, part, byte offset and the frame it belongs in. From that the stage proves what the PDF
+//! will show: each article's text appears exactly once, each part inside its own frame, and no
+//! glyph is a missing-glyph box; and it measures what production staff need to know: lines used
+//! and free, and text that did not fit.
 
 use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
 
 use typst::WorldExt;
 use typst::layout::{Frame, FrameItem, Point, Transform};
@@ -13,142 +15,147 @@ use typst::syntax::Span;
 use typst::text::TextItem;
 use typst_layout::PagedDocument;
 
+use crate::body::Cut;
 use crate::error::Diagnostic;
-use crate::generate::{self, Part, SourceMap};
+use crate::generate::{self, Bounds, Origin, Part, SourceMap};
 use crate::layout::Layout;
 use crate::plan::{Plan, PlannedArticle, PlannedFrame};
-use crate::report::{ArticleReport, FrameReport, Overflow};
+use crate::report::{ArticleReport, Overflow, PartReport};
 use crate::world::{NewsWorld, file_id};
 
 /// Tolerance for comparing glyph positions with frame edges, in pt.
 const EPSILON: f64 = 0.01;
 
-/// One glyph printed from article data.
-struct Placed {
-    page: usize,
-    article: usize,
-    part: Part,
+/// One glyph printed from article data, positioned on its page (pt, y down).
+pub struct Placed {
+    pub page: usize,
+    pub origin: Origin,
     /// Byte range of the glyph's cluster inside the part's text.
-    bytes: std::ops::Range<usize>,
-    text: String,
-    x: f64,
-    width: f64,
-    baseline: f64,
-    size: f64,
+    pub bytes: Range<usize>,
+    pub text: String,
+    /// The pen position where the glyph starts, and its advance.
+    pub x: f64,
+    pub width: f64,
+    /// The horizontal extent of the glyph's ink; none for a space.
+    pub ink: Option<(f64, f64)>,
+    pub baseline: f64,
+    pub size: f64,
 }
 
-/// What verification found: per-article measurements and the errors that block the PDF.
+/// What verification found: per-article measurements, text that did not fit each part's
+/// frame, and the errors that block the PDF.
 pub struct Findings {
     pub articles: Vec<ArticleReport>,
+    /// Every part whose text ran past its frame's bottom.
+    pub overflows: Vec<OverflowAt>,
     pub errors: Vec<Diagnostic>,
 }
 
-/// Checks the document against the plan.
+/// Text that ran past the bottom of one part's frame.
+pub struct OverflowAt {
+    pub article: usize,
+    pub slot: usize,
+    pub amount: Overflow,
+    /// Where the text past the frame begins.
+    pub first: Option<Cut>,
+}
+
+/// Checks the document against the plan and the cuts it was generated with.
 pub fn verify(
     document: &PagedDocument,
     world: &NewsWorld,
     map: &SourceMap,
     plan: &Plan,
     layout: &Layout,
+    bounds: &Bounds,
 ) -> Findings {
     let mut errors = Vec::new();
     let placed = collect(document, world, map, plan, &mut errors);
     let (origin_x, origin_y) = layout.type_origin();
-    let pitch = layout.geometry.grid.line_pitch_pt;
 
-    let mut articles: Vec<ArticleReport> = plan
-        .articles
-        .iter()
-        .map(|a| ArticleReport::new(a.id(), &a.article.title, count_chars(&article_text(a))))
-        .collect();
     let mut coverage: HashMap<(usize, Part), Vec<u8>> = HashMap::new();
-    // Per (article, frame slot): glyphs inside, and lines hit beyond the bottom.
     let mut inside: HashMap<(usize, usize), Vec<&Placed>> = HashMap::new();
-    let mut overflow: HashMap<usize, (usize, BTreeSet<i64>)> = HashMap::new();
-
+    let mut over: HashMap<(usize, usize), (usize, BTreeSet<i64>, Option<Cut>)> = HashMap::new();
     for glyph in &placed {
-        let text = part_text(&plan.articles[glyph.article], glyph.part);
-        let counts = coverage
-            .entry((glyph.article, glyph.part))
-            .or_insert_with(|| vec![0; text.len()]);
-        for count in &mut counts[glyph.bytes.start.min(text.len())..glyph.bytes.end.min(text.len())]
-        {
-            *count = count.saturating_add(1);
+        let Origin { article: a, part, slot, .. } = glyph.origin;
+        let article = &plan.articles[a];
+        if part != Part::JumpTitle {
+            let text = part_text(article, part);
+            let counts = coverage.entry((a, part)).or_insert_with(|| vec![0; text.len()]);
+            for count in &mut counts[glyph.bytes.start.min(text.len())..glyph.bytes.end.min(text.len())] {
+                *count = count.saturating_add(1);
+            }
         }
-        let slots = &plan.articles[glyph.article].frames;
-        let on_page: Vec<(usize, &PlannedFrame)> = slots
-            .iter()
-            .enumerate()
-            .filter(|(_, (p, _))| *p == glyph.page)
-            .map(|(slot, (p, f))| (slot, &plan.pages[*p].frames[*f]))
-            .collect();
-        let hit = on_page
-            .iter()
-            .find(|(_, f)| contains(f, origin_x, origin_y, glyph));
-        if let Some((slot, _)) = hit {
-            inside
-                .entry((glyph.article, *slot))
-                .or_default()
-                .push(glyph);
-            continue;
-        }
-        let below = on_page.iter().find(|(_, f)| {
-            glyph.baseline > origin_y + f.y + f.height
-                && glyph.x + EPSILON >= origin_x + f.x
-                && glyph.x + glyph.width <= origin_x + f.x + f.width + EPSILON
-        });
-        if below.is_some() {
-            let entry = overflow.entry(glyph.article).or_default();
+        let (p, f) = article.frames[slot];
+        let frame = &plan.pages[p].frames[f];
+        let (left, top) = (origin_x + frame.x, origin_y + frame.y);
+        let within_x =
+            glyph.ink.is_none_or(|(l, r)| l + EPSILON >= left && r <= left + frame.width + EPSILON);
+        if glyph.page == p && within_x && glyph.baseline - glyph.size * 0.88 + EPSILON >= top {
+            if glyph.baseline <= top + frame.height + EPSILON {
+                inside.entry((a, slot)).or_default().push(glyph);
+                continue;
+            }
+            let entry = over.entry((a, slot)).or_default();
             if !glyph.text.trim().is_empty() {
                 entry.0 += glyph.text.chars().count();
             }
             entry.1.insert((glyph.baseline * 10.0).round() as i64);
+            entry.2 = entry.2.into_iter().chain(glyph.cut()).min();
             continue;
         }
         errors.push(Diagnostic::new(format!(
-            "article `{}`: “{}” is set outside its frames on page {}",
-            plan.articles[glyph.article].id(),
-            glyph.text,
-            plan.pages[glyph.page].number
-        )));
-    }
-
-    // Overflow runs on below the last text column: count its lines and characters.
-    for (&a, (chars, baselines)) in &overflow {
-        let lines = baselines.len();
-        let article = &plan.articles[a];
-        let (p, _) = article.frames[article.frames.len() - 1];
-        articles[a].overflow = Some(Overflow {
-            lines,
-            chars: *chars,
-        });
-        errors.push(Diagnostic::new(format!(
-            "article `{}` does not fit its frame on page {}: 差 {lines} 行 / {chars} 字 (over by {lines} lines, {chars} characters)",
+            "article `{}`: “{}” is set outside its frame on page {}",
             article.id(),
-            plan.pages[p].number
+            glyph.text,
+            plan.pages.get(glyph.page).map_or(0, |pg| pg.number)
         )));
     }
 
-    // Frames: characters placed, lines used and free.
+    let mut overflows: Vec<OverflowAt> = over
+        .into_iter()
+        .map(|((article, slot), (chars, baselines, first))| OverflowAt {
+            article,
+            slot,
+            amount: Overflow { lines: baselines.len(), chars },
+            first,
+        })
+        .collect();
+    overflows.sort_by_key(|o| (o.article, o.slot));
+
+    let mut articles = Vec::new();
     for (a, article) in plan.articles.iter().enumerate() {
+        let total = count_chars(&article_text(article));
+        let mut report = ArticleReport::new(article.id(), &article.article.title, total);
         for (slot, &(p, f)) in article.frames.iter().enumerate() {
             let frame = &plan.pages[p].frames[f];
             let glyphs = inside.get(&(a, slot)).map(Vec::as_slice).unwrap_or(&[]);
-            let chars = glyphs
-                .iter()
-                .filter(|g| !g.text.trim().is_empty())
-                .map(|g| g.text.chars().count())
-                .sum();
-            let free = free_lines(frame, glyphs, origin_x, origin_y, pitch, layout);
             let capacity = frame.lines * frame.columns;
-            articles[a].frames.push(FrameReport {
+            let free = free_lines(frame, glyphs, origin_x, origin_y, layout).min(capacity);
+            let (start, end) = (bounds[a][slot], bounds[a][slot + 1]);
+            let holds_text = start < end;
+            report.parts.push(PartReport {
                 page: plan.pages[p].number,
+                frame: f,
+                text_range: [start.char_index(&article.blocks), end.char_index(&article.blocks)],
                 lines: capacity,
-                used_lines: capacity - free.min(capacity),
-                free_lines: free.min(capacity),
-                chars,
+                used_lines: capacity - free,
+                free_lines: free,
+                chars: glyphs
+                    .iter()
+                    .filter(|g| !g.text.trim().is_empty())
+                    .map(|g| g.text.chars().count())
+                    .sum(),
+                jump_to: (holds_text && bounds[a].get(slot + 2).is_some_and(|&next| next > end))
+                    .then(|| plan.pages[article.frames[slot + 1].0].number),
+                jump_from: (slot > 0 && holds_text).then(|| plan.pages[article.frames[slot - 1].0].number),
             });
         }
+        report.overflow = overflows
+            .iter()
+            .find(|o| o.article == a && o.slot + 1 == article.frames.len())
+            .map(|o| o.amount.clone());
+        articles.push(report);
     }
 
     // Conservation: every character of every part exactly once.
@@ -157,32 +164,27 @@ pub fn verify(
             let text = part_text(article, part);
             let counts = coverage.get(&(a, part));
             for (offset, c) in text.char_indices() {
-                if c.is_whitespace() {
+                let n = counts.map_or(0, |v| v[offset]);
+                if c.is_whitespace() || n == 1 {
                     continue;
                 }
-                let n = counts.map_or(0, |v| v[offset]);
-                if n != 1 {
-                    let what = if n == 0 {
-                        "is missing from"
-                    } else {
-                        "appears more than once in"
-                    };
-                    let context: String = text[offset..].chars().take(12).collect();
-                    errors.push(Diagnostic::new(format!(
-                        "article `{}`: the text at “{context}” {what} the pages",
-                        article.id()
-                    )));
-                    break;
-                }
+                let what = if n == 0 { "is missing from" } else { "appears more than once in" };
+                let context: String = text[offset..].chars().take(12).collect();
+                errors.push(Diagnostic::new(format!(
+                    "article `{}`: the text at “{context}” {what} the pages",
+                    article.id()
+                )));
+                break;
             }
         }
     }
 
-    Findings { articles, errors }
+    Findings { articles, overflows, errors }
 }
 
-/// Walks the pages and keeps every glyph that came from article data; reports missing glyphs.
-fn collect(
+/// Walks the pages and keeps every glyph printed from article data; a glyph no font had (a
+/// missing-glyph box) is reported with its character, code point and article.
+pub fn collect(
     document: &PagedDocument,
     world: &NewsWorld,
     map: &SourceMap,
@@ -190,13 +192,26 @@ fn collect(
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Placed> {
     let main = file_id(generate::MAIN);
-    let mut cache: HashMap<Span, Option<(usize, Part)>> = HashMap::new();
+    let mut cache: HashMap<Span, Option<Origin>> = HashMap::new();
     let mut placed = Vec::new();
     for (page, p) in document.pages().iter().enumerate() {
-        walk(&p.frame, Transform::identity(), &mut |origin, item| {
-            let mut x = origin.x;
+        walk(&p.frame, Transform::identity(), &mut |pen, item| {
+            let mut x = pen.x;
             for glyph in &item.glyphs {
                 let advance = glyph.x_advance.at(item.size);
+                // Where the glyph's ink is, within its own box: justification widens advances
+                // past the ink, punctuation compressed at a line's start is shifted left of the
+                // pen, and a face's design may let ink overshoot its box by a hair.
+                let ink = item.font.ttf().glyph_bounding_box(ttf_parser::GlyphId(glyph.id)).map(|b| {
+                    let shift = (x + glyph.x_offset.at(item.size)).to_pt();
+                    let scale = item.size.to_pt() / item.font.units_per_em();
+                    let natural = item.font.x_advance(glyph.id).map_or(advance, |em| em.at(item.size));
+                    let (box_l, box_r) = (shift, shift + advance.min(natural).to_pt());
+                    (
+                        (shift + f64::from(b.x_min) * scale).max(box_l),
+                        (shift + f64::from(b.x_max) * scale).min(box_r),
+                    )
+                });
                 let (span, offset) = glyph.span;
                 let source = *cache.entry(span).or_insert_with(|| {
                     if span.id() != Some(main) {
@@ -208,28 +223,26 @@ fn collect(
                 if glyph.id == 0 && !text.trim().is_empty() {
                     let c = text.chars().next().unwrap_or('?');
                     let whose = match source {
-                        Some((a, _)) => format!("article `{}`", plan.articles[a].id()),
+                        Some(o) => format!("article `{}`", plan.articles[o.article].id()),
                         None => "the layout's own text".into(),
                     };
+                    let number = plan.pages.get(page).map_or(page as u32 + 1, |pg| pg.number);
                     errors.push(Diagnostic::new(format!(
-                        "no font of the layout has “{c}” (U+{:04X}) used in {whose} on page {}",
-                        c as u32,
-                        plan.pages.get(page).map_or(page as u32 + 1, |pg| pg.number)
+                        "no font of the layout has “{c}” (U+{:04X}) used in {whose} on page {number}",
+                        c as u32
                     )));
                 }
-                if let Some((article, part)) = source {
-                    let start = usize::from(offset);
+                if let Some(origin) = source {
+                    let start = origin.base + usize::from(offset);
                     placed.push(Placed {
                         page,
-                        article,
-                        part,
+                        origin,
                         bytes: start..start + glyph.range().len(),
                         text,
-                        // The pen position: punctuation compressed at a line's start is
-                        // shifted left by its offset but its ink stays after the pen.
                         x: x.to_pt(),
                         width: advance.to_pt(),
-                        baseline: origin.y.to_pt(),
+                        ink,
+                        baseline: pen.y.to_pt(),
                         size: item.size.to_pt(),
                     });
                 }
@@ -245,9 +258,7 @@ fn walk(frame: &Frame, ts: Transform, f: &mut impl FnMut(Point, &TextItem)) {
     for (pos, item) in frame.items() {
         match item {
             FrameItem::Group(group) => {
-                let ts = ts
-                    .pre_concat(Transform::translate(pos.x, pos.y))
-                    .pre_concat(group.transform);
+                let ts = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(group.transform);
                 walk(&group.frame, ts, f);
             }
             FrameItem::Text(text) => f(pos.transform(ts), text),
@@ -256,26 +267,10 @@ fn walk(frame: &Frame, ts: Transform, f: &mut impl FnMut(Point, &TextItem)) {
     }
 }
 
-fn contains(frame: &PlannedFrame, ox: f64, oy: f64, glyph: &Placed) -> bool {
-    let (left, top) = (ox + frame.x, oy + frame.y);
-    glyph.x + EPSILON >= left
-        && glyph.x + glyph.width <= left + frame.width + EPSILON
-        && glyph.baseline - glyph.size * 0.88 + EPSILON >= top
-        && glyph.baseline <= top + frame.height + EPSILON
-}
-
 /// Whole grid lines left empty at the bottom of each text column of a frame.
-fn free_lines(
-    frame: &PlannedFrame,
-    glyphs: &[&Placed],
-    ox: f64,
-    oy: f64,
-    pitch: f64,
-    layout: &Layout,
-) -> u32 {
-    let gutter = f64::from(layout.geometry.grid.gutter_chars) * layout.body_size();
-    let n = f64::from(frame.columns);
-    let column_width = (frame.width - (n - 1.0) * gutter) / n;
+fn free_lines(frame: &PlannedFrame, glyphs: &[&Placed], ox: f64, oy: f64, layout: &Layout) -> u32 {
+    let (column_width, gutter) = layout.text_column(frame.width, frame.columns);
+    let pitch = layout.geometry.grid.line_pitch_pt;
     let bottom = oy + frame.y + frame.height;
     (0..frame.columns)
         .map(|c| {
@@ -295,7 +290,8 @@ fn free_lines(
         .sum()
 }
 
-/// The parts of an article in reading order: headline, top byline, dateline, body, end byline.
+/// The parts of an article's text in reading order: headline, top byline, dateline, body, end
+/// byline. (The jump head's repeated title is not part of the text.)
 fn parts(article: &PlannedArticle) -> Vec<Part> {
     let a = &article.article;
     let top_byline = a.byline.is_some() && !article.byline_at_end();
@@ -323,7 +319,7 @@ fn part_text(article: &PlannedArticle, part: Part) -> &str {
     let a = &article.article;
     match part {
         Part::Kicker => a.kicker.as_deref().unwrap_or_default(),
-        Part::Title => &a.title,
+        Part::Title | Part::JumpTitle => &a.title,
         Part::Subtitle => a.subtitle.as_deref().unwrap_or_default(),
         Part::Dateline => a.dateline.as_deref().unwrap_or_default(),
         Part::Byline => a.byline.as_deref().unwrap_or_default(),
@@ -333,10 +329,7 @@ fn part_text(article: &PlannedArticle, part: Part) -> &str {
 
 /// All the article's text in reading order.
 pub fn article_text(article: &PlannedArticle) -> String {
-    parts(article)
-        .into_iter()
-        .map(|p| part_text(article, p))
-        .collect()
+    parts(article).into_iter().map(|p| part_text(article, p)).collect()
 }
 
 fn count_chars(text: &str) -> usize {

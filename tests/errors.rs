@@ -34,14 +34,7 @@ fn the_minimal_issue_builds() {
 fn unknown_key() {
     let text = MINIMAL.replace("span = 2", "span = 2\ncolour = \"red\"");
     let m = error_of("issue.toml", &text, &[]);
-    assert_has(
-        &m,
-        &[
-            "issue.toml:19:1",
-            "pages[0].frames[0]",
-            "unknown field `colour`",
-        ],
-    );
+    assert_has(&m, &["issue.toml:19:1", "pages[0].frames[0]", "unknown field `colour`"]);
 }
 
 #[test]
@@ -53,89 +46,37 @@ fn missing_required_key() {
 
 #[test]
 fn impossible_values() {
-    let m = error_of(
-        "issue.toml",
-        &MINIMAL.replace("number = 1\ndate", "number = -1\ndate"),
-        &[],
-    );
+    let m = error_of("issue.toml", &MINIMAL.replace("number = 1\ndate", "number = -1\ndate"), &[]);
     assert_has(&m, &["issue.toml:8:10", "issue.number"]);
-    let m = error_of(
-        "issue.toml",
-        &MINIMAL.replace("2024-03-05", "\"2024-02-30\""),
-        &[],
-    );
+    let m = error_of("issue.toml", &MINIMAL.replace("2024-03-05", "\"2024-02-30\""), &[]);
     assert_has(&m, &["issue.toml:9:8", "issue.date", "2024-02-30"]);
 }
 
 #[test]
 fn frame_naming_an_unknown_article() {
-    let m = error_of(
-        "issue.toml",
-        &MINIMAL.replace("article = \"a\"", "article = \"b\""),
-        &[],
-    );
-    assert_has(
-        &m,
-        &[
-            "issue.toml:16:1",
-            "pages[0].frames[0].article",
-            "no article has the id `b`",
-        ],
-    );
+    let m = error_of("issue.toml", &MINIMAL.replace("article = \"a\"", "article = \"b\""), &[]);
+    assert_has(&m, &["issue.toml:16:1", "pages[0].frames[0].article", "no article has the id `b`"]);
 }
 
 #[test]
 fn article_in_no_frame() {
-    let text =
-        format!("{MINIMAL}\n[[articles]]\nid = \"lost\"\ntitle = \"无处\"\nbody = \"正文\"\n");
+    let text = format!("{MINIMAL}\n[[articles]]\nid = \"lost\"\ntitle = \"无处\"\nbody = \"正文\"\n");
     let m = error_of("issue.toml", &text, &[]);
-    assert_has(
-        &m,
-        &[
-            "issue.toml:36:1",
-            "articles[1].id",
-            "`lost` is placed in no frame",
-        ],
-    );
+    assert_has(&m, &["issue.toml:36:1", "articles[1].id", "`lost` is placed in no frame"]);
 }
 
 #[test]
 fn frame_outside_the_grid() {
     let m = error_of("issue.toml", &MINIMAL.replace("span = 2", "span = 9"), &[]);
-    assert_has(
-        &m,
-        &[
-            "issue.toml:18:1",
-            "pages[0].frames[0].span",
-            "leaves the grid's 5 columns",
-        ],
-    );
-    let m = error_of(
-        "issue.toml",
-        &MINIMAL.replace("lines = 30", "lines = 90"),
-        &[],
-    );
-    assert_has(
-        &m,
-        &[
-            "issue.toml:20:1",
-            "pages[0].frames[0].lines",
-            "grid's 80 lines",
-        ],
-    );
+    assert_has(&m, &["issue.toml:18:1", "pages[0].frames[0].span", "leaves the grid's 5 columns"]);
+    let m = error_of("issue.toml", &MINIMAL.replace("lines = 30", "lines = 90"), &[]);
+    assert_has(&m, &["issue.toml:20:1", "pages[0].frames[0].lines", "grid's 80 lines"]);
 }
 
 #[test]
 fn frame_in_the_masthead() {
     let m = error_of("issue.toml", &MINIMAL.replace("line = 13", "line = 3"), &[]);
-    assert_has(
-        &m,
-        &[
-            "issue.toml:19:1",
-            "pages[0].frames[0].line",
-            "hold the masthead",
-        ],
-    );
+    assert_has(&m, &["issue.toml:19:1", "pages[0].frames[0].line", "hold the masthead"]);
 }
 
 #[test]
@@ -145,71 +86,35 @@ fn overlapping_frames() {
         "[[pages.frames]]\narticle = \"b\"\ncolumn = 2\nspan = 2\nline = 20\nlines = 10\n\n[[articles]]\nid = \"b\"\ntitle = \"乙\"\nbody = \"乙文\"\n\n[[articles]]",
     );
     let m = error_of("issue.toml", &text, &[]);
-    assert_has(
-        &m,
-        &[
-            "issue.toml:22:1",
-            "pages[0].frames[1]",
-            "overlaps pages[0].frames[0]",
-        ],
-    );
+    assert_has(&m, &["issue.toml:22:1", "pages[0].frames[1]", "overlaps pages[0].frames[0]"]);
 }
 
 #[test]
 fn too_many_inner_columns() {
-    let m = error_of(
-        "issue.toml",
-        &MINIMAL.replace("span = 2", "span = 2\ncolumns = 9"),
-        &[],
-    );
-    assert_has(
-        &m,
-        &["pages[0].frames[0].columns", "less than 4 characters"],
-    );
+    let m = error_of("issue.toml", &MINIMAL.replace("span = 2", "span = 2\ncolumns = 9"), &[]);
+    assert_has(&m, &["pages[0].frames[0].columns", "less than 4 characters"]);
 }
 
 #[test]
 fn body_file_outside_the_issue_folder() {
-    let text = MINIMAL.replace(
-        "body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"",
-        "body-file = \"../secret.md\"",
-    );
+    let text = MINIMAL
+        .replace("body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"", "body-file = \"../secret.md\"");
     let m = error_of("issue.toml", &text, &[]);
-    assert_has(
-        &m,
-        &[
-            "issue.toml:32:1",
-            "articles[0].body-file",
-            "inside the issue's folder",
-        ],
-    );
+    assert_has(&m, &["issue.toml:32:1", "articles[0].body-file", "inside the issue's folder"]);
 }
 
 #[test]
 fn missing_body_file() {
-    let text = MINIMAL.replace(
-        "body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"",
-        "body-file = \"gone.md\"",
-    );
+    let text =
+        MINIMAL.replace("body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"", "body-file = \"gone.md\"");
     let m = error_of("issue.toml", &text, &[]);
     assert_has(&m, &["articles[0].body-file", "cannot read body file"]);
 }
 
 #[test]
 fn unknown_layout() {
-    let m = error_of(
-        "issue.toml",
-        &MINIMAL.replace("\"tabloid\"", "\"octavo\""),
-        &[],
-    );
-    assert_has(
-        &m,
-        &[
-            "issue.toml:1:1",
-            "layout",
-            "`octavo` is neither a built-in layout",
-        ],
-    );
+    let m = error_of("issue.toml", &MINIMAL.replace("\"tabloid\"", "\"octavo\""), &[]);
+    assert_has(&m, &["issue.toml:1:1", "layout", "`octavo` is neither a built-in layout"]);
 }
 
 #[test]
@@ -224,15 +129,8 @@ fn json_issue_errors_have_places_too() {
 }"#;
     let m = error_of("issue.json", json, &[]);
     assert_has(&m, &["issue.json:6:47", "pages[0].frames[0].span"]);
-    let m = error_of(
-        "issue.json",
-        &json.replace("\"id\": \"a\"", "\"id\": \"a\", \"colour\": 1"),
-        &[],
-    );
-    assert_has(
-        &m,
-        &["issue.json:7:", "articles[0]", "unknown field `colour`"],
-    );
+    let m = error_of("issue.json", &json.replace("\"id\": \"a\"", "\"id\": \"a\", \"colour\": 1"), &[]);
+    assert_has(&m, &["issue.json:7:", "articles[0]", "unknown field `colour`"]);
 }
 
 #[test]
@@ -240,15 +138,7 @@ fn text_that_does_not_fit_fails_with_the_amount() {
     let long = "这是一段很长的正文，用来测试版面放不下的情况。".repeat(120);
     let text = MINIMAL.replace("第二段正文。", &long);
     let m = error_of("issue.toml", &text, &[]);
-    assert_has(
-        &m,
-        &[
-            "article `a` does not fit its frame on page 1",
-            "差 ",
-            " 行 / ",
-            " 字",
-        ],
-    );
+    assert_has(&m, &["article `a` does not fit its frame on page 1", "差 ", " 行 / ", " 字"]);
 }
 
 #[test]

@@ -19,20 +19,11 @@ fn article_texts(path: &std::path::Path) -> Vec<(String, String)> {
                 (None, None) => String::new(),
             };
             let body: String = body::parse(&markdown).iter().map(|b| b.text()).collect();
-            let byline = a
-                .byline
-                .as_ref()
-                .map(|b| format!("（{b}）"))
-                .unwrap_or_default();
-            let text = [
-                a.kicker.clone(),
-                Some(a.title.clone()),
-                a.subtitle.clone(),
-                a.dateline.clone(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<String>()
+            let byline = a.byline.as_ref().map(|b| format!("（{b}）")).unwrap_or_default();
+            let text = [a.kicker.clone(), Some(a.title.clone()), a.subtitle.clone(), a.dateline.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<String>()
                 + &body
                 + &byline;
             (a.id.clone(), squeeze(&text))
@@ -48,21 +39,12 @@ fn kaifaqu_example_holds_every_article_exactly_once() {
     let text = pdf_text(build.pdf.as_ref().unwrap());
     for (id, article) in article_texts(&path) {
         assert!(article.chars().count() > 10, "{id} has text");
-        assert_eq!(
-            text.matches(&article).count(),
-            1,
-            "article `{id}` must appear once, whole and in order"
-        );
+        assert_eq!(text.matches(&article).count(), 1, "article `{id}` must appear once, whole and in order");
     }
     // No frame overflows and every frame is used.
     for article in &build.report.articles {
         assert!(article.overflow.is_none());
-        assert!(
-            article
-                .frames
-                .iter()
-                .all(|f| f.chars > 0 && f.used_lines <= f.lines)
-        );
+        assert!(article.frames.iter().all(|f| f.chars > 0 && f.used_lines <= f.lines));
         let placed: usize = article.frames.iter().map(|f| f.chars).sum();
         assert_eq!(placed, article.chars, "{} placed in full", article.id);
     }

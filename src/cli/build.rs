@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use banmian::output::{emit_typst, write_atomic};
-use banmian::{Engine, Error, Result};
+use banmian::{BuildOptions, Engine, Error, Result};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -19,11 +19,16 @@ pub struct Args {
     /// Writes the generated Typst source, data, layout and fonts to this folder.
     #[arg(long, value_name = "DIR")]
     emit_typst: Option<PathBuf>,
+    /// Builds even when text is left after an article's last frame; the overset is left out
+    /// and marked in the report.
+    #[arg(long)]
+    allow_overset: bool,
 }
 
 pub fn run(engine: &Engine, args: Args) -> Result<()> {
     let start = Instant::now();
-    let build = engine.build(&args.issue, true)?;
+    let options = BuildOptions { pdf: true, allow_overset: args.allow_overset };
+    let build = engine.build(&args.issue, &options)?;
     if let Some(dir) = &args.emit_typst {
         emit_typst(dir, &build.generated)?;
     }
@@ -32,13 +37,9 @@ pub fn run(engine: &Engine, args: Args) -> Result<()> {
         write_atomic(path, &json)?;
     }
     super::finish(&build)?;
-    let pdf = build
-        .pdf
-        .as_ref()
-        .ok_or_else(|| Error::one(banmian::Diagnostic::new("no PDF was produced")))?;
-    let output = args
-        .output
-        .unwrap_or_else(|| args.issue.with_extension("pdf"));
+    let pdf =
+        build.pdf.as_ref().ok_or_else(|| Error::one(banmian::Diagnostic::new("no PDF was produced")))?;
+    let output = args.output.unwrap_or_else(|| args.issue.with_extension("pdf"));
     write_atomic(&output, pdf)?;
     super::summarize(&build);
     println!(

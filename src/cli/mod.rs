@@ -10,11 +10,7 @@ use banmian::{Engine, FontOptions, Result};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(
-    name = "banmian",
-    version,
-    about = "Typesets a Chinese newspaper issue into a print-ready PDF"
-)]
+#[command(name = "banmian", version, about = "Typesets a Chinese newspaper issue into a print-ready PDF")]
 pub struct Cli {
     #[command(flatten)]
     fonts: FontArgs,
@@ -60,25 +56,22 @@ fn finish(build: &banmian::Build) -> Result<()> {
     for warning in &build.warnings {
         eprintln!("warning: {warning}");
     }
-    if build.errors.is_empty() {
-        Ok(())
-    } else {
-        Err(banmian::Error::Invalid(build.errors.clone()))
-    }
+    if build.errors.is_empty() { Ok(()) } else { Err(banmian::Error::Invalid(build.errors.clone())) }
 }
 
 /// One line per article: where it went and how full its frames are.
 fn summarize(build: &banmian::Build) {
     for article in &build.report.articles {
-        for frame in &article.frames {
+        for part in &article.parts {
+            let jump = match (part.jump_from, part.jump_to) {
+                (Some(from), Some(to)) => format!("  from page {from}, on to page {to}"),
+                (Some(from), None) => format!("  from page {from}"),
+                (None, Some(to)) => format!("  on to page {to}"),
+                (None, None) => String::new(),
+            };
             println!(
-                "{:<16} page {:<3} {:>6} chars  {:>4}/{:<4} lines used  {:>3} free",
-                article.id,
-                frame.page,
-                frame.chars,
-                frame.used_lines,
-                frame.lines,
-                frame.free_lines
+                "{:<16} page {:<3} {:>6} chars  {:>4}/{:<4} lines used  {:>3} free{jump}",
+                article.id, part.page, part.chars, part.used_lines, part.lines, part.free_lines
             );
         }
     }

@@ -19,9 +19,7 @@ impl Date {
             return None;
         }
         let month = time::Month::try_from(month).ok()?;
-        time::Date::from_calendar_date(year, month, day)
-            .ok()
-            .map(Date)
+        time::Date::from_calendar_date(year, month, day).ok().map(Date)
     }
 
     pub fn year(self) -> i32 {
@@ -38,28 +36,14 @@ impl Date {
 
     /// 星期一 … 星期日.
     pub fn weekday_zh(self) -> &'static str {
-        const NAMES: [&str; 7] = [
-            "星期一",
-            "星期二",
-            "星期三",
-            "星期四",
-            "星期五",
-            "星期六",
-            "星期日",
-        ];
+        const NAMES: [&str; 7] = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
         NAMES[self.0.weekday().number_days_from_monday() as usize]
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(
-            f,
-            "{:04}-{:02}-{:02}",
-            self.year(),
-            self.month(),
-            self.day()
-        )
+        write!(f, "{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
     }
 }
 
@@ -75,15 +59,13 @@ impl<'de> Deserialize<'de> for Date {
             }
 
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
-                Date::parse(s)
-                    .ok_or_else(|| E::custom(format!("`{s}` is not a date such as 2023-10-10")))
+                Date::parse(s).ok_or_else(|| E::custom(format!("`{s}` is not a date such as 2023-10-10")))
             }
 
             // TOML hands its native dates over as a one-entry map holding the date's text.
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Date, M::Error> {
-                let (_, text): (String, String) = map
-                    .next_entry()?
-                    .ok_or_else(|| de::Error::custom("empty date"))?;
+                let (_, text): (String, String) =
+                    map.next_entry()?.ok_or_else(|| de::Error::custom("empty date"))?;
                 self.visit_str(&text)
             }
         }

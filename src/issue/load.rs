@@ -79,11 +79,7 @@ impl IssueFile {
             Some("json") => Format::Json,
             _ => {
                 return Err(Diagnostic::new("an issue file must end in .toml or .json")
-                    .at(Some(Location {
-                        file: path.into(),
-                        line: 1,
-                        column: 1,
-                    }))
+                    .at(Some(Location { file: path.into(), line: 1, column: 1 }))
                     .into());
             }
         };
@@ -91,10 +87,7 @@ impl IssueFile {
             Format::Toml => {
                 let de = toml::Deserializer::new(&text);
                 serde_path_to_error::deserialize(de).map_err(|e| {
-                    let at = e
-                        .inner()
-                        .span()
-                        .map(|span| offset_location(path, &text, span.start));
+                    let at = e.inner().span().map(|span| offset_location(path, &text, span.start));
                     (e.path().to_string(), e.inner().message().to_string(), at)
                 })
             }
@@ -102,23 +95,14 @@ impl IssueFile {
                 let mut de = serde_json::Deserializer::from_str(&text);
                 serde_path_to_error::deserialize(&mut de).map_err(|e| {
                     let inner = e.inner();
-                    let at = Location {
-                        file: path.into(),
-                        line: inner.line(),
-                        column: inner.column(),
-                    };
+                    let at = Location { file: path.into(), line: inner.line(), column: inner.column() };
                     let message = json_message(inner);
                     (e.path().to_string(), message, Some(at))
                 })
             }
         };
         match parsed {
-            Ok(issue) => Ok(IssueFile {
-                path: path.into(),
-                issue,
-                text,
-                format,
-            }),
+            Ok(issue) => Ok(IssueFile { path: path.into(), issue, text, format }),
             Err((key, message, at)) => {
                 let mut diagnostic = Diagnostic::new(message).at(at);
                 if key != "." {
@@ -145,24 +129,17 @@ impl IssueFile {
 
     /// A diagnostic about the value at `key`, placed in the file.
     pub fn diagnostic(&self, key: &KeyPath, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(message)
-            .at(self.locate(key))
-            .key(key.to_string())
+        Diagnostic::new(message).at(self.locate(key)).key(key.to_string())
     }
 
     /// Resolves a path written in the data against the issue folder, refusing any path that
     /// leaves the folder (absolute, `..`), so an issue can only use files it ships with.
     pub fn resolve(&self, key: &KeyPath, relative: &str) -> Result<PathBuf> {
         let rel = Path::new(relative);
-        let confined = rel
-            .components()
-            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        let confined = rel.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
         if relative.is_empty() || !confined {
             return Err(self
-                .diagnostic(
-                    key,
-                    format!("`{relative}` must be a path inside the issue's folder"),
-                )
+                .diagnostic(key, format!("`{relative}` must be a path inside the issue's folder"))
                 .into());
         }
         Ok(self.dir().join(rel))
@@ -183,11 +160,7 @@ fn offset_location(path: &Path, text: &str, offset: usize) -> Location {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;
-    Location {
-        file: path.into(),
-        line,
-        column,
-    }
+    Location { file: path.into(), line, column }
 }
 
 fn locate_toml(text: &str, key: &KeyPath) -> Option<Range<usize>> {
@@ -249,8 +222,7 @@ fn locate_json(text: &str, key: &KeyPath) -> Option<Range<usize>> {
     for segment in &key.0 {
         let (next, range) = match (value, segment) {
             (Value::Object(object), Segment::Key(k)) => {
-                let Some(prop) = object.properties.into_iter().find(|p| p.name.as_str() == k)
-                else {
+                let Some(prop) = object.properties.into_iter().find(|p| p.name.as_str() == k) else {
                     break;
                 };
                 (prop.value, prop.range)

@@ -80,6 +80,9 @@ pub struct Frame {
     pub lines: u32,
     /// Text columns inside the frame (破栏); defaults to `span`.
     pub columns: Option<u32>,
+    /// This frame's place in its article's chain (1-based); by default frames chain in page
+    /// order, then top to bottom, then left to right.
+    pub part: Option<u32>,
 }
 
 /// Where a byline is set.

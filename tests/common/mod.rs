@@ -10,12 +10,7 @@ use banmian::{Engine, FontOptions};
 /// An engine over the embedded fonts only, so results do not depend on the machine.
 pub fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        Engine::new(&FontOptions {
-            font_paths: Vec::new(),
-            system_fonts: false,
-        })
-    })
+    ENGINE.get_or_init(|| Engine::new(&FontOptions { font_paths: Vec::new(), system_fonts: false }))
 }
 
 /// A small valid tabloid issue: one page, one article in a 2-column frame.
@@ -66,10 +61,7 @@ pub fn write_issue(name: &str, text: &str, files: &[(&str, &str)]) -> (tempfile:
 
 /// The repository's examples folder.
 pub fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name)
-        .join("issue.toml")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name).join("issue.toml")
 }
 
 /// Extracts a PDF's text, whitespace removed (columns and justification add spaces and breaks).

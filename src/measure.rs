@@ -1,0 +1,148 @@
+//! Continuation (续转): where each article's text leaves one frame for the next.
+//!
+//! Typst cannot thread text between boxes, so the split is measured from a real layout: the
+//! article's remaining text is set on pages the exact size of its next frame, with the same
+//! headline or jump head and columns, and the lines that landed on the first page are read back
+//! through the source map. The part ends one line before the page's end, which the jump line
+//! （下转第N版） takes; a subhead never ends a part, and (if the layout asks) a part never starts
+//! with a paragraph's last line alone. Rounds go frame by frame along every chain at once.
+
+use std::collections::{BTreeMap, HashMap};
+
+use typst::foundations::Datetime;
+
+use crate::body::{BlockKind, Cut};
+use crate::compile::compile;
+use crate::error::Result;
+use crate::generate::{self, Bounds, Part};
+use crate::issue::IssueFile;
+use crate::layout::Layout;
+use crate::plan::{Plan, PlannedArticle, PlannedFrame};
+use crate::verify::{self, Placed};
+use crate::world::NewsWorld;
+
+/// The first cut of every body line a part was measured to hold, in reading order.
+pub type Lines = HashMap<(usize, usize), Vec<Cut>>;
+
+/// Finds each article's cuts. Returns the bounds and the measured lines of every split part,
+/// which let a later pass move a split back a line.
+pub fn split(
+    world: &mut NewsWorld,
+    file: &IssueFile,
+    layout: &Layout,
+    plan: &Plan,
+    today: Option<Datetime>,
+) -> Result<(Bounds, Lines)> {
+    let mut bounds = generate::unsplit(plan);
+    let mut lines = Lines::new();
+    let longest = plan.articles.iter().map(|a| a.frames.len()).max().unwrap_or(0);
+    for round in 0..longest.saturating_sub(1) {
+        let jobs: Vec<(usize, usize, Cut)> = plan
+            .articles
+            .iter()
+            .enumerate()
+            .filter(|(a, article)| {
+                article.frames.len() > round + 1 && bounds[*a][round] < Cut::end(&article.blocks)
+            })
+            .map(|(a, _)| (a, round, bounds[a][round]))
+            .collect();
+        if jobs.is_empty() {
+            break;
+        }
+        let generated = generate::generate_measure(file, layout, plan, &jobs);
+        world.load(&generated, today);
+        let (document, _) = compile(world, &layout.template_path)?;
+        let placed = verify::collect(&document, world, &generated.map, plan, &mut Vec::new());
+        let runs = runs_by_article(&placed);
+        for &(a, slot, _) in &jobs {
+            let article = &plan.articles[a];
+            let Some(run) = runs.get(&a) else { continue };
+            let (p, f) = article.frames[slot];
+            let measured = body_lines(run.first_page, &run.glyphs, layout, &plan.pages[p].frames[f]);
+            let next = run.glyphs.iter().filter(|g| g.page > run.first_page).filter_map(|g| g.cut()).min();
+            let Some(next) = next else {
+                // The rest fits this frame: the later frames stay empty.
+                continue;
+            };
+            let cut = choose(&measured, next, article, layout.geometry.continuation.avoid_lone_lines);
+            bounds[a][slot + 1] = cut;
+            for later in &mut bounds[a][slot + 2..] {
+                *later = Cut::end(&article.blocks);
+            }
+            lines.insert((a, slot), measured);
+        }
+    }
+    Ok((bounds, lines))
+}
+
+/// An article's measuring pages: where they start and the glyphs on them.
+struct Run<'a> {
+    first_page: usize,
+    glyphs: Vec<&'a Placed>,
+}
+
+fn runs_by_article(placed: &[Placed]) -> HashMap<usize, Run<'_>> {
+    let mut runs: HashMap<usize, Run> = HashMap::new();
+    for glyph in placed {
+        let run =
+            runs.entry(glyph.origin.article).or_insert(Run { first_page: glyph.page, glyphs: Vec::new() });
+        run.first_page = run.first_page.min(glyph.page);
+        run.glyphs.push(glyph);
+    }
+    runs
+}
+
+/// The first cut of each body line on the run's first page, in reading order (column by column).
+fn body_lines(first_page: usize, glyphs: &[&Placed], layout: &Layout, frame: &PlannedFrame) -> Vec<Cut> {
+    let (column_width, gutter) = layout.text_column(frame.width, frame.columns);
+    let mut lines: BTreeMap<(i64, i64), Cut> = BTreeMap::new();
+    for glyph in glyphs.iter().filter(|g| g.page == first_page) {
+        let Some(cut) = glyph.cut() else { continue };
+        let column = ((glyph.x + 0.01) / (column_width + gutter)).floor() as i64;
+        let key = (column, (glyph.baseline * 100.0).round() as i64);
+        lines.entry(key).and_modify(|c| *c = (*c).min(cut)).or_insert(cut);
+    }
+    lines.into_values().collect()
+}
+
+/// Picks the cut that ends a part: the start of the page's last body line (its place goes to
+/// the jump line), moved back so that a subhead does not end the part and, with
+/// `avoid_lone`, the next part does not open with a paragraph's last line alone.
+fn choose(lines: &[Cut], next: Cut, article: &PlannedArticle, avoid_lone: bool) -> Cut {
+    let Some(mut i) = lines.len().checked_sub(1) else { return next };
+    let kind = |c: Cut| article.blocks.get(c.block).map(|b| b.kind);
+    loop {
+        let before = i;
+        // A subhead never ends a part: take the whole subhead along.
+        while i > 0 && kind(lines[i - 1]) == Some(BlockKind::Subhead) {
+            i -= 1;
+        }
+        // The line at the split is the last of its paragraph, and not its only one.
+        let following = lines.get(i + 1).copied().unwrap_or(next);
+        let last_of_paragraph = following.block > lines[i].block;
+        let not_first = i > 0 && lines[i - 1].block == lines[i].block && !lines[i].at_block_start();
+        if avoid_lone && last_of_paragraph && not_first {
+            i -= 1;
+        }
+        if i == before || i == 0 {
+            break;
+        }
+    }
+    lines[i]
+}
+
+/// Moves a split back by one measured line; `None` when it cannot move.
+pub fn line_before(lines: &Lines, article: usize, slot: usize, cut: Cut) -> Option<Cut> {
+    let measured = lines.get(&(article, slot))?;
+    measured.iter().rev().find(|&&c| c < cut).copied()
+}
+
+impl Placed {
+    /// The body cut before this glyph, for glyphs of body runs.
+    pub fn cut(&self) -> Option<Cut> {
+        match self.origin.part {
+            Part::Run(block, run) => Some(Cut { block, run, offset: self.bytes.start }),
+            _ => None,
+        }
+    }
+}

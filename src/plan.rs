@@ -236,7 +236,12 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
     for (i, article) in articles.iter_mut().enumerate() {
         let key = root.clone().key("articles").index(i).key("id");
         if article.frames.is_empty() {
-            errors.push(file.diagnostic(&key, format!("article `{}` is placed in no frame", article.id())));
+            // A frame that names the article but was rejected has its own error already.
+            let named = issue.pages.iter().flat_map(|p| &p.frames).any(|f| f.article == article.id());
+            if !named {
+                errors
+                    .push(file.diagnostic(&key, format!("article `{}` is placed in no frame", article.id())));
+            }
             continue;
         }
         match chain_order(&parts[i], &pages, &article.frames) {

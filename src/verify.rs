@@ -143,7 +143,7 @@ pub fn verify(
                 free_lines: free,
                 chars: glyphs
                     .iter()
-                    .filter(|g| !g.text.trim().is_empty())
+                    .filter(|g| g.origin.part != Part::JumpTitle && !g.text.trim().is_empty())
                     .map(|g| g.text.chars().count())
                     .sum(),
                 jump_to: (holds_text && bounds[a].get(slot + 2).is_some_and(|&next| next > end))

@@ -4,10 +4,18 @@ mod common;
 
 use banmian::body;
 use banmian::issue::IssueFile;
-use common::{MINIMAL, engine, example, pdf_text, squeeze, write_issue};
+use common::{BUILD, MINIMAL, engine, example, pdf_text, squeeze, write_issue};
 
-/// Each article's text in reading order, as an independent reading of the issue data gives it.
-fn article_texts(path: &std::path::Path) -> Vec<(String, String)> {
+/// An article's text as an independent reading of the issue data gives it: the head (kicker,
+/// title, subtitle, dateline), the body, and the trailing byline.
+struct Expected {
+    id: String,
+    head: String,
+    body: String,
+    byline: String,
+}
+
+fn expected_articles(path: &std::path::Path) -> Vec<Expected> {
     let file = IssueFile::read(path).unwrap();
     file.issue
         .articles
@@ -18,44 +26,84 @@ fn article_texts(path: &std::path::Path) -> Vec<(String, String)> {
                 (None, Some(rel)) => std::fs::read_to_string(file.dir().join(rel)).unwrap(),
                 (None, None) => String::new(),
             };
-            let body: String = body::parse(&markdown).iter().map(|b| b.text()).collect();
-            let byline = a.byline.as_ref().map(|b| format!("（{b}）")).unwrap_or_default();
-            let text = [a.kicker.clone(), Some(a.title.clone()), a.subtitle.clone(), a.dateline.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<String>()
-                + &body
-                + &byline;
-            (a.id.clone(), squeeze(&text))
+            Expected {
+                id: a.id.clone(),
+                head: [a.kicker.clone(), Some(a.title.clone()), a.subtitle.clone(), a.dateline.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                body: body::parse(&markdown).iter().map(|b| b.text()).collect(),
+                byline: a.byline.as_ref().map(|b| format!("（{b}）")).unwrap_or_default(),
+            }
         })
         .collect()
 }
 
+/// Builds an example and checks its PDF text: each article's parts appear exactly once, in
+/// chain order, each continued part ending with its jump line and the next opening with its
+/// own, and the byline only after the last part.
+fn check_example(name: &str) {
+    let path = example(name);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert!(build.errors.is_empty(), "{:?}", build.errors);
+    // The layout's list markers are its own text, not the article's.
+    let text = pdf_text(build.pdf.as_ref().unwrap()).replace("●", "");
+    let mut continued = 0;
+    for expected in expected_articles(&path) {
+        let report = build.report.articles.iter().find(|a| a.id == expected.id).unwrap();
+        assert!(report.overflow.is_none());
+        let body: Vec<char> = expected.body.chars().collect();
+        let holding: Vec<_> = report.parts.iter().filter(|p| p.text_range[0] < p.text_range[1]).collect();
+        let mut last_at = 0;
+        for (k, part) in holding.iter().enumerate() {
+            let [start, end] = part.text_range;
+            let mut piece = squeeze(&body[start..end].iter().collect::<String>());
+            if k == 0 {
+                piece = squeeze(&expected.head) + &piece;
+            }
+            if k + 1 == holding.len() {
+                piece += &squeeze(&expected.byline);
+            }
+            assert_eq!(
+                text.matches(&piece).count(),
+                1,
+                "part {k} of `{}` must appear once, whole",
+                expected.id
+            );
+            let at = text.find(&piece).unwrap();
+            assert!(k == 0 || at > last_at, "parts of `{}` in chain order", expected.id);
+            last_at = at;
+            if let Some(to) = part.jump_to {
+                continued += 1;
+                let jump = format!("{piece}（下转第{}版）", chinese(to));
+                assert!(text.contains(&jump), "`{}` part {k} ends with its jump line", expected.id);
+            }
+            if let Some(from) = part.jump_from {
+                let head = format!("（上接第{}版）{piece}", chinese(from));
+                assert!(text.contains(&head), "`{}` part {k} opens with its jump line", expected.id);
+            }
+        }
+        let placed: usize = report.parts.iter().map(|f| f.chars).sum();
+        assert_eq!(placed, report.chars, "{} placed in full", report.id);
+    }
+    assert!(continued >= 2, "the example continues at least two articles");
+}
+
+fn chinese(n: u32) -> &'static str {
+    ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"][n as usize]
+}
+
 #[test]
 fn kaifaqu_example_holds_every_article_exactly_once() {
-    let path = example("kaifaqu-2023-10");
-    let build = engine().build(&path, true).unwrap();
-    assert!(build.errors.is_empty(), "{:?}", build.errors);
-    let text = pdf_text(build.pdf.as_ref().unwrap());
-    for (id, article) in article_texts(&path) {
-        assert!(article.chars().count() > 10, "{id} has text");
-        assert_eq!(text.matches(&article).count(), 1, "article `{id}` must appear once, whole and in order");
-    }
-    // No frame overflows and every frame is used.
-    for article in &build.report.articles {
-        assert!(article.overflow.is_none());
-        assert!(article.frames.iter().all(|f| f.chars > 0 && f.used_lines <= f.lines));
-        let placed: usize = article.frames.iter().map(|f| f.chars).sum();
-        assert_eq!(placed, article.chars, "{} placed in full", article.id);
-    }
+    check_example("kaifaqu-2023-10");
 }
 
 #[test]
 fn typst_syntax_in_the_body_prints_literally() {
     let hostile = r"#set page(width: 1cm) #panic(1) $x^2$ \*bold\* \_it\_ @ref <lab> \[x\] a \\ b // not a comment /* nor this */ `#code` \#{ } = heading";
-    let text = MINIMAL.replace("第二段正文。", hostile);
+    let text = MINIMAL.replace("\"\"\"", "\'\'\'").replace("第二段正文。", hostile);
     let (_dir, path) = write_issue("issue.toml", &text, &[]);
-    let build = engine().build(&path, true).unwrap();
+    let build = engine().build(&path, &BUILD).unwrap();
     assert!(build.errors.is_empty(), "{:?}", build.errors);
     let pdf = pdf_text(build.pdf.as_ref().unwrap());
     let expected = squeeze(
@@ -67,7 +115,7 @@ fn typst_syntax_in_the_body_prints_literally() {
 #[test]
 fn same_input_gives_the_same_pdf() {
     let (_dir, path) = write_issue("issue.toml", MINIMAL, &[]);
-    let first = engine().build(&path, true).unwrap().pdf.unwrap();
-    let second = engine().build(&path, true).unwrap().pdf.unwrap();
+    let first = engine().build(&path, &BUILD).unwrap().pdf.unwrap();
+    let second = engine().build(&path, &BUILD).unwrap().pdf.unwrap();
     assert!(first == second);
 }

@@ -5,7 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use banmian::{Engine, FontOptions};
+use banmian::{BuildOptions, Engine, FontOptions};
+
+/// Build options that produce a PDF.
+pub const BUILD: BuildOptions = BuildOptions { pdf: true, allow_overset: false };
 
 /// An engine over the embedded fonts only, so results do not depend on the machine.
 pub fn engine() -> &'static Engine {

@@ -1,0 +1,106 @@
+//! The `banmian` command: exit statuses, messages, and files written only whole.
+
+mod common;
+
+use std::process::Command;
+
+use common::{MINIMAL, write_issue};
+
+fn banmian(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_banmian")).arg("--no-system-fonts").args(args).output().unwrap()
+}
+
+/// An issue whose only article is far longer than its frame.
+fn overset_issue() -> String {
+    MINIMAL.replace("第二段正文。", &"这是一段很长的正文，用来测试版面放不下的情况。".repeat(120))
+}
+
+#[test]
+fn build_writes_the_pdf_beside_the_issue_and_exits_0() {
+    let (dir, path) = write_issue("issue.toml", MINIMAL, &[]);
+    let out = banmian(&["build", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let pdf = std::fs::read(dir.path().join("issue.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+}
+
+#[test]
+fn bad_data_exits_1_with_the_place_and_writes_nothing() {
+    let (dir, path) = write_issue("issue.toml", &MINIMAL.replace("span = 2", "span = 9"), &[]);
+    let out = banmian(&["build", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("issue.toml:17:1: pages[0].frames[0].span"), "{stderr}");
+    assert!(!dir.path().join("issue.pdf").exists());
+}
+
+#[test]
+fn overset_exits_1_names_article_page_and_amount_and_keeps_the_old_pdf() {
+    let (dir, path) = write_issue("issue.toml", &overset_issue(), &[]);
+    let pdf = dir.path().join("issue.pdf");
+    std::fs::write(&pdf, b"previous edition").unwrap();
+    let out = banmian(&["build", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("article `a` does not fit its frame on page 1: 差 "), "{stderr}");
+    assert!(stderr.contains(" 行 / ") && stderr.contains(" 字"), "{stderr}");
+    assert_eq!(std::fs::read(&pdf).unwrap(), b"previous edition");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).collect();
+    assert_eq!(leftovers.len(), 2, "no temporary files are left behind");
+}
+
+#[test]
+fn allow_overset_builds_and_marks_the_report() {
+    let (dir, path) = write_issue("issue.toml", &overset_issue(), &[]);
+    let report = dir.path().join("report.json");
+    let out = banmian(&["build", path.to_str().unwrap(), "--allow-overset", "--report", report.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
+    assert_eq!(report["overset"], true);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("overset text"));
+}
+
+#[test]
+fn report_is_written_when_the_build_fails() {
+    let (dir, path) = write_issue("issue.toml", &overset_issue(), &[]);
+    let report = dir.path().join("report.json");
+    let out = banmian(&["build", path.to_str().unwrap(), "--report", report.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
+    let overflow = &report["articles"][0]["overflow"];
+    assert!(overflow["lines"].as_u64().unwrap() > 0 && overflow["chars"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(banmian(&["build"]).status.code(), Some(2));
+    assert_eq!(banmian(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn check_writes_nothing_and_emit_typst_writes_the_program() {
+    let (dir, path) = write_issue("issue.toml", MINIMAL, &[]);
+    let out = banmian(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no problems found"));
+    assert!(!dir.path().join("issue.pdf").exists());
+
+    let emit = dir.path().join("typst");
+    let out = banmian(&["build", path.to_str().unwrap(), "--emit-typst", emit.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    for file in ["main.typ", "layout/template.typ", "data/layout.json", "data/plan.json", "data/articles/0.json"] {
+        assert!(emit.join(file).is_file(), "{file}");
+    }
+    let main = std::fs::read_to_string(emit.join("main.typ")).unwrap();
+    assert!(!main.contains("第一段"), "article text stays out of the source");
+}
+
+#[test]
+fn fonts_lists_the_embedded_faces() {
+    let out = banmian(&["fonts"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for family in ["Noto Serif CJK SC", "Noto Sans CJK SC", "Banmian WenKai"] {
+        assert!(stdout.contains(family), "{stdout}");
+    }
+}

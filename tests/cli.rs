@@ -53,7 +53,8 @@ fn overset_exits_1_names_article_page_and_amount_and_keeps_the_old_pdf() {
 fn allow_overset_builds_and_marks_the_report() {
     let (dir, path) = write_issue("issue.toml", &overset_issue(), &[]);
     let report = dir.path().join("report.json");
-    let out = banmian(&["build", path.to_str().unwrap(), "--allow-overset", "--report", report.to_str().unwrap()]);
+    let out =
+        banmian(&["build", path.to_str().unwrap(), "--allow-overset", "--report", report.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
     assert_eq!(report["overset"], true);
@@ -88,7 +89,9 @@ fn check_writes_nothing_and_emit_typst_writes_the_program() {
     let emit = dir.path().join("typst");
     let out = banmian(&["build", path.to_str().unwrap(), "--emit-typst", emit.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
-    for file in ["main.typ", "layout/template.typ", "data/layout.json", "data/plan.json", "data/articles/0.json"] {
+    for file in
+        ["main.typ", "layout/template.typ", "data/layout.json", "data/plan.json", "data/articles/0.json"]
+    {
         assert!(emit.join(file).is_file(), "{file}");
     }
     let main = std::fs::read_to_string(emit.join("main.typ")).unwrap();

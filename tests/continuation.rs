@@ -1,0 +1,137 @@
+//! Continuation across random chains and random texts: every character exactly once, each part
+//! inside its frame (checked by the engine's verification of the laid-out glyphs), parts
+//! contiguous and in chain order, jump pages right, the byline once at the true end.
+
+mod common;
+
+use banmian::Error;
+use common::{BUILD, engine, pdf_text, squeeze, write_issue};
+use proptest::prelude::*;
+
+/// Pieces a random body is made of: Chinese text, Latin words, digits and punctuation.
+const HAN: &str = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理世车";
+const LATIN: [&str; 8] = ["Typst", "GDP", "5G", "CPU", "iPhone", "PDF/A", "COVID-19", "A股"];
+const PUNCT: [&str; 14] = ["，", "。", "、", "；", "：", "？", "！", "“", "”", "（", "）", "《", "》", "——"];
+
+fn sentence() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            8 => prop::sample::select(HAN.chars().collect::<Vec<_>>()).prop_map(String::from),
+            1 => prop::sample::select(LATIN.to_vec()).prop_map(|w| format!(" {w} ")),
+            1 => (0u32..100_000).prop_map(|n| n.to_string()),
+            2 => prop::sample::select(PUNCT.to_vec()).prop_map(String::from),
+        ],
+        4..60,
+    )
+    .prop_map(|parts| parts.concat().trim().to_string() + "。")
+}
+
+/// A Markdown body: paragraphs of sentences, now and then a subhead.
+fn body() -> impl Strategy<Value = String> {
+    prop::collection::vec((prop::collection::vec(sentence(), 1..6), prop::bool::weighted(0.1)), 1..16)
+        .prop_map(|paras| {
+            paras
+                .into_iter()
+                .map(|(sentences, subhead)| {
+                    let text = sentences.concat();
+                    if subhead { format!("## {}", text.chars().take(10).collect::<String>()) } else { text }
+                })
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        })
+}
+
+/// A chain of 2–3 frames on rising pages of a tabloid: (column, span, columns, line, lines).
+fn chain() -> impl Strategy<Value = Vec<(u32, u32, u32, u32, u32)>> {
+    prop::collection::vec(
+        (1u32..=5, 1u32..=5, 0u32..=2, 1u32..=30, 16u32..=80).prop_map(
+            |(column, span, extra, line, lines)| {
+                let span = span.min(6 - column);
+                let columns = (span + extra).min(span * 2).max(1);
+                let lines = lines.min(81 - line);
+                (column, span, columns, line, lines)
+            },
+        ),
+        2..=3,
+    )
+}
+
+fn issue(chain: &[(u32, u32, u32, u32, u32)]) -> String {
+    let mut text = String::from(
+        "layout = \"tabloid\"\n\n[paper]\nname = \"测试报\"\n\n[issue]\nnumber = 1\ndate = 2024-03-05\n\n",
+    );
+    for (k, &(column, span, columns, line, lines)) in chain.iter().enumerate() {
+        // Page 1's top lines hold the masthead.
+        let line = if k == 0 { line.max(13) } else { line };
+        let lines = lines.min(81 - line);
+        text += &format!(
+            "[[pages]]\nnumber = {}\n\n[[pages.frames]]\narticle = \"a\"\ncolumn = {column}\nspan = {span}\ncolumns = {columns}\nline = {line}\nlines = {lines}\n\n",
+            k + 1
+        );
+    }
+    text += "[[articles]]\nid = \"a\"\ntitle = \"随机标题\"\ndateline = \"本报讯\"\nbyline = \"张三 李四\"\nbody-file = \"body.md\"\n";
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn continued_text_is_conserved(body in body(), chain in chain()) {
+        let (_dir, path) = write_issue("issue.toml", &issue(&chain), &[("body.md", &body)]);
+        let build = match engine().build(&path, &BUILD) {
+            Ok(build) => build,
+            Err(Error::Invalid(d)) => {
+                // Only a frame too narrow for its columns may be refused.
+                prop_assert!(d.iter().all(|d| d.message.contains("characters a column")), "{d:?}");
+                return Ok(());
+            }
+            Err(e) => panic!("{e}"),
+        };
+        let article = &build.report.articles[0];
+        if let Some(over) = &article.overflow {
+            // Overset is never silent: the build fails and says by how much.
+            prop_assert!(build.pdf.is_none());
+            let amount = format!("差 {} 行 / {} 字", over.lines, over.chars);
+            prop_assert!(build.errors.iter().any(|e| e.message.contains(&amount)), "{:?}", build.errors);
+            return Ok(());
+        }
+        prop_assert!(build.errors.is_empty(), "{:?}", build.errors);
+
+        // Parts are contiguous, cover the body, and jump to the next part's page.
+        let expected: String = banmian::body::parse(&body).iter().map(|b| b.text()).collect();
+        let parts = &article.parts;
+        prop_assert_eq!(parts[0].text_range[0], 0);
+        prop_assert_eq!(parts.last().unwrap().text_range[1], expected.chars().count());
+        for k in 0..parts.len() - 1 {
+            prop_assert_eq!(parts[k].text_range[1], parts[k + 1].text_range[0]);
+            let next_holds = parts[k + 1].text_range[0] < parts[k + 1].text_range[1];
+            prop_assert_eq!(parts[k].jump_to, next_holds.then_some(parts[k + 1].page));
+        }
+        prop_assert_eq!(parts.iter().map(|p| p.chars).sum::<usize>(), article.chars);
+
+        // The PDF: the body once, the byline once, after the last character of the body.
+        let text = pdf_text(build.pdf.as_ref().unwrap());
+        let last_part = parts.iter().rfind(|p| p.text_range[0] < p.text_range[1]).unwrap();
+        let tail: String = expected.chars().skip(last_part.text_range[0]).collect();
+        let tail = squeeze(&tail) + "（张三李四）";
+        prop_assert_eq!(text.matches(&tail).count(), 1, "the last part ends with the byline");
+        prop_assert_eq!(text.matches("（张三李四）").count(), 1);
+    }
+}
+
+#[test]
+fn a_paragraph_over_64_kib_continues_without_loss() {
+    let sentence = "新闻版面的正文在栏与栏之间连续排布，转版时不得丢字或重复。";
+    let body = sentence.repeat(800); // about 70 KiB in one paragraph
+    assert!(body.len() > 64 * 1024);
+    let chain = [(1, 5, 5, 13, 68), (1, 5, 5, 1, 80), (1, 5, 5, 1, 80), (1, 5, 5, 1, 80), (1, 5, 5, 1, 80)];
+    let text = issue(&chain);
+    let (_dir, path) = write_issue("issue.toml", &text, &[("body.md", &body)]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert!(build.errors.is_empty(), "{:?}", build.errors);
+    let article = &build.report.articles[0];
+    assert_eq!(article.parts.iter().map(|p| p.chars).sum::<usize>(), article.chars);
+    let text = pdf_text(build.pdf.as_ref().unwrap());
+    assert_eq!(text.matches(sentence).count(), 800);
+}

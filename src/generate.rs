@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::body::{BlockKind, Cut};
 use crate::issue::IssueFile;
 use crate::layout::Layout;
-use crate::plan::{Plan, PlannedArticle};
+use crate::plan::{Plan, PlannedArticle, PlannedFrame};
 
 /// Virtual paths of the generated program's files.
 pub const MAIN: &str = "/main.typ";
@@ -115,7 +115,13 @@ pub fn generate(file: &IssueFile, layout: &Layout, plan: &Plan, bounds: &Bounds)
                 continue;
             }
             let continues = bounds[a].get(k + 2).is_some_and(|&next| next > end);
-            let body = Body { start, end, slot: k, jump: continues };
+            let body = Body {
+                start,
+                end,
+                slot: k,
+                jump: continues,
+                longest_unbroken: longest_unbroken(layout, frame),
+            };
             out.frame(&plan.articles[a], a, &format!("P.pages.at({p}).frames.at({f})"), "frame", &body);
         }
         out.line("]");
@@ -136,10 +142,18 @@ pub fn generate_measure(
     for &(a, slot, start) in jobs {
         let article = &plan.articles[a];
         let (p, f) = article.frames[slot];
-        let body = Body { start, end: Cut::end(&article.blocks), slot, jump: false };
+        let frame = &plan.pages[p].frames[f];
+        let longest_unbroken = longest_unbroken(layout, frame);
+        let body = Body { start, end: Cut::end(&article.blocks), slot, jump: false, longest_unbroken };
         out.frame(article, a, &format!("P.pages.at({p}).frames.at({f})"), "measure-page", &body);
     }
     out.finish(file, layout, plan)
+}
+
+/// How many Latin letters or digits surely fit one text column of `frame`.
+fn longest_unbroken(layout: &Layout, frame: &PlannedFrame) -> usize {
+    let (column, _) = layout.text_column(frame.width, frame.columns);
+    (column / layout.body_size() / LATIN_EM).floor() as usize
 }
 
 fn to_bytes(value: &impl Serialize) -> Vec<u8> {
@@ -151,8 +165,34 @@ struct Body {
     start: Cut,
     end: Cut,
     slot: usize,
+    /// Longest run of Latin letters and digits that surely fits a text column of the frame.
+    longest_unbroken: usize,
     /// Whether the text continues in a later frame, so the part ends with a jump line.
     jump: bool,
+}
+
+/// Latin letters and digits are about this wide, in em, on average; a sequence of them that
+/// could be wider than its column gets break opportunities.
+const LATIN_EM: f64 = 0.6;
+
+/// Byte offsets that cut `text[from..to]` into pieces: its ends, and every character boundary
+/// inside a sequence of more than `longest` Latin letters, digits and their marks.
+fn breakable_pieces(text: &str, from: usize, to: usize, longest: usize) -> Vec<usize> {
+    let word = |c: char| c.is_ascii_alphanumeric() || ".,-/:_@%+".contains(c);
+    let mut cuts = vec![from];
+    let mut sequence: Vec<usize> = Vec::new();
+    for (i, c) in text[from..to].char_indices().map(|(i, c)| (i + from, c)).chain([(to, ' ')]) {
+        if word(c) && i < to {
+            sequence.push(i);
+            continue;
+        }
+        if sequence.len() > longest {
+            cuts.extend(&sequence[1..]);
+        }
+        sequence.clear();
+    }
+    cuts.push(to);
+    cuts
 }
 
 /// Source text under construction, recording where each article expression lands.
@@ -266,13 +306,23 @@ impl Writer {
                 if from >= to {
                     continue;
                 }
-                let mut expr = format!("a{a}.b.at({b}).at({r})");
-                if from > 0 || to < run.text.len() {
-                    expr.push_str(&format!(".slice({from}, {to})"));
+                // Long runs of Latin letters and digits (numbers, addresses) may break between
+                // any two characters, as Chinese setting allows, or they would overrun a narrow
+                // column; the break opportunities are the template's, not the article's text.
+                let pieces = breakable_pieces(&run.text, from, to, body.longest_unbroken);
+                for (i, piece) in pieces.windows(2).enumerate() {
+                    if i > 0 {
+                        self.push("#sym.zws");
+                    }
+                    let (x, y) = (piece[0], piece[1]);
+                    let mut expr = format!("a{a}.b.at({b}).at({r})");
+                    if x > 0 || y < run.text.len() {
+                        expr.push_str(&format!(".slice({x}, {y})"));
+                    }
+                    // A string passed to a function loses its span; in a content block it keeps it.
+                    let code = if run.strong { format!("#strong[#{expr}]") } else { format!("#{expr}") };
+                    self.expr(&code, Origin { article: a, part: Part::Run(b, r), base: x, slot: body.slot });
                 }
-                // A string passed to a function loses its span; inside a content block it keeps it.
-                let code = if run.strong { format!("#strong[#{expr}]") } else { format!("#{expr}") };
-                self.expr(&code, Origin { article: a, part: Part::Run(b, r), base: from, slot: body.slot });
             }
             if mid_end {
                 // The part stops inside a paragraph: its last line stays justified.
@@ -307,5 +357,23 @@ impl Writer {
         let start = self.text.len();
         self.text.push_str(code);
         self.map.entries.push((start..self.text.len(), origin));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::breakable_pieces;
+
+    #[test]
+    fn only_long_latin_and_digit_sequences_may_break() {
+        let text = "电话13935108044，GDP增长";
+        let from = 0;
+        let pieces = breakable_pieces(text, from, text.len(), 10);
+        let start = text.find('1').unwrap();
+        // Ends, and 10 inner boundaries of the 11-digit number.
+        assert_eq!(pieces.len(), 2 + 10);
+        assert_eq!(pieces[1], start + 1);
+        assert_eq!(breakable_pieces("GDP增长", 0, 9, 10), vec![0, 9]);
+        assert_eq!(breakable_pieces(text, 0, text.len(), 23), vec![0, text.len()]);
     }
 }

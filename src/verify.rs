@@ -60,6 +60,15 @@ pub struct OverflowAt {
     pub first: Option<Cut>,
 }
 
+/// Glyphs of one part found below its frame's bottom.
+#[derive(Default)]
+struct Spill {
+    chars: usize,
+    /// Distinct baselines, in tenths of a point.
+    baselines: BTreeSet<i64>,
+    first: Option<Cut>,
+}
+
 /// Checks the document against the plan and the cuts it was generated with.
 pub fn verify(
     document: &PagedDocument,
@@ -75,7 +84,9 @@ pub fn verify(
 
     let mut coverage: HashMap<(usize, Part), Vec<u8>> = HashMap::new();
     let mut inside: HashMap<(usize, usize), Vec<&Placed>> = HashMap::new();
-    let mut over: HashMap<(usize, usize), (usize, BTreeSet<i64>, Option<Cut>)> = HashMap::new();
+    let mut over: HashMap<(usize, usize), Spill> = HashMap::new();
+    // Lines already reported as too wide, by article and baseline.
+    let mut overfull: std::collections::HashSet<(usize, u64)> = std::collections::HashSet::new();
     for glyph in &placed {
         let Origin { article: a, part, slot, .. } = glyph.origin;
         let article = &plan.articles[a];
@@ -89,36 +100,57 @@ pub fn verify(
         let (p, f) = article.frames[slot];
         let frame = &plan.pages[p].frames[f];
         let (left, top) = (origin_x + frame.x, origin_y + frame.y);
-        let within_x =
-            glyph.ink.is_none_or(|(l, r)| l + EPSILON >= left && r <= left + frame.width + EPSILON);
-        if glyph.page == p && within_x && glyph.baseline - glyph.size * 0.88 + EPSILON >= top {
-            if glyph.baseline <= top + frame.height + EPSILON {
-                inside.entry((a, slot)).or_default().push(glyph);
-                continue;
-            }
-            let entry = over.entry((a, slot)).or_default();
+        // Body text stays inside one text column; headlines span the frame.
+        let in_body = matches!(part, Part::Run(..) | Part::Dateline)
+            || (part == Part::Byline && article.byline_at_end());
+        let (from, to) = if in_body {
+            let (width, gutter) = layout.text_column(frame.width, frame.columns);
+            let last = f64::from(frame.columns - 1);
+            let column = ((glyph.x - left + EPSILON) / (width + gutter)).floor().clamp(0.0, last);
+            let from = left + column * (width + gutter);
+            (from, from + width)
+        } else {
+            (left, left + frame.width)
+        };
+        let within_x = glyph.ink.is_none_or(|(l, r)| l + EPSILON >= from && r <= to + EPSILON);
+        let below_top = glyph.baseline - glyph.size * 0.88 + EPSILON >= top;
+        if glyph.page == p && below_top && glyph.baseline > top + frame.height + EPSILON {
+            let spill = over.entry((a, slot)).or_default();
             if !glyph.text.trim().is_empty() {
-                entry.0 += glyph.text.chars().count();
+                spill.chars += glyph.text.chars().count();
             }
-            entry.1.insert((glyph.baseline * 10.0).round() as i64);
-            entry.2 = entry.2.into_iter().chain(glyph.cut()).min();
-            continue;
+            spill.baselines.insert((glyph.baseline * 10.0).round() as i64);
+            spill.first = spill.first.into_iter().chain(glyph.cut()).min();
+        } else if glyph.page == p && below_top && within_x {
+            inside.entry((a, slot)).or_default().push(glyph);
+        } else if glyph.page == p && below_top {
+            if overfull.insert((a, glyph.baseline.to_bits())) {
+                let context: String = part_text(article, part)[glyph.bytes.start..].chars().take(8).collect();
+                errors.push(Diagnostic::new(format!(
+                    "article `{}`: a line on page {} is too wide for its column at “{}”: \
+                     no break is allowed there (an unbreakable run or a cluster of punctuation)",
+                    article.id(),
+                    plan.pages[p].number,
+                    context
+                )));
+            }
+        } else {
+            errors.push(Diagnostic::new(format!(
+                "article `{}`: “{}” is set outside its frame on page {}",
+                article.id(),
+                glyph.text,
+                plan.pages.get(glyph.page).map_or(0, |pg| pg.number)
+            )));
         }
-        errors.push(Diagnostic::new(format!(
-            "article `{}`: “{}” is set outside its frame on page {}",
-            article.id(),
-            glyph.text,
-            plan.pages.get(glyph.page).map_or(0, |pg| pg.number)
-        )));
     }
 
     let mut overflows: Vec<OverflowAt> = over
         .into_iter()
-        .map(|((article, slot), (chars, baselines, first))| OverflowAt {
+        .map(|((article, slot), spill)| OverflowAt {
             article,
             slot,
-            amount: Overflow { lines: baselines.len(), chars },
-            first,
+            amount: Overflow { lines: spill.baselines.len(), chars: spill.chars },
+            first: spill.first,
         })
         .collect();
     overflows.sort_by_key(|o| (o.article, o.slot));
@@ -131,9 +163,13 @@ pub fn verify(
             let frame = &plan.pages[p].frames[f];
             let glyphs = inside.get(&(a, slot)).map(Vec::as_slice).unwrap_or(&[]);
             let capacity = frame.lines * frame.columns;
-            let free = free_lines(frame, glyphs, origin_x, origin_y, layout).min(capacity);
             let (start, end) = (bounds[a][slot], bounds[a][slot + 1]);
             let holds_text = start < end;
+            let continues = holds_text && bounds[a].get(slot + 2).is_some_and(|&next| next > end);
+            // The jump line takes the last line of a part that continues.
+            let free = free_lines(frame, glyphs, origin_x, origin_y, layout)
+                .min(capacity)
+                .saturating_sub(u32::from(continues));
             report.parts.push(PartReport {
                 page: plan.pages[p].number,
                 frame: f,
@@ -146,8 +182,7 @@ pub fn verify(
                     .filter(|g| g.origin.part != Part::JumpTitle && !g.text.trim().is_empty())
                     .map(|g| g.text.chars().count())
                     .sum(),
-                jump_to: (holds_text && bounds[a].get(slot + 2).is_some_and(|&next| next > end))
-                    .then(|| plan.pages[article.frames[slot + 1].0].number),
+                jump_to: continues.then(|| plan.pages[article.frames[slot + 1].0].number),
                 jump_from: (slot > 0 && holds_text).then(|| plan.pages[article.frames[slot - 1].0].number),
             });
         }
@@ -242,10 +277,15 @@ pub fn collect(
                 }
                 if let Some(origin) = source {
                     let start = origin.base + usize::from(offset);
+                    // A cluster may carry characters of the neighbouring text (a break
+                    // opportunity the template put there): count only what matches the data.
+                    let data = part_text(&plan.articles[origin.article], origin.part);
+                    let len = common_prefix(&text, data.get(start..).unwrap_or_default());
+                    let text = data[start..start + len].to_string();
                     placed.push(Placed {
                         page,
                         origin,
-                        bytes: start..start + glyph.range().len(),
+                        bytes: start..start + len,
                         text,
                         x: x.to_pt(),
                         width: advance.to_pt(),
@@ -338,6 +378,11 @@ fn part_text(article: &PlannedArticle, part: Part) -> &str {
 /// All the article's text in reading order.
 pub fn article_text(article: &PlannedArticle) -> String {
     parts(article).into_iter().map(|p| part_text(article, p)).collect()
+}
+
+/// The length in bytes of the longest common prefix of two strings, on character boundaries.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).map(|(x, _)| x.len_utf8()).sum()
 }
 
 fn count_chars(text: &str) -> usize {

@@ -89,6 +89,7 @@ fn check_example(name: &str) {
     assert!(continued >= 2, "the example continues at least two articles");
 }
 
+/// Page numbers as the built-in layouts write them in jump lines.
 fn chinese(n: u32) -> &'static str {
     ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"][n as usize]
 }
@@ -96,6 +97,15 @@ fn chinese(n: u32) -> &'static str {
 #[test]
 fn kaifaqu_example_holds_every_article_exactly_once() {
     check_example("kaifaqu-2023-10");
+}
+
+#[test]
+fn broadsheet_demo_continues_through_a_chain_of_three() {
+    check_example("broadsheet-demo");
+    let build = engine().build(&example("broadsheet-demo"), &BUILD).unwrap();
+    let feature = build.report.articles.iter().find(|a| a.id == "xunli").unwrap();
+    let pages: Vec<_> = feature.parts.iter().map(|p| (p.jump_from, p.page, p.jump_to)).collect();
+    assert_eq!(pages, vec![(None, 1, Some(2)), (Some(1), 2, Some(4)), (Some(2), 4, None)]);
 }
 
 #[test]

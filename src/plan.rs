@@ -138,34 +138,13 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
                 ));
                 continue;
             };
-            if frame.column == 0 || frame.column > grid.columns {
-                errors.push(file.diagnostic(
-                    &key.clone().key("column"),
-                    format!("column {} is outside the grid's columns 1–{}", frame.column, grid.columns),
-                ));
-            } else if frame.span == 0 || frame.column + frame.span - 1 > grid.columns {
-                errors.push(file.diagnostic(
-                    &key.clone().key("span"),
-                    format!(
-                        "a frame from column {} spanning {} columns leaves the grid's {} columns",
-                        frame.column, frame.span, grid.columns
-                    ),
-                ));
+            let across =
+                extent_problem(frame.column, frame.span, grid.columns, ["column", "span", "columns"]);
+            let down = extent_problem(frame.line, frame.lines, grid.lines, ["line", "lines", "lines"]);
+            for (name, message) in across.iter().chain(&down) {
+                errors.push(file.diagnostic(&key.clone().key(name), message));
             }
-            if frame.line == 0 || frame.line > grid.lines {
-                errors.push(file.diagnostic(
-                    &key.clone().key("line"),
-                    format!("line {} is outside the grid's lines 1–{}", frame.line, grid.lines),
-                ));
-            } else if frame.lines == 0 || frame.line + frame.lines - 1 > grid.lines {
-                errors.push(file.diagnostic(
-                    &key.clone().key("lines"),
-                    format!(
-                        "a frame from line {} of {} lines leaves the grid's {} lines",
-                        frame.line, frame.lines, grid.lines
-                    ),
-                ));
-            } else if masthead && frame.line <= grid.masthead_lines {
+            if down.is_none() && masthead && frame.line <= grid.masthead_lines {
                 errors.push(file.diagnostic(
                     &key.clone().key("line"),
                     format!(
@@ -176,11 +155,8 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
             }
             let columns = frame.columns.unwrap_or(frame.span);
             if errors.len() == before {
-                let width = layout.span_width(frame.span);
-                let gutter = f64::from(grid.gutter_chars) * layout.body_size();
-                let column_chars = (width - f64::from(columns.saturating_sub(1)) * gutter)
-                    / f64::from(columns.max(1))
-                    / layout.body_size();
+                let column_chars =
+                    layout.text_column(layout.span_width(frame.span), columns).0 / layout.body_size();
                 if columns == 0 || column_chars < MIN_COLUMN_CHARS {
                     errors.push(file.diagnostic(
                         &key.clone().key("columns"),
@@ -301,6 +277,27 @@ fn chain_order(
 
 fn join_numbers(numbers: &[u32]) -> String {
     numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(" → ")
+}
+
+/// Why a frame's extent on one axis leaves the grid: `start` (1-based) and `len` against
+/// `limit`, with the axis's key names (start key, length key, unit). None when it fits.
+fn extent_problem(
+    start: u32,
+    len: u32,
+    limit: u32,
+    names: [&'static str; 3],
+) -> Option<(&'static str, String)> {
+    let [start_key, len_key, unit] = names;
+    if start == 0 || start > limit {
+        Some((start_key, format!("{start_key} {start} is outside the grid's {unit} 1–{limit}")))
+    } else if len == 0 || start + len - 1 > limit {
+        Some((
+            len_key,
+            format!("a frame from {start_key} {start} of {len} {unit} leaves the grid's {limit} {unit}"),
+        ))
+    } else {
+        None
+    }
 }
 
 /// Grid rectangles [column start, column end, line start, line end), ends exclusive.

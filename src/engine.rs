@@ -5,6 +5,7 @@
 //! PDF with the report, or every error it found.
 
 use std::path::Path;
+use std::time::Instant;
 
 use typst::Library;
 use typst::foundations::{Datetime, Smart};
@@ -17,7 +18,7 @@ use crate::generate::{self, Generated};
 use crate::issue::{IssueFile, KeyPath};
 use crate::layout::Layout;
 use crate::plan::plan;
-use crate::report::{PageReport, Report};
+use crate::report::{PageReport, Report, Timings};
 use crate::verify::verify;
 use crate::world::{self, NewsWorld};
 use crate::{compile, measure};
@@ -62,6 +63,7 @@ impl Engine {
     /// Builds the issue at `path`. Errors that stop layout (bad data, bad layout) are `Err`;
     /// problems found on the laid-out pages are in [`Build::errors`], beside the report.
     pub fn build(&self, path: &Path, options: &BuildOptions) -> Result<Build> {
+        let started = Instant::now();
         let file = IssueFile::read(path)?;
         let mut layout = Layout::load(&file.issue.layout, file.dir()).map_err(|e| match e {
             Error::Invalid(ds) => Error::Invalid(
@@ -80,14 +82,23 @@ impl Engine {
         let date = file.issue.issue.date;
         let today = Datetime::from_ymd(date.year(), date.month(), date.day());
         let mut world = NewsWorld::new(&self.library, &self.fonts);
-        let (mut bounds, lines) = measure::split(&mut world, &file, &layout, &plan, today)?;
+        let mut timings = Timings { plan_ms: ms(started), ..Timings::default() };
+        let clock = Instant::now();
+        let (mut bounds, lines, rounds) = measure::split(&mut world, &file, &layout, &plan, today)?;
+        timings.split_ms = ms(clock);
+        timings.split_compiles = rounds;
 
         let mut attempts = 0;
         let (generated, document, typst_warnings, findings) = loop {
+            let clock = Instant::now();
             let generated = generate::generate(&file, &layout, &plan, &bounds);
             world.load(&generated, today);
             let (document, warnings) = compile::compile(&world, &layout.template_path)?;
+            timings.compile_ms += ms(clock);
+            timings.compiles += 1;
+            let clock = Instant::now();
             let findings = verify(&document, &world, &generated.map, &plan, &layout, &bounds);
+            timings.verify_ms += ms(clock);
             // A part that runs past its frame (the measured line breaks moved when the part was
             // cut) gives its last line to the next part; overset is cut off when allowed.
             let mut changed = false;
@@ -159,6 +170,7 @@ impl Engine {
             }
         }
 
+        let clock = Instant::now();
         let pdf = if errors.is_empty() && options.pdf {
             match typst_pdf::pdf(&document, &pdf_options(&file, today)) {
                 Ok(bytes) => Some(bytes),
@@ -172,6 +184,8 @@ impl Engine {
         } else {
             None
         };
+        timings.pdf_ms = ms(clock);
+        timings.total_ms = ms(started);
         let report = Report {
             issue: path.display().to_string(),
             layout: layout.geometry.name.clone(),
@@ -184,9 +198,15 @@ impl Engine {
             overset,
             errors: errors.iter().map(ToString::to_string).collect(),
             warnings: warnings.iter().map(ToString::to_string).collect(),
+            timings,
         };
         Ok(Build { report, pdf, generated, errors, warnings })
     }
+}
+
+/// Milliseconds since `since`.
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
 }
 
 /// PDF settings that make the same issue give the same bytes: the timestamp is the issue date.

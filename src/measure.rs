@@ -24,16 +24,17 @@ use crate::world::NewsWorld;
 /// The first cut of every body line a part was measured to hold, in reading order.
 pub type Lines = HashMap<(usize, usize), Vec<Cut>>;
 
-/// Finds each article's cuts. Returns the bounds and the measured lines of every split part,
-/// which let a later pass move a split back a line.
+/// Finds each article's cuts. Returns the bounds, the measured lines of every split part (which
+/// let a later pass move a split back a line) and how many measuring compiles it took.
 pub fn split(
     world: &mut NewsWorld,
     file: &IssueFile,
     layout: &Layout,
     plan: &Plan,
     today: Option<Datetime>,
-) -> Result<(Bounds, Lines)> {
+) -> Result<(Bounds, Lines, usize)> {
     let mut bounds = generate::unsplit(plan);
+    let mut rounds = 0;
     let mut lines = Lines::new();
     let longest = plan.articles.iter().map(|a| a.frames.len()).max().unwrap_or(0);
     for round in 0..longest.saturating_sub(1) {
@@ -49,6 +50,7 @@ pub fn split(
         if jobs.is_empty() {
             break;
         }
+        rounds += 1;
         let generated = generate::generate_measure(file, layout, plan, &jobs);
         world.load(&generated, today);
         let (document, _) = compile(world, &layout.template_path)?;
@@ -72,7 +74,7 @@ pub fn split(
             lines.insert((a, slot), measured);
         }
     }
-    Ok((bounds, lines))
+    Ok((bounds, lines, rounds))
 }
 
 /// An article's measuring pages: where they start and the glyphs on them.

@@ -16,6 +16,25 @@ pub struct Report {
     /// Errors that kept the PDF from being written; empty on success.
     pub errors: Vec<String>,
     pub warnings: Vec<String>,
+    /// Where the build's time went.
+    pub timings: Timings,
+}
+
+/// Time spent in each stage of one build, in milliseconds.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Timings {
+    /// Reading the issue and layout, planning the frames.
+    pub plan_ms: f64,
+    /// Finding the continuation splits: its measuring compiles.
+    pub split_ms: f64,
+    pub split_compiles: usize,
+    /// Generating and compiling the pages (more than one compile when a split moved back).
+    pub compile_ms: f64,
+    pub compiles: usize,
+    pub verify_ms: f64,
+    pub pdf_ms: f64,
+    pub total_ms: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -60,6 +60,25 @@ impl Cut {
         self.run == 0 && self.offset == 0
     }
 
+    /// The cut `chars` characters after `self`, or the end of the body.
+    pub fn advance(self, blocks: &[Block], chars: usize) -> Cut {
+        let mut left = chars;
+        for (b, block) in blocks.iter().enumerate().skip(self.block) {
+            for (r, run) in block.runs.iter().enumerate() {
+                if (b, r) < (self.block, self.run) {
+                    continue;
+                }
+                let from = if (b, r) == (self.block, self.run) { self.offset } else { 0 };
+                let text = &run.text[from.min(run.text.len())..];
+                match text.char_indices().nth(left) {
+                    Some((i, _)) => return Cut { block: b, run: r, offset: from + i },
+                    None => left -= text.chars().count(),
+                }
+            }
+        }
+        Cut::end(blocks)
+    }
+
     /// The character offset of the cut in the body's text (blocks and runs joined).
     pub fn char_index(self, blocks: &[Block]) -> usize {
         let mut chars = 0;
@@ -259,6 +278,16 @@ mod tests {
     fn markup_characters_stay_text() {
         let md = "#set text(red) $x$ @ref <l> `code` \\[x\\] // c";
         assert_eq!(texts(md)[0].1, "#set text(red) $x$ @ref <l> code [x] // c");
+    }
+
+    #[test]
+    fn cuts_advance_by_characters_across_runs_and_blocks() {
+        let blocks = parse("一二**三四**五\n\n六七");
+        let start = Cut::default();
+        assert_eq!(start.advance(&blocks, 3), Cut { block: 0, run: 1, offset: 3 });
+        assert_eq!(start.advance(&blocks, 5), Cut { block: 1, run: 0, offset: 0 });
+        assert_eq!(start.advance(&blocks, 5).char_index(&blocks), 5);
+        assert_eq!(start.advance(&blocks, 99), Cut::end(&blocks));
     }
 
     #[test]

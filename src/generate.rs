@@ -129,22 +129,22 @@ pub fn generate(file: &IssueFile, layout: &Layout, plan: &Plan, bounds: &Bounds)
     out.finish(file, layout, plan)
 }
 
-/// Generates a measuring program: each job `(article, slot, start)` sets the article's text from
-/// `start` on a run of pages the exact size of that frame, so the first glyph that lands on the
+/// Generates a measuring program: each job `(article, slot, start, end)` sets the article's text
+/// from `start` to `end` on a run of pages the exact size of that frame, so the first glyph that lands on the
 /// run's second page shows where the frame is full.
 pub fn generate_measure(
     file: &IssueFile,
     layout: &Layout,
     plan: &Plan,
-    jobs: &[(usize, usize, Cut)],
+    jobs: &[(usize, usize, Cut, Cut)],
 ) -> Generated {
     let mut out = Writer::header(file, plan);
-    for &(a, slot, start) in jobs {
+    for &(a, slot, start, end) in jobs {
         let article = &plan.articles[a];
         let (p, f) = article.frames[slot];
         let frame = &plan.pages[p].frames[f];
         let longest_unbroken = longest_unbroken(layout, frame);
-        let body = Body { start, end: Cut::end(&article.blocks), slot, jump: false, longest_unbroken };
+        let body = Body { start, end, slot, jump: false, longest_unbroken };
         out.frame(article, a, &format!("P.pages.at({p}).frames.at({f})"), "measure-page", &body);
     }
     out.finish(file, layout, plan)

@@ -21,6 +21,10 @@ use crate::plan::{Plan, PlannedArticle, PlannedFrame};
 use crate::verify::{self, Placed};
 use crate::world::NewsWorld;
 
+/// How much text a measuring pass sets, as a multiple of the frame's capacity in body
+/// characters: enough for text of narrow Latin letters and digits too.
+const MEASURE_REACH: f64 = 2.0;
+
 /// The first cut of every body line a part was measured to hold, in reading order.
 pub type Lines = HashMap<(usize, usize), Vec<Cut>>;
 
@@ -38,43 +42,67 @@ pub fn split(
     let mut lines = Lines::new();
     let longest = plan.articles.iter().map(|a| a.frames.len()).max().unwrap_or(0);
     for round in 0..longest.saturating_sub(1) {
-        let jobs: Vec<(usize, usize, Cut)> = plan
+        // Each article measures only about twice what its frame can hold; one whose measured
+        // stretch all fit is measured again with more, so a short stretch never passes for the
+        // article's end.
+        let mut pending: Vec<(usize, f64)> = plan
             .articles
             .iter()
             .enumerate()
             .filter(|(a, article)| {
                 article.frames.len() > round + 1 && bounds[*a][round] < Cut::end(&article.blocks)
             })
-            .map(|(a, _)| (a, round, bounds[a][round]))
+            .map(|(a, _)| (a, MEASURE_REACH))
             .collect();
-        if jobs.is_empty() {
-            break;
-        }
-        rounds += 1;
-        let generated = generate::generate_measure(file, layout, plan, &jobs);
-        world.load(&generated, today);
-        let (document, _) = compile(world, &layout.template_path)?;
-        let placed = verify::collect(&document, world, &generated.map, plan, &mut Vec::new());
-        let runs = runs_by_article(&placed);
-        for &(a, slot, _) in &jobs {
-            let article = &plan.articles[a];
-            let Some(run) = runs.get(&a) else { continue };
-            let (p, f) = article.frames[slot];
-            let measured = body_lines(run.first_page, &run.glyphs, layout, &plan.pages[p].frames[f]);
-            let next = run.glyphs.iter().filter(|g| g.page > run.first_page).filter_map(|g| g.cut()).min();
-            let Some(next) = next else {
-                // The rest fits this frame: the later frames stay empty.
-                continue;
-            };
-            let cut = choose(&measured, next, article, layout.geometry.continuation.avoid_lone_lines);
-            bounds[a][slot + 1] = cut;
-            for later in &mut bounds[a][slot + 2..] {
-                *later = Cut::end(&article.blocks);
+        while !pending.is_empty() {
+            rounds += 1;
+            let jobs: Vec<(usize, usize, Cut, Cut)> = pending
+                .iter()
+                .map(|&(a, reach)| {
+                    let article = &plan.articles[a];
+                    let (p, f) = article.frames[round];
+                    let capacity = capacity_chars(layout, &plan.pages[p].frames[f]);
+                    let start = bounds[a][round];
+                    (a, round, start, start.advance(&article.blocks, (capacity * reach) as usize))
+                })
+                .collect();
+            let generated = generate::generate_measure(file, layout, plan, &jobs);
+            world.load(&generated, today);
+            let (document, _) = compile(world, &layout.template_path)?;
+            let placed = verify::collect(&document, world, &generated.map, plan, &mut Vec::new());
+            let runs = runs_by_article(&placed);
+            let mut again = Vec::new();
+            for (&(a, slot, _, end), &(_, reach)) in jobs.iter().zip(&pending) {
+                let article = &plan.articles[a];
+                let Some(run) = runs.get(&a) else { continue };
+                let (p, f) = article.frames[slot];
+                let measured = body_lines(run.first_page, &run.glyphs, layout, &plan.pages[p].frames[f]);
+                let next =
+                    run.glyphs.iter().filter(|g| g.page > run.first_page).filter_map(|g| g.cut()).min();
+                let Some(next) = next else {
+                    if end < Cut::end(&article.blocks) {
+                        again.push((a, reach * 4.0));
+                    }
+                    // Otherwise the rest fits this frame: the later frames stay empty.
+                    continue;
+                };
+                let cut = choose(&measured, next, article, layout.geometry.continuation.avoid_lone_lines);
+                bounds[a][slot + 1] = cut;
+                for later in &mut bounds[a][slot + 2..] {
+                    *later = Cut::end(&article.blocks);
+                }
+                lines.insert((a, slot), measured);
             }
-            lines.insert((a, slot), measured);
+            pending = again;
         }
     }
     Ok((bounds, lines, rounds))
+}
+
+/// How many body characters a frame holds when full of Chinese text.
+fn capacity_chars(layout: &Layout, frame: &PlannedFrame) -> f64 {
+    let (column, _) = layout.text_column(frame.width, frame.columns);
+    (column / layout.body_size()).floor() * f64::from(frame.lines) * f64::from(frame.columns)
 }
 
 /// An article's measuring pages: where they start and the glyphs on them.

@@ -10,6 +10,7 @@ use std::time::Instant;
 use typst::Library;
 use typst::foundations::{Datetime, Smart};
 use typst::utils::LazyHash;
+use typst_layout::PagedDocument;
 
 use crate::body::Cut;
 use crate::error::{Diagnostic, Error, Result};
@@ -45,6 +46,8 @@ pub struct BuildOptions {
 /// What one build produced. `pdf` is present only when `errors` is empty and a PDF was asked for.
 pub struct Build {
     pub report: Report,
+    /// The laid-out pages, for previews.
+    pub document: PagedDocument,
     pub pdf: Option<Vec<u8>>,
     pub generated: Generated,
     pub errors: Vec<Diagnostic>,
@@ -200,7 +203,7 @@ impl Engine {
             warnings: warnings.iter().map(ToString::to_string).collect(),
             timings,
         };
-        Ok(Build { report, pdf, generated, errors, warnings })
+        Ok(Build { report, document, pdf, generated, errors, warnings })
     }
 }
 

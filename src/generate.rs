@@ -275,6 +275,8 @@ impl Writer {
         }
         self.line(")[");
         let (start, end) = (body.start, body.end);
+        // The dateline opens the first paragraph, after any subhead the body starts with.
+        let dateline_block = article.blocks.iter().position(|b| b.kind != BlockKind::Subhead).unwrap_or(0);
         let last_block = end.block.min(article.blocks.len().saturating_sub(1));
         for b in start.block..=last_block {
             let block = &article.blocks[b];
@@ -292,7 +294,7 @@ impl Writer {
             if let Some(open) = wrapper {
                 self.push(open);
             }
-            if b == 0 && start == Cut::default() && art.dateline.is_some() {
+            if b == dateline_block && !mid_start && art.dateline.is_some() {
                 self.push("#t.dateline(L)[");
                 self.expr(&format!("#a{a}.dateline"), origin(Part::Dateline));
                 self.push("]");

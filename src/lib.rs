@@ -6,7 +6,7 @@
 //! issue file ([`issue`]) → layout ([`layout`]) → plan ([`plan`], bodies via [`body`]) →
 //! continuation splits ([`measure`]) → Typst source ([`generate`]) →
 //! compile ([`world`], [`fonts`], [`compile`]) →
-//! verify ([`verify`]) → PDF and report ([`output`], [`report`]).
+//! verify ([`verify`]) → PDF, previews and report ([`output`], [`preview`], [`report`]).
 //!
 //! [`Engine`] runs the stages and keeps fonts and the Typst library between builds.
 
@@ -21,6 +21,7 @@ pub mod layout;
 pub mod measure;
 pub mod output;
 pub mod plan;
+pub mod preview;
 pub mod report;
 pub mod verify;
 pub mod world;

@@ -17,6 +17,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
     temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    // A temporary file is private to its owner; the result is readable like any written file,
+    // or keeps the permissions of the file it replaces.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = std::fs::metadata(path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        temp.as_file().set_permissions(permissions).map_err(|e| Error::io(path, e))?;
+    }
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

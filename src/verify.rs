@@ -338,8 +338,9 @@ fn free_lines(frame: &PlannedFrame, glyphs: &[&Placed], ox: f64, oy: f64, layout
         .sum()
 }
 
-/// The parts of an article's text in reading order: headline, top byline, dateline, body, end
-/// byline. (The jump head's repeated title is not part of the text.)
+/// The parts of an article's text: headline, top byline, dateline, body, end byline. (The
+/// dateline stands before the first paragraph, after any opening subhead; the jump head's
+/// repeated title is not part of the text.)
 fn parts(article: &PlannedArticle) -> Vec<Part> {
     let a = &article.article;
     let top_byline = a.byline.is_some() && !article.byline_at_end();

@@ -107,3 +107,20 @@ fn fonts_lists_the_embedded_faces() {
         assert!(stdout.contains(family), "{stdout}");
     }
 }
+
+#[test]
+fn preview_writes_page_pngs_and_a_contact_sheet() {
+    let (dir, path) = write_issue("issue.toml", MINIMAL, &[]);
+    let out_dir = dir.path().join("png");
+    let out =
+        banmian(&["preview", path.to_str().unwrap(), "--out", out_dir.to_str().unwrap(), "--dpi", "30"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    for name in ["page-1.png", "contact-sheet.png"] {
+        let png = std::fs::read(out_dir.join(name)).unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "{name}");
+    }
+    let out =
+        banmian(&["preview", path.to_str().unwrap(), "--out", out_dir.to_str().unwrap(), "--pages", "7"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no page 7"));
+}

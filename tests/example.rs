@@ -12,6 +12,8 @@ struct Expected {
     id: String,
     head: String,
     body: String,
+    /// The dateline and the body character it stands before (the first paragraph's start).
+    dateline: Option<(String, usize)>,
     byline: String,
 }
 
@@ -26,13 +28,20 @@ fn expected_articles(path: &std::path::Path) -> Vec<Expected> {
                 (None, Some(rel)) => std::fs::read_to_string(file.dir().join(rel)).unwrap(),
                 (None, None) => String::new(),
             };
+            let blocks = body::parse(&markdown);
+            let first_paragraph = blocks
+                .iter()
+                .take_while(|b| b.kind == body::BlockKind::Subhead)
+                .map(|b| b.text().chars().count())
+                .sum();
             Expected {
                 id: a.id.clone(),
-                head: [a.kicker.clone(), Some(a.title.clone()), a.subtitle.clone(), a.dateline.clone()]
+                head: [a.kicker.clone(), Some(a.title.clone()), a.subtitle.clone()]
                     .into_iter()
                     .flatten()
                     .collect(),
-                body: body::parse(&markdown).iter().map(|b| b.text()).collect(),
+                body: blocks.iter().map(|b| b.text()).collect(),
+                dateline: a.dateline.clone().map(|d| (d, first_paragraph)),
                 byline: a.byline.as_ref().map(|b| format!("（{b}）")).unwrap_or_default(),
             }
         })
@@ -57,7 +66,14 @@ fn check_example(name: &str) {
         let mut last_at = 0;
         for (k, part) in holding.iter().enumerate() {
             let [start, end] = part.text_range;
-            let mut piece = squeeze(&body[start..end].iter().collect::<String>());
+            let mut text_of_part: String = body[start..end].iter().collect();
+            if let Some((dateline, at)) = &expected.dateline
+                && (start..end).contains(at)
+            {
+                let at = text_of_part.char_indices().nth(at - start).map_or(text_of_part.len(), |(i, _)| i);
+                text_of_part.insert_str(at, dateline);
+            }
+            let mut piece = squeeze(&text_of_part);
             if k == 0 {
                 piece = squeeze(&expected.head) + &piece;
             }

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod fonts;
+mod preview;
 
 use std::path::PathBuf;
 
@@ -35,6 +36,8 @@ enum Command {
     Build(build::Args),
     /// Validates and lays out an issue without writing a PDF.
     Check(check::Args),
+    /// Writes PNG previews of an issue's pages and a contact sheet.
+    Preview(preview::Args),
     /// Lists the fonts found and the family each layout face resolves to.
     Fonts(fonts::Args),
 }
@@ -48,6 +51,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Build(args) => build::run(&engine, args),
         Command::Check(args) => check::run(&engine, args),
         Command::Fonts(args) => fonts::run(&engine, args),
+        Command::Preview(args) => preview::run(&engine, args),
     }
 }
 

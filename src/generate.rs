@@ -230,6 +230,8 @@ impl Writer {
                 "number": issue.issue.number,
                 "total": issue.issue.total,
                 "date": { "year": date.year(), "month": date.month(), "day": date.day(), "weekday": date.weekday_zh() },
+                "lunar": date.lunar_zh(),
+                "pages": plan.pages.len(),
             },
             "pages": plan.pages,
         });

@@ -27,6 +27,8 @@ pub struct Plan {
 #[serde(rename_all = "kebab-case")]
 pub struct PlannedPage {
     pub number: u32,
+    /// The page's name in the layout's numerals, e.g. 第二版.
+    pub name: String,
     pub section: Option<String>,
     pub editor: Option<String>,
     /// Whether the page carries the masthead (page 1).
@@ -107,6 +109,21 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
             Err(e) => return Err(e),
         };
         articles.push(PlannedArticle { article: article.clone(), blocks, frames: Vec::new() });
+    }
+
+    let paper = root.clone().key("paper");
+    if let Some(cn) = &issue.paper.cn
+        && let Err(why) = check_cn(cn)
+    {
+        errors.push(file.diagnostic(&paper.clone().key("cn"), format!("`{cn}` is not a CN number: {why}")));
+    }
+    if let Some(code) = &issue.paper.postal_code
+        && !postal_code_pattern().is_match(code)
+    {
+        errors.push(file.diagnostic(
+            &paper.clone().key("postal-code"),
+            format!("`{code}` is not a 邮发代号: it is written as digits-digits, e.g. 21-12"),
+        ));
     }
 
     if issue.pages.is_empty() {
@@ -200,6 +217,7 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
         }
         pages.push(PlannedPage {
             number: page.number,
+            name: layout.geometry.continuation.page_name(page.number),
             section: page.section.clone(),
             editor: page.editor.clone(),
             masthead,
@@ -247,6 +265,28 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
     }
 
     if errors.is_empty() { Ok(Plan { pages, articles, warnings }) } else { Err(Error::Invalid(errors)) }
+}
+
+/// Checks a 国内统一连续出版物号: `CN`, a two-digit province code (11–82), a dash, four digits,
+/// and optionally a slash and a classification such as `F` or `G0`.
+fn check_cn(cn: &str) -> std::result::Result<(), &'static str> {
+    static PATTERN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^CN ?(\d{2})-\d{4}(/[A-Z][0-9A-Z]{0,2})?$").expect("a valid pattern")
+    });
+    let captures = PATTERN.captures(cn).ok_or("it is written CN 14-0001/F")?;
+    let province: u32 = captures[1].parse().expect("two digits");
+    if (11..=82).contains(&province) {
+        Ok(())
+    } else {
+        Err("its first two digits must be a province code, 11–82")
+    }
+}
+
+/// A 邮发代号 such as 21-12.
+fn postal_code_pattern() -> &'static regex::Regex {
+    static PATTERN: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"^\d{1,2}-\d{1,4}$").expect("a valid pattern"));
+    &PATTERN
 }
 
 /// Orders an article's frames into its chain: by explicit `part` keys when given (all frames or

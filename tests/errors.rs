@@ -152,3 +152,14 @@ fn a_character_no_font_has_is_named() {
     let m = error_of("issue.toml", &text, &[]);
     assert_has(&m, &["U+2A6A5", "article `a`", "page 1"]);
 }
+
+#[test]
+fn malformed_masthead_fields() {
+    let with = |field: &str| MINIMAL.replace("name = \"测试报\"", &format!("name = \"测试报\"\n{field}"));
+    let m = error_of("issue.toml", &with("cn = \"CN 99-0001/F\""), &[]);
+    assert_has(&m, &["issue.toml:5:1", "paper.cn", "province code"]);
+    let m = error_of("issue.toml", &with("cn = \"14-0001\""), &[]);
+    assert_has(&m, &["paper.cn", "is not a CN number"]);
+    let m = error_of("issue.toml", &with("postal-code = \"2112\""), &[]);
+    assert_has(&m, &["issue.toml:5:1", "paper.postal-code", "邮发代号"]);
+}

@@ -41,6 +41,21 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The lunar date, e.g. 农历癸卯年八月廿六; none outside the calendar's range (1901–2100).
+    pub fn lunar_zh(self) -> Option<String> {
+        use chinese_lunisolar_calendar::{ChineseVariant, LunisolarDate, SolarDate};
+        let solar = SolarDate::from_ymd(self.year() as u16, self.month(), self.day()).ok()?;
+        let lunar = LunisolarDate::from_solar_date(solar).ok()?;
+        Some(format!(
+            "农历{}年{}{}",
+            lunar.to_lunar_year().to_str(),
+            lunar.to_lunar_month().to_str(ChineseVariant::Simple),
+            lunar.to_lunar_day().to_str()
+        ))
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
@@ -83,5 +98,12 @@ mod tests {
         assert_eq!(Date::parse("2023-10-10").unwrap().weekday_zh(), "星期二");
         assert!(Date::parse("2023-02-30").is_none());
         assert!(Date::parse("2023-10").is_none());
+    }
+
+    #[test]
+    fn lunar_dates() {
+        assert_eq!(Date::parse("2023-10-10").unwrap().lunar_zh().unwrap(), "农历癸卯年八月廿六");
+        assert_eq!(Date::parse("2024-02-10").unwrap().lunar_zh().unwrap(), "农历甲辰年正月初一");
+        assert_eq!(Date::parse("2023-03-22").unwrap().lunar_zh().unwrap(), "农历癸卯年闰二月初一");
     }
 }

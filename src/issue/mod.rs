@@ -39,6 +39,8 @@ pub struct Paper {
     pub cn: Option<String>,
     /// 邮发代号, e.g. `21-000`.
     pub postal_code: Option<String>,
+    /// The paper's website, shown in the masthead.
+    pub website: Option<String>,
 }
 
 /// Which issue this is.

@@ -22,7 +22,7 @@ use crate::plan::plan;
 use crate::report::{PageReport, Report, Timings};
 use crate::verify::verify;
 use crate::world::{self, NewsWorld};
-use crate::{compile, measure};
+use crate::{compile, composition, measure};
 
 /// Holds what is expensive to set up and shared by builds.
 pub struct Engine {
@@ -91,6 +91,7 @@ impl Engine {
         timings.split_ms = ms(clock);
         timings.split_compiles = rounds;
 
+        let mut warnings_composition = Vec::new();
         let mut attempts = 0;
         let (generated, document, typst_warnings, findings) = loop {
             let clock = Instant::now();
@@ -124,9 +125,17 @@ impl Engine {
             attempts += 1;
         };
 
+        let mut articles = findings.articles;
+        let lines = composition::lines(&findings.placed, &plan, &layout);
+        for violation in composition::check(&lines) {
+            articles[violation.article].composition.add(violation.rule);
+            warnings_composition
+                .push(Diagnostic::new(violation.describe(plan.articles[violation.article].id())));
+        }
         let mut errors = findings.errors;
         let mut warnings = plan.warnings.clone();
         warnings.extend(typst_warnings);
+        warnings.append(&mut warnings_composition);
         for over in &findings.overflows {
             let article = &plan.articles[over.article];
             let page = plan.pages[article.frames[over.slot].0].number;
@@ -140,7 +149,7 @@ impl Engine {
             )));
         }
         let continuation = &layout.geometry.continuation;
-        for (report, article) in findings.articles.iter().zip(&plan.articles) {
+        for (report, article) in articles.iter().zip(&plan.articles) {
             let holding: Vec<_> = report.parts.iter().filter(|p| p.text_range[0] < p.text_range[1]).collect();
             if let Some(last) = holding.last().filter(|p| p.free_lines > continuation.underset_warning_lines)
             {
@@ -197,7 +206,7 @@ impl Engine {
                 .iter()
                 .map(|p| PageReport { number: p.number, section: p.section.clone(), frames: p.frames.len() })
                 .collect(),
-            articles: findings.articles,
+            articles,
             overset,
             errors: errors.iter().map(ToString::to_string).collect(),
             warnings: warnings.iter().map(ToString::to_string).collect(),

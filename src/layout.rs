@@ -90,6 +90,9 @@ pub struct ArticleStyle {
     pub headline_gap_lines: u32,
     /// Opens each list item.
     pub list_marker: String,
+    /// How strongly line breaking avoids a paragraph ending in a line of one character (孤字),
+    /// in percent of Typst's default cost.
+    pub runt_cost: f64,
     /// Tracking a justified line may lose per character, in em, so a line squeezes before a
     /// character is pushed to the next (先挤进，后推出).
     pub squeeze_em: f64,

@@ -6,12 +6,13 @@
 //! issue file ([`issue`]) → layout ([`layout`]) → plan ([`plan`], bodies via [`body`]) →
 //! continuation splits ([`measure`]) → Typst source ([`generate`]) →
 //! compile ([`world`], [`fonts`], [`compile`]) →
-//! verify ([`verify`]) → PDF, previews and report ([`output`], [`preview`], [`report`]).
+//! verify ([`verify`], [`composition`]) → PDF, previews and report ([`output`], [`preview`], [`report`]).
 //!
 //! [`Engine`] runs the stages and keeps fonts and the Typst library between builds.
 
 pub mod body;
 pub mod compile;
+pub mod composition;
 pub mod engine;
 pub mod error;
 pub mod fonts;

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::composition::Counts;
+
 /// The whole issue's report.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -57,11 +59,20 @@ pub struct ArticleReport {
     pub parts: Vec<PartReport>,
     /// Text left after the last frame (overset), when any.
     pub overflow: Option<Overflow>,
+    /// Line-composition violations found on the article's laid-out lines.
+    pub composition: Counts,
 }
 
 impl ArticleReport {
     pub fn new(id: &str, title: &str, chars: usize) -> Self {
-        ArticleReport { id: id.into(), title: title.into(), chars, parts: Vec::new(), overflow: None }
+        ArticleReport {
+            id: id.into(),
+            title: title.into(),
+            chars,
+            parts: Vec::new(),
+            overflow: None,
+            composition: Counts::default(),
+        }
     }
 }
 

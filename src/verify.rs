@@ -36,6 +36,8 @@ pub struct Placed {
     /// The pen position where the glyph starts, and its advance.
     pub x: f64,
     pub width: f64,
+    /// The advance the font gives the glyph, before justification and spacing.
+    pub natural: f64,
     /// The horizontal extent of the glyph's ink; none for a space.
     pub ink: Option<(f64, f64)>,
     pub baseline: f64,
@@ -49,6 +51,8 @@ pub struct Findings {
     /// Every part whose text ran past its frame's bottom.
     pub overflows: Vec<OverflowAt>,
     pub errors: Vec<Diagnostic>,
+    /// The glyphs printed from article data, for the line-composition check.
+    pub placed: Vec<Placed>,
 }
 
 /// Text that ran past the bottom of one part's frame.
@@ -222,7 +226,7 @@ pub fn verify(
         }
     }
 
-    Findings { articles, overflows, errors }
+    Findings { articles, overflows, errors, placed }
 }
 
 /// Walks the pages and keeps every glyph printed from article data; a glyph no font had (a
@@ -242,13 +246,13 @@ pub fn collect(
             let mut x = pen.x;
             for glyph in &item.glyphs {
                 let advance = glyph.x_advance.at(item.size);
+                let natural = item.font.x_advance(glyph.id).map_or(advance, |em| em.at(item.size));
                 // Where the glyph's ink is, within its own box: justification widens advances
                 // past the ink, punctuation compressed at a line's start is shifted left of the
                 // pen, and a face's design may let ink overshoot its box by a hair.
                 let ink = item.font.ttf().glyph_bounding_box(ttf_parser::GlyphId(glyph.id)).map(|b| {
                     let shift = (x + glyph.x_offset.at(item.size)).to_pt();
                     let scale = item.size.to_pt() / item.font.units_per_em();
-                    let natural = item.font.x_advance(glyph.id).map_or(advance, |em| em.at(item.size));
                     let (box_l, box_r) = (shift, shift + advance.min(natural).to_pt());
                     (
                         (shift + f64::from(b.x_min) * scale).max(box_l),
@@ -289,6 +293,7 @@ pub fn collect(
                         text,
                         x: x.to_pt(),
                         width: advance.to_pt(),
+                        natural: natural.to_pt(),
                         ink,
                         baseline: pen.y.to_pt(),
                         size: item.size.to_pt(),

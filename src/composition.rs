@@ -1,0 +1,286 @@
+//! The line-composition check: the laid-out body lines read back and held to the rules of
+//! Chinese setting (clreq, GB/T 15834), so the count of violations is measured, not assumed.
+//!
+//! - 禁则: no closing punctuation at a line's start, no opening punctuation at its end;
+//! - —— and …… never split across two lines;
+//! - 孤字: no paragraph ends with a line of one character;
+//! - every body baseline on the grid;
+//! - a quarter-em space between Chinese and Latin letters (Typst's `cjk-latin-spacing`; digits
+//!   are set close to Chinese, as Chinese newspapers set them).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::body::BlockKind;
+use crate::generate::Part;
+use crate::layout::Layout;
+use crate::plan::Plan;
+use crate::verify::Placed;
+
+/// Punctuation that may not open a line.
+const CLOSING: &str = "，。、；：？！）］｝」』”’》〉】〕〗〙〛,.;:?!)]}";
+/// Punctuation that may not end a line.
+const OPENING: &str = "（［｛「『“‘《〈【〔〖〘〚([{";
+/// Marks written doubled that must stay on one line.
+const DOUBLED: &str = "—…";
+/// The least space, in em, between Chinese and Latin letters.
+const CJK_LATIN_MIN_EM: f64 = 0.2;
+/// Tolerance for baselines on the grid, in pt.
+const GRID_EPSILON: f64 = 0.05;
+
+/// One laid-out line of an article's body, as the check needs it.
+#[derive(Debug, Clone, Default)]
+pub struct Line {
+    pub article: usize,
+    pub page: u32,
+    /// The line's grid line inside its frame, 1-based.
+    pub number: u32,
+    /// The line's characters, whitespace left out.
+    pub text: String,
+    /// Whether this is the last line of a paragraph.
+    pub ends_paragraph: bool,
+    /// Whether the paragraph has lines before this one.
+    pub continues_paragraph: bool,
+    /// Whether the line's baseline sits on the grid.
+    pub on_grid: bool,
+    /// Chinese and Latin-letter neighbours on the line set without their space.
+    pub tight_pairs: usize,
+}
+
+/// What a rule found wrong, counted per article in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// 行首禁则: closing punctuation opens a line.
+    ClosingAtStart,
+    /// 行尾禁则: opening punctuation ends a line.
+    OpeningAtEnd,
+    /// —— or …… split across lines.
+    SplitDoubled,
+    /// 孤字: a paragraph's last line holds one character.
+    LoneCharacter,
+    /// A body baseline off the grid.
+    OffGrid,
+    /// Chinese and Latin letters set without their space.
+    CjkLatinSpacing,
+}
+
+/// Counts of each rule's violations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Counts {
+    pub closing_at_start: usize,
+    pub opening_at_end: usize,
+    pub split_doubled: usize,
+    pub lone_character: usize,
+    pub off_grid: usize,
+    pub cjk_latin_spacing: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, rule: Rule) {
+        *match rule {
+            Rule::ClosingAtStart => &mut self.closing_at_start,
+            Rule::OpeningAtEnd => &mut self.opening_at_end,
+            Rule::SplitDoubled => &mut self.split_doubled,
+            Rule::LoneCharacter => &mut self.lone_character,
+            Rule::OffGrid => &mut self.off_grid,
+            Rule::CjkLatinSpacing => &mut self.cjk_latin_spacing,
+        } += 1;
+    }
+}
+
+/// One violation: the rule, and the line it was found on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    pub rule: Rule,
+    pub article: usize,
+    pub page: u32,
+    pub line: u32,
+    pub text: String,
+}
+
+impl Violation {
+    pub fn describe(&self, article_id: &str) -> String {
+        let what = match self.rule {
+            Rule::ClosingAtStart => "a line starts with closing punctuation (行首禁则)",
+            Rule::OpeningAtEnd => "a line ends with opening punctuation (行尾禁则)",
+            Rule::SplitDoubled => "—— or …… is split across lines",
+            Rule::LoneCharacter => "a paragraph ends with a single character (孤字)",
+            Rule::OffGrid => "a body line is off the grid",
+            Rule::CjkLatinSpacing => "Chinese and Latin letters touch without their space",
+        };
+        format!("article `{article_id}`, page {}, line {}: {what}: “{}”", self.page, self.line, self.text)
+    }
+}
+
+/// Checks lines given in reading order, article by article.
+pub fn check(lines: &[Line]) -> Vec<Violation> {
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let violation = |rule| Violation {
+            rule,
+            article: line.article,
+            page: line.page,
+            line: line.number,
+            text: line.text.clone(),
+        };
+        let (Some(first), Some(last)) = (line.text.chars().next(), line.text.chars().last()) else {
+            continue;
+        };
+        if CLOSING.contains(first) {
+            found.push(violation(Rule::ClosingAtStart));
+        }
+        if OPENING.contains(last) {
+            found.push(violation(Rule::OpeningAtEnd));
+        }
+        let next = lines.get(i + 1).filter(|n| n.article == line.article && !line.ends_paragraph);
+        if let Some(next) = next
+            && DOUBLED.contains(last)
+            && next.text.starts_with(last)
+        {
+            found.push(violation(Rule::SplitDoubled));
+        }
+        let letters = line.text.chars().filter(|c| !is_punctuation(*c)).count();
+        if line.ends_paragraph && line.continues_paragraph && letters == 1 {
+            found.push(violation(Rule::LoneCharacter));
+        }
+        if !line.on_grid {
+            found.push(violation(Rule::OffGrid));
+        }
+        for _ in 0..line.tight_pairs {
+            found.push(violation(Rule::CjkLatinSpacing));
+        }
+    }
+    found
+}
+
+/// Reads the body lines of every article back from its verified glyphs, in reading order.
+pub fn lines(placed: &[Placed], plan: &Plan, layout: &Layout) -> Vec<Line> {
+    let (ox, oy) = layout.type_origin();
+    let pitch = layout.geometry.grid.line_pitch_pt;
+    let body_size = layout.body_size();
+    // (article, slot, column, baseline in 1/100 pt) → glyphs of the line.
+    let mut grouped: BTreeMap<(usize, usize, u32, i64), Vec<&Placed>> = BTreeMap::new();
+    for glyph in placed {
+        let o = glyph.origin;
+        let article = &plan.articles[o.article];
+        let in_body = match o.part {
+            Part::Run(b, _) => article.blocks[b].kind != BlockKind::Subhead,
+            Part::Dateline => true,
+            Part::Byline => article.byline_at_end(),
+            _ => false,
+        };
+        if !in_body {
+            continue;
+        }
+        let (p, f) = article.frames[o.slot];
+        let frame = &plan.pages[p].frames[f];
+        let (width, gutter) = layout.text_column(frame.width, frame.columns);
+        let column = ((glyph.x - ox - frame.x + 0.01) / (width + gutter)).floor().max(0.0) as u32;
+        let key = (o.article, o.slot, column, (glyph.baseline * 100.0).round() as i64);
+        grouped.entry(key).or_default().push(glyph);
+    }
+    let mut lines: Vec<(Line, Option<usize>, Option<usize>, bool)> = Vec::new();
+    for ((a, slot, _, _), mut glyphs) in grouped {
+        glyphs.sort_by(|x, y| x.x.total_cmp(&y.x));
+        let article = &plan.articles[a];
+        let (p, f) = article.frames[slot];
+        let frame = &plan.pages[p].frames[f];
+        let top = oy + frame.y;
+        let baseline = glyphs[0].baseline;
+        let steps = (baseline - top - 0.88 * body_size) / pitch;
+        let on_grid = glyphs.iter().any(|g| (g.size - body_size).abs() > 0.01)
+            || (steps - steps.round()).abs() * pitch < GRID_EPSILON;
+        let blocks: Vec<usize> = glyphs.iter().filter_map(|g| g.cut().map(|c| c.block)).collect();
+        let starts_block = glyphs.iter().find_map(|g| g.cut()).is_some_and(|c| c.at_block_start())
+            || glyphs.iter().any(|g| g.origin.part == Part::Dateline);
+        let line = Line {
+            article: a,
+            page: plan.pages[p].number,
+            number: (steps.round().max(0.0) as u32) + 1,
+            text: glyphs.iter().flat_map(|g| g.text.chars()).filter(|c| !c.is_whitespace()).collect(),
+            ends_paragraph: false,
+            continues_paragraph: !starts_block,
+            on_grid,
+            tight_pairs: tight_pairs(&glyphs, body_size),
+        };
+        lines.push((line, blocks.first().copied(), blocks.last().copied(), starts_block));
+    }
+    // A line ends its paragraph when the next line of the article starts another block.
+    let n = lines.len();
+    for i in 0..n {
+        let ends = match lines.get(i + 1) {
+            Some((next, first, _, starts)) if next.article == lines[i].0.article => {
+                *starts || first.zip(lines[i].2).is_some_and(|(f, l)| f > l)
+            }
+            _ => true,
+        };
+        lines[i].0.ends_paragraph = ends;
+    }
+    lines.into_iter().map(|(line, ..)| line).collect()
+}
+
+/// Neighbouring glyphs, one Chinese and one a Latin letter, with less than
+/// [`CJK_LATIN_MIN_EM`] between them.
+fn tight_pairs(glyphs: &[&Placed], size: f64) -> usize {
+    glyphs
+        .windows(2)
+        .filter(|w| {
+            let (a, b) = (w[0], w[1]);
+            let (Some(x), Some(y)) = (a.text.chars().last(), b.text.chars().next()) else { return false };
+            let mixed = (is_han(x) && y.is_ascii_alphabetic()) || (x.is_ascii_alphabetic() && is_han(y));
+            mixed && b.x - (a.x + a.natural) < CJK_LATIN_MIN_EM * size - 0.01
+        })
+        .count()
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || CLOSING.contains(c)
+        || OPENING.contains(c)
+        || DOUBLED.contains(c)
+        || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0x2010..=0x2027)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str) -> Line {
+        Line { text: text.into(), on_grid: true, number: 1, page: 1, ..Line::default() }
+    }
+
+    fn rules(lines: &[Line]) -> Vec<Rule> {
+        check(lines).into_iter().map(|v| v.rule).collect()
+    }
+
+    #[test]
+    fn finds_each_kind_of_violation() {
+        assert_eq!(rules(&[line("，开头")]), vec![Rule::ClosingAtStart]);
+        assert_eq!(rules(&[line("结尾“")]), vec![Rule::OpeningAtEnd]);
+        assert_eq!(rules(&[line("破折号—"), line("—之后")]), vec![Rule::SplitDoubled]);
+        assert_eq!(rules(&[line("省略号…"), line("…之后")]), vec![Rule::SplitDoubled]);
+        let lone = Line { ends_paragraph: true, continues_paragraph: true, ..line("了。") };
+        assert_eq!(rules(&[lone]), vec![Rule::LoneCharacter]);
+        assert_eq!(rules(&[Line { on_grid: false, ..line("正文") }]), vec![Rule::OffGrid]);
+        assert_eq!(rules(&[Line { tight_pairs: 2, ..line("用CPU算") }]), vec![Rule::CjkLatinSpacing; 2]);
+    }
+
+    #[test]
+    fn clean_lines_pass() {
+        let first = line("“引号”在行首，逗号在行中。");
+        let last = Line { ends_paragraph: true, continues_paragraph: true, ..line("两个字。") };
+        assert!(rules(&[first, last]).is_empty());
+        // A one-line paragraph of one character is no 孤字: it has no lines before it.
+        assert!(rules(&[Line { ends_paragraph: true, ..line("好") }]).is_empty());
+        // A dash may end one paragraph and another open the next.
+        let end = Line { ends_paragraph: true, ..line("完—") };
+        assert!(rules(&[end, line("—开始")]).is_empty());
+    }
+}

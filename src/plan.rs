@@ -330,7 +330,7 @@ fn extent_problem(
     let [start_key, len_key, unit] = names;
     if start == 0 || start > limit {
         Some((start_key, format!("{start_key} {start} is outside the grid's {unit} 1–{limit}")))
-    } else if len == 0 || start + len - 1 > limit {
+    } else if len == 0 || len > limit - start + 1 {
         Some((
             len_key,
             format!("a frame from {start_key} {start} of {len} {unit} leaves the grid's {limit} {unit}"),

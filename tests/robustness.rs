@@ -26,7 +26,7 @@ fn with_numbers(values: &[i64]) -> String {
 fn build(text: &str, name: &str) {
     let (_dir, path) = write_issue(name, text, &[]);
     match engine().build(&path, &BUILD) {
-        Ok(build) => assert!(build.pdf.is_some() != !build.errors.is_empty()),
+        Ok(build) => assert_eq!(build.pdf.is_some(), build.errors.is_empty()),
         Err(error) => assert!(!error.to_string().is_empty()),
     }
 }

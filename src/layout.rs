@@ -88,6 +88,8 @@ pub struct Grid {
 pub struct ArticleStyle {
     /// Blank grid lines between a headline and its body.
     pub headline_gap_lines: u32,
+    /// Width of the 栏线 between neighbouring articles, in pt.
+    pub rule_pt: f64,
     /// Opens each list item.
     pub list_marker: String,
     /// How strongly line breaking avoids a paragraph ending in a line of one character (孤字),

@@ -34,6 +34,17 @@ pub struct PlannedPage {
     /// Whether the page carries the masthead (page 1).
     pub masthead: bool,
     pub frames: Vec<PlannedFrame>,
+    /// 栏线 between neighbouring frames of different articles.
+    pub rules: Vec<Rule>,
+}
+
+/// A rule from (x1, y1) to (x2, y2), in pt from the type area's top-left corner.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rule {
+    pub x1: f64,
+    pub y1: f64,
+    pub x2: f64,
+    pub y2: f64,
 }
 
 /// A frame as a rectangle in pt from the type area's top-left corner.
@@ -221,6 +232,7 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
             section: page.section.clone(),
             editor: page.editor.clone(),
             masthead,
+            rules: rules(&frames, layout),
             frames,
         });
     }
@@ -340,6 +352,34 @@ fn extent_problem(
     }
 }
 
+/// 栏线: a vertical rule in the gutter between side-by-side frames of different articles, and a
+/// horizontal rule in the leading between stacked ones, each as long as the frames share.
+fn rules(frames: &[PlannedFrame], layout: &Layout) -> Vec<Rule> {
+    let gutter = f64::from(layout.geometry.grid.gutter_chars) * layout.body_size();
+    let leading = layout.geometry.grid.line_pitch_pt - layout.body_size();
+    let close = |a: f64, b: f64| (a - b).abs() < 0.01;
+    let mut rules = Vec::new();
+    for (i, a) in frames.iter().enumerate() {
+        for b in &frames[i + 1..] {
+            if a.article == b.article {
+                continue;
+            }
+            let (left, right) = if a.x < b.x { (a, b) } else { (b, a) };
+            let (top, bottom) = if a.y < b.y { (a, b) } else { (b, a) };
+            let (y1, y2) = (a.y.max(b.y), (a.y + a.height).min(b.y + b.height));
+            let (x1, x2) = (a.x.max(b.x), (a.x + a.width).min(b.x + b.width));
+            if close(left.x + left.width + gutter, right.x) && y2 > y1 {
+                let x = left.x + left.width + gutter / 2.0;
+                rules.push(Rule { x1: x, y1, x2: x, y2: y2 - leading });
+            } else if close(top.y + top.height, bottom.y) && x2 > x1 {
+                let y = bottom.y - leading / 2.0;
+                rules.push(Rule { x1, y1: y, x2, y2: y });
+            }
+        }
+    }
+    rules
+}
+
 /// Grid rectangles [column start, column end, line start, line end), ends exclusive.
 fn overlaps(a: &[u32; 4], b: &[u32; 4]) -> bool {
     a[0] < b[1] && b[0] < a[1] && a[2] < b[3] && b[2] < a[3]
@@ -360,5 +400,46 @@ fn read_body(file: &IssueFile, key: &KeyPath, article: &Article) -> Result<Strin
             .diagnostic(&key.clone().key("body-file"), "give either `body` or `body-file`, not both")
             .into()),
         (None, None) => Err(file.diagnostic(key, "an article needs `body` or `body-file`").into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(article: usize, column: u32, span: u32, line: u32, lines: u32, layout: &Layout) -> PlannedFrame {
+        PlannedFrame {
+            article,
+            x: layout.column_x(column),
+            y: f64::from(line - 1) * layout.geometry.grid.line_pitch_pt,
+            width: layout.span_width(span),
+            height: f64::from(lines) * layout.geometry.grid.line_pitch_pt,
+            columns: span,
+            lines,
+            grid_at: (line, column),
+            part: 0,
+            jump_from: None,
+            jump_to: None,
+        }
+    }
+
+    #[test]
+    fn rules_separate_neighbouring_articles_only() {
+        let layout = Layout::load("tabloid", std::path::Path::new(".")).unwrap();
+        let pitch = layout.geometry.grid.line_pitch_pt;
+        // A: columns 1–3, lines 1–40; B beside it in columns 4–5, lines 11–30; C under A.
+        let frames = [
+            frame(0, 1, 3, 1, 40, &layout),
+            frame(1, 4, 2, 11, 20, &layout),
+            frame(2, 1, 3, 41, 20, &layout),
+            frame(0, 4, 2, 31, 10, &layout),
+        ];
+        let rules = rules(&frames, &layout);
+        assert_eq!(rules.len(), 3, "{rules:?}");
+        let vertical = &rules[0];
+        assert_eq!(vertical.x1, layout.column_x(4) - layout.body_size() / 2.0);
+        assert_eq!((vertical.y1, vertical.x1 == vertical.x2), (10.0 * pitch, true));
+        // Between A and C, across A's width; none between A and its own frame under B.
+        assert!(rules.iter().any(|r| r.y1 == r.y2 && r.x2 - r.x1 == layout.span_width(3)));
     }
 }

@@ -12,7 +12,7 @@ use std::ops::Range;
 use typst::WorldExt;
 use typst::layout::{Frame, FrameItem, Point, Transform};
 use typst::syntax::Span;
-use typst::text::TextItem;
+use typst::text::{Font, TextItem};
 use typst_layout::PagedDocument;
 
 use crate::body::Cut;
@@ -240,6 +240,7 @@ pub fn collect(
 ) -> Vec<Placed> {
     let main = file_id(generate::MAIN);
     let mut cache: HashMap<Span, Option<Origin>> = HashMap::new();
+    let mut bounding_boxes: HashMap<(Font, u16), Option<ttf_parser::Rect>> = HashMap::new();
     let mut placed = Vec::new();
     for (page, p) in document.pages().iter().enumerate() {
         walk(&p.frame, Transform::identity(), &mut |pen, item| {
@@ -250,7 +251,11 @@ pub fn collect(
                 // Where the glyph's ink is, within its own box: justification widens advances
                 // past the ink, punctuation compressed at a line's start is shifted left of the
                 // pen, and a face's design may let ink overshoot its box by a hair.
-                let ink = item.font.ttf().glyph_bounding_box(ttf_parser::GlyphId(glyph.id)).map(|b| {
+                // Outlines are costly to measure (CFF charstrings): once per glyph of a font.
+                let bounds = *bounding_boxes
+                    .entry((item.font.font().clone(), glyph.id))
+                    .or_insert_with(|| item.font.ttf().glyph_bounding_box(ttf_parser::GlyphId(glyph.id)));
+                let ink = bounds.map(|b| {
                     let shift = (x + glyph.x_offset.at(item.size)).to_pt();
                     let scale = item.size.to_pt() / item.font.units_per_em();
                     let (box_l, box_r) = (shift, shift + advance.min(natural).to_pt());

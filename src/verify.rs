@@ -240,6 +240,8 @@ pub fn collect(
 ) -> Vec<Placed> {
     let main = file_id(generate::MAIN);
     let mut cache: HashMap<Span, Option<Origin>> = HashMap::new();
+    // A font's hash and equality are its data and index; its inner caches do not change them.
+    #[allow(clippy::mutable_key_type)]
     let mut bounding_boxes: HashMap<(Font, u16), Option<ttf_parser::Rect>> = HashMap::new();
     let mut placed = Vec::new();
     for (page, p) in document.pages().iter().enumerate() {

@@ -163,3 +163,28 @@ fn malformed_masthead_fields() {
     let m = error_of("issue.toml", &with("postal-code = \"2112\""), &[]);
     assert_has(&m, &["issue.toml:5:1", "paper.postal-code", "邮发代号"]);
 }
+
+#[test]
+fn a_broken_layout_template_is_reported_at_its_line() {
+    let tabloid = banmian::layout::BUILT_IN.iter().find(|(n, _)| *n == "tabloid").unwrap().1;
+    let layout = format!("template = \"broken.typ\"\n{tabloid}");
+    let template = include_str!("../layouts/newspaper.typ").replace(
+        "#let dateline(L, body) = [#styled(L, \"dateline\", body)#h(0.5em)]",
+        "#let dateline(L, body) = [#styled(L, \"dateline\", body)#h(0.5em)#undefined-thing]",
+    );
+    assert!(template.contains("undefined-thing"));
+    let text = MINIMAL.replace("layout = \"tabloid\"", "layout = \"mine.toml\"");
+    let m = error_of("issue.toml", &text, &[("mine.toml", &layout), ("broken.typ", &template)]);
+    let line = template.lines().position(|l| l.contains("undefined-thing")).unwrap() + 1;
+    assert!(m.contains(&format!("broken.typ:{line}:")), "{m}");
+    assert!(m.contains("unknown variable: undefined-thing"), "{m}");
+}
+
+#[test]
+fn a_layout_with_an_impossible_grid_is_refused() {
+    let tabloid = banmian::layout::BUILT_IN.iter().find(|(n, _)| *n == "tabloid").unwrap().1;
+    let layout = tabloid.replace("columns = 5", "columns = 50");
+    let text = MINIMAL.replace("layout = \"tabloid\"", "layout = \"wide.toml\"");
+    let m = error_of("issue.toml", &text, &[("wide.toml", &layout)]);
+    assert_has(&m, &["wide.toml:1:1", "does not fit the page"]);
+}

@@ -36,6 +36,12 @@ pub enum Part {
     Byline,
     /// The title repeated over a continued part; not part of the article's text.
     JumpTitle,
+    /// 编者按.
+    Note,
+    /// 导语.
+    Lead,
+    /// A line of the closing signature.
+    Signature(usize),
     /// A body run: (block, run).
     Run(usize, usize),
 }
@@ -84,6 +90,9 @@ struct ArticleData<'a> {
     subtitle: Option<&'a str>,
     dateline: Option<&'a str>,
     byline: Option<&'a str>,
+    note: Option<&'a str>,
+    lead: Option<&'a str>,
+    sig: Vec<&'a str>,
     /// Blocks as lists of run texts.
     b: Vec<Vec<&'a str>>,
 }
@@ -247,6 +256,9 @@ impl Writer {
                 subtitle: a.subtitle.as_deref(),
                 dateline: a.dateline.as_deref(),
                 byline: a.byline.as_deref(),
+                note: a.editor_note.as_deref(),
+                lead: a.lead.as_deref(),
+                sig: a.signature.iter().map(String::as_str).collect(),
                 b: article.blocks.iter().map(|b| b.runs.iter().map(|r| r.text.as_str()).collect()).collect(),
             };
             data.push((article_path(i), to_bytes(&article_data)));
@@ -266,6 +278,8 @@ impl Writer {
             ("title", "title", Part::Title, first),
             ("subtitle", "subtitle", Part::Subtitle, first && art.subtitle.is_some()),
             ("byline", "byline", Part::Byline, first && art.byline.is_some() && !article.byline_at_end()),
+            ("note", "note", Part::Note, first && art.editor_note.is_some()),
+            ("lead", "lead", Part::Lead, first && art.lead.is_some()),
             ("jump-title", "title", Part::JumpTitle, !first),
         ];
         for (name, field, part, present) in named {
@@ -342,6 +356,15 @@ impl Writer {
             }
             self.line("");
             self.line("");
+        }
+        if end == Cut::end(&article.blocks) && !art.signature.is_empty() {
+            self.push("#t.signature(L, (");
+            for i in 0..art.signature.len() {
+                self.push("[");
+                self.expr(&format!("#a{a}.sig.at({i})"), origin(Part::Signature(i)));
+                self.push("], ");
+            }
+            self.line("))");
         }
         if body.jump {
             self.line(&format!("#t.jump-to(L, {frame})"));

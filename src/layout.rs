@@ -164,8 +164,21 @@ fn regular() -> u16 {
 }
 
 /// The styles the template uses; a layout must define each.
-pub const ROLES: [&str; 9] =
-    ["body", "kicker", "title", "subtitle", "dateline", "byline", "subhead", "running-head", "masthead"];
+pub const ROLES: [&str; 13] = [
+    "body",
+    "kicker",
+    "title",
+    "subtitle",
+    "dateline",
+    "byline",
+    "subhead",
+    "running-head",
+    "masthead",
+    "jump-title",
+    "jump-line",
+    "editor-note",
+    "lead",
+];
 
 impl Layout {
     /// Loads a built-in layout by name, or a layout file at a path relative to `base`.

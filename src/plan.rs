@@ -71,6 +71,10 @@ pub struct PlannedFrame {
     pub jump_from: Option<String>,
     /// The line ending a part that continues, e.g. （下转第二版）.
     pub jump_to: Option<String>,
+    /// Width of the headline, in pt: the frame's, or less with `headline-span`.
+    pub headline_width: f64,
+    /// Whether a border (花线) is drawn around the frame.
+    pub boxed: bool,
 }
 
 /// An article with its body parsed and its frames found.
@@ -224,6 +228,8 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
                 part: 0,
                 jump_from: None,
                 jump_to: None,
+                headline_width: layout.span_width(headline_span(&issue.articles[article], frame.span)),
+                boxed: issue.articles[article].boxed,
             });
         }
         pages.push(PlannedPage {
@@ -256,6 +262,15 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
                 errors.push(file.diagnostic(&key, message));
                 continue;
             }
+        }
+        let (p, f) = article.frames[0];
+        if let Some(span) = article.article.headline_span
+            && (span == 0 || layout.span_width(span) > pages[p].frames[f].width + 0.01)
+        {
+            errors.push(file.diagnostic(
+                &root.clone().key("articles").index(i).key("headline-span"),
+                format!("a headline spanning {span} grid columns does not fit the article's first frame"),
+            ));
         }
         let numbers: Vec<u32> = article.frames.iter().map(|&(p, _)| pages[p].number).collect();
         if numbers.windows(2).any(|w| w[1] < w[0]) {
@@ -352,6 +367,11 @@ fn extent_problem(
     }
 }
 
+/// The grid columns an article's headline spans in a frame `span` columns wide.
+fn headline_span(article: &Article, span: u32) -> u32 {
+    article.headline_span.map_or(span, |s| s.clamp(1, span))
+}
+
 /// 栏线: a vertical rule in the gutter between side-by-side frames of different articles, and a
 /// horizontal rule in the leading between stacked ones, each as long as the frames share.
 fn rules(frames: &[PlannedFrame], layout: &Layout) -> Vec<Rule> {
@@ -420,6 +440,8 @@ mod tests {
             part: 0,
             jump_from: None,
             jump_to: None,
+            headline_width: layout.span_width(span),
+            boxed: false,
         }
     }
 

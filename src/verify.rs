@@ -105,7 +105,7 @@ pub fn verify(
         let frame = &plan.pages[p].frames[f];
         let (left, top) = (origin_x + frame.x, origin_y + frame.y);
         // Body text stays inside one text column; headlines span the frame.
-        let in_body = matches!(part, Part::Run(..) | Part::Dateline)
+        let in_body = matches!(part, Part::Run(..) | Part::Dateline | Part::Signature(_))
             || (part == Part::Byline && article.byline_at_end());
         let (from, to) = if in_body {
             let (width, gutter) = layout.text_column(frame.width, frame.columns);
@@ -209,6 +209,7 @@ pub fn verify(
                 let beyond = match part {
                     Part::Run(block, run) => Cut { block, run, offset } >= limit,
                     Part::Byline => !whole && article.byline_at_end(),
+                    Part::Signature(_) => !whole,
                     _ => false,
                 };
                 let n = counts.map_or(0, |v| v[offset]);
@@ -361,6 +362,8 @@ fn parts(article: &PlannedArticle) -> Vec<Part> {
         (true, Part::Title),
         (a.subtitle.is_some(), Part::Subtitle),
         (top_byline, Part::Byline),
+        (a.editor_note.is_some(), Part::Note),
+        (a.lead.is_some(), Part::Lead),
         (a.dateline.is_some(), Part::Dateline),
     ]
     .into_iter()
@@ -372,6 +375,7 @@ fn parts(article: &PlannedArticle) -> Vec<Part> {
     if article.byline_at_end() {
         parts.push(Part::Byline);
     }
+    parts.extend((0..a.signature.len()).map(Part::Signature));
     parts
 }
 
@@ -384,6 +388,9 @@ fn part_text(article: &PlannedArticle, part: Part) -> &str {
         Part::Subtitle => a.subtitle.as_deref().unwrap_or_default(),
         Part::Dateline => a.dateline.as_deref().unwrap_or_default(),
         Part::Byline => a.byline.as_deref().unwrap_or_default(),
+        Part::Note => a.editor_note.as_deref().unwrap_or_default(),
+        Part::Lead => a.lead.as_deref().unwrap_or_default(),
+        Part::Signature(i) => &a.signature[i],
         Part::Run(b, r) => &article.blocks[b].runs[r].text,
     }
 }

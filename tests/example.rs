@@ -14,6 +14,7 @@ struct Expected {
     body: String,
     /// The dateline and the body character it stands before (the first paragraph's start).
     dateline: Option<(String, usize)>,
+    /// The trailing byline and the signature lines.
     byline: String,
 }
 
@@ -42,7 +43,8 @@ fn expected_articles(path: &std::path::Path) -> Vec<Expected> {
                     .collect(),
                 body: blocks.iter().map(|b| b.text()).collect(),
                 dateline: a.dateline.clone().map(|d| (d, first_paragraph)),
-                byline: a.byline.as_ref().map(|b| format!("（{b}）")).unwrap_or_default(),
+                byline: a.byline.as_ref().map(|b| format!("（{b}）")).unwrap_or_default()
+                    + &a.signature.concat(),
             }
         })
         .collect()
@@ -144,4 +146,31 @@ fn same_input_gives_the_same_pdf() {
     let first = engine().build(&path, &BUILD).unwrap().pdf.unwrap();
     let second = engine().build(&path, &BUILD).unwrap().pdf.unwrap();
     assert!(first == second);
+}
+
+#[test]
+fn notes_leads_signatures_and_the_imprint_are_set_and_conserved() {
+    let text = MINIMAL
+        .replace("name = \"测试报\"", "name = \"测试报\"\naddress = \"示例路1号\"\nprice = \"1.00元\"")
+        .replace(
+            "byline = \"张三\"",
+            "byline = \"张三\"\neditor-note = \"这是编者按。\"\nlead = \"这是导语。\"\nsignature = [\"某某编辑部\", \"2024年3月5日\"]\nheadline-span = 1\nboxed = true",
+        );
+    let (_dir, path) = write_issue("issue.toml", &text, &[]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert!(build.errors.is_empty(), "{:?}", build.errors);
+    let pdf = pdf_text(build.pdf.as_ref().unwrap());
+    for piece in [
+        "【编者按】这是编者按。",
+        "这是导语。",
+        "（张三）某某编辑部2024年3月5日",
+        "地址：示例路1号",
+        "定价：1.00元",
+    ] {
+        assert!(pdf.contains(piece), "{piece} in {pdf}");
+    }
+    let too_wide = MINIMAL.replace("byline = \"张三\"", "byline = \"张三\"\nheadline-span = 3");
+    let (_dir, path) = write_issue("issue.toml", &too_wide, &[]);
+    let Err(error) = engine().build(&path, &BUILD) else { panic!("a headline wider than its frame builds") };
+    assert!(error.to_string().contains("articles[0].headline-span"), "{error}");
 }

@@ -41,6 +41,14 @@ pub struct Paper {
     pub postal_code: Option<String>,
     /// The paper's website, shown in the masthead.
     pub website: Option<String>,
+    /// 报尾 (imprint on the last page): address, phone, postcode, printer, price and
+    /// advertising licence, each shown when given.
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub postcode: Option<String>,
+    pub printer: Option<String>,
+    pub price: Option<String>,
+    pub ad_licence: Option<String>,
 }
 
 /// Which issue this is.
@@ -119,4 +127,16 @@ pub struct Article {
     pub body: Option<String>,
     /// Markdown body in a file, relative to the issue file and inside its folder.
     pub body_file: Option<String>,
+    /// 编者按: an editor's note, boxed under the headline.
+    pub editor_note: Option<String>,
+    /// 导语: a lead under the headline, before the body.
+    pub lead: Option<String>,
+    /// A right-aligned signature after the body (a notice's issuer and date), a line each.
+    #[serde(default)]
+    pub signature: Vec<String>,
+    /// Grid columns the headline spans from the frame's left edge; the whole frame by default.
+    pub headline_span: Option<u32>,
+    /// Draws a border (花线) around the article's frames, as for notices.
+    #[serde(default)]
+    pub boxed: bool,
 }

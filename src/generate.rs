@@ -248,6 +248,7 @@ impl Writer {
             (LAYOUT_DATA.to_string(), to_bytes(&layout.to_json())),
             (PLAN_DATA.to_string(), to_bytes(&plan_data)),
         ];
+        data.extend(plan.images.iter().map(|image| (image.path.clone(), image.bytes.clone())));
         for (i, article) in plan.articles.iter().enumerate() {
             let a = &article.article;
             let article_data = ArticleData {

@@ -164,7 +164,7 @@ fn regular() -> u16 {
 }
 
 /// The styles the template uses; a layout must define each.
-pub const ROLES: [&str; 13] = [
+pub const ROLES: [&str; 14] = [
     "body",
     "kicker",
     "title",
@@ -178,6 +178,7 @@ pub const ROLES: [&str; 13] = [
     "jump-line",
     "editor-note",
     "lead",
+    "caption",
 ];
 
 impl Layout {

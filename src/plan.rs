@@ -18,6 +18,8 @@ const MIN_COLUMN_CHARS: f64 = 4.0;
 pub struct Plan {
     pub pages: Vec<PlannedPage>,
     pub articles: Vec<PlannedArticle>,
+    /// Every picture file the pages show, once each.
+    pub images: Vec<Image>,
     /// Findings that do not stop the build, e.g. a chain that jumps back to an earlier page.
     pub warnings: Vec<Diagnostic>,
 }
@@ -34,8 +36,32 @@ pub struct PlannedPage {
     /// Whether the page carries the masthead (page 1).
     pub masthead: bool,
     pub frames: Vec<PlannedFrame>,
-    /// 栏线 between neighbouring frames of different articles.
+    /// 栏线 between neighbouring frames of different articles and pictures.
     pub rules: Vec<Rule>,
+    pub pictures: Vec<PlannedPicture>,
+}
+
+/// A picture on the page, in pt from the type area's top-left corner.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PlannedPicture {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    /// Height in grid lines, caption included.
+    pub lines: u32,
+    /// The picture's virtual path in the generated program.
+    pub image: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// The bytes of a picture the issue uses, and its virtual path.
+#[derive(Debug, Clone)]
+pub struct Image {
+    pub path: String,
+    pub bytes: Vec<u8>,
 }
 
 /// A rule from (x1, y1) to (x2, y2), in pt from the type area's top-left corner.
@@ -75,6 +101,20 @@ pub struct PlannedFrame {
     pub headline_width: f64,
     /// Whether a border (花线) is drawn around the frame.
     pub boxed: bool,
+    /// The article's picture (压题照片), under the headline of its first frame.
+    pub picture: Option<FramePicture>,
+}
+
+/// A picture set across a frame, under its headline.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct FramePicture {
+    /// The picture's virtual path in the generated program.
+    pub image: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    /// Height in grid lines, caption included.
+    pub lines: u32,
 }
 
 /// An article with its body parsed and its frames found.
@@ -145,6 +185,7 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
         errors.push(file.diagnostic(&root.clone().key("pages"), "an issue needs at least one page"));
     }
     let mut pages = Vec::new();
+    let mut images: Vec<Image> = Vec::new();
     // Each article's explicit `part` keys, in the order its frames were met.
     let mut parts: Vec<Vec<(Option<u32>, KeyPath)>> = vec![Vec::new(); articles.len()];
     let mut last_number = 0;
@@ -159,7 +200,8 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
         last_number = page.number;
         let masthead = page.number == 1;
         let mut frames: Vec<PlannedFrame> = Vec::new();
-        let mut cells: Vec<(usize, [u32; 4])> = Vec::new();
+        // Grid rectangles taken so far on this page, with what took them.
+        let mut cells: Vec<([u32; 4], String)> = Vec::new();
         for (f, frame) in page.frames.iter().enumerate() {
             let key = key.clone().key("frames").index(f);
             let before = errors.len();
@@ -170,21 +212,9 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
                 ));
                 continue;
             };
-            let across =
-                extent_problem(frame.column, frame.span, grid.columns, ["column", "span", "columns"]);
-            let down = extent_problem(frame.line, frame.lines, grid.lines, ["line", "lines", "lines"]);
-            for (name, message) in across.iter().chain(&down) {
-                errors.push(file.diagnostic(&key.clone().key(name), message));
-            }
-            if down.is_none() && masthead && frame.line <= grid.masthead_lines {
-                errors.push(file.diagnostic(
-                    &key.clone().key("line"),
-                    format!(
-                        "lines 1–{} of page 1 hold the masthead; this frame starts at line {}",
-                        grid.masthead_lines, frame.line
-                    ),
-                ));
-            }
+            let placed =
+                grid_place(file, &key, [frame.column, frame.span, frame.line, frame.lines], grid, masthead);
+            errors.extend(placed.as_ref().err().cloned().unwrap_or_default());
             let columns = frame.columns.unwrap_or(frame.span);
             if errors.len() == before {
                 let column_chars =
@@ -202,18 +232,12 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
             if errors.len() != before {
                 continue;
             }
-            let rect = [frame.column, frame.column + frame.span, frame.line, frame.line + frame.lines];
-            if let Some((other, _)) = cells.iter().find(|(_, r)| overlaps(r, &rect)) {
-                errors.push(file.diagnostic(
-                    &key,
-                    format!(
-                        "this frame overlaps pages[{p}].frames[{other}] (article `{}`)",
-                        page.frames[*other].article
-                    ),
-                ));
+            let Ok(rect) = placed else { continue };
+            if let Some((_, other)) = cells.iter().find(|(r, _)| overlaps(r, &rect)) {
+                errors.push(file.diagnostic(&key, format!("this frame overlaps {other}")));
                 continue;
             }
-            cells.push((f, rect));
+            cells.push((rect, format!("pages[{p}].frames[{f}] (article `{}`)", frame.article)));
             articles[article].frames.push((p, frames.len()));
             parts[article].push((frame.part, key.clone()));
             frames.push(PlannedFrame {
@@ -230,7 +254,38 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
                 jump_to: None,
                 headline_width: layout.span_width(headline_span(&issue.articles[article], frame.span)),
                 boxed: issue.articles[article].boxed,
+                picture: None,
             });
+        }
+        let mut page_pictures = Vec::new();
+        for (i, picture) in page.pictures.iter().enumerate() {
+            let key = key.clone().key("pictures").index(i);
+            let extent = [picture.column, picture.span, picture.line, picture.lines];
+            let rect = match grid_place(file, &key, extent, grid, masthead) {
+                Ok(rect) => rect,
+                Err(mut problems) => {
+                    errors.append(&mut problems);
+                    continue;
+                }
+            };
+            if let Some((_, other)) = cells.iter().find(|(r, _)| overlaps(r, &rect)) {
+                errors.push(file.diagnostic(&key, format!("this picture overlaps {other}")));
+                continue;
+            }
+            cells.push((rect, format!("pages[{p}].pictures[{i}]")));
+            match load_picture(file, &key.clone().key("image"), &picture.image, &mut images) {
+                Ok(image) => page_pictures.push(PlannedPicture {
+                    x: layout.column_x(picture.column),
+                    y: f64::from(picture.line - 1) * grid.line_pitch_pt,
+                    width: layout.span_width(picture.span),
+                    height: f64::from(picture.lines) * grid.line_pitch_pt,
+                    lines: picture.lines,
+                    image,
+                    caption: picture.caption.clone(),
+                    credit: picture.credit.clone(),
+                }),
+                Err(problem) => errors.push(problem),
+            }
         }
         pages.push(PlannedPage {
             number: page.number,
@@ -238,8 +293,9 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
             section: page.section.clone(),
             editor: page.editor.clone(),
             masthead,
-            rules: rules(&frames, layout),
+            rules: rules(&frames, &page_pictures, layout),
             frames,
+            pictures: page_pictures,
         });
     }
 
@@ -272,6 +328,27 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
                 format!("a headline spanning {span} grid columns does not fit the article's first frame"),
             ));
         }
+        if let Some(picture) = &article.article.picture {
+            let key = root.clone().key("articles").index(i).key("picture");
+            if picture.lines == 0 || picture.lines >= pages[p].frames[f].lines {
+                errors.push(file.diagnostic(
+                    &key.clone().key("lines"),
+                    format!("a picture of {} lines does not fit the article's first frame", picture.lines),
+                ));
+            } else {
+                match load_picture(file, &key.clone().key("image"), &picture.image, &mut images) {
+                    Ok(image) => {
+                        pages[p].frames[f].picture = Some(FramePicture {
+                            image,
+                            caption: picture.caption.clone(),
+                            credit: picture.credit.clone(),
+                            lines: picture.lines,
+                        })
+                    }
+                    Err(problem) => errors.push(problem),
+                }
+            }
+        }
         let numbers: Vec<u32> = article.frames.iter().map(|&(p, _)| pages[p].number).collect();
         if numbers.windows(2).any(|w| w[1] < w[0]) {
             warnings.push(file.diagnostic(
@@ -291,7 +368,11 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
         }
     }
 
-    if errors.is_empty() { Ok(Plan { pages, articles, warnings }) } else { Err(Error::Invalid(errors)) }
+    if errors.is_empty() {
+        Ok(Plan { pages, articles, images, warnings })
+    } else {
+        Err(Error::Invalid(errors))
+    }
 }
 
 /// Checks a 国内统一连续出版物号: `CN`, a two-digit province code (11–82), a dash, four digits,
@@ -367,6 +448,66 @@ fn extent_problem(
     }
 }
 
+/// Checks that a rectangle of the grid, [column, span, line, lines], lies inside the grid and
+/// clear of page 1's masthead; returns its cells [column start, column end, line start, line
+/// end) or every problem found.
+fn grid_place(
+    file: &IssueFile,
+    key: &KeyPath,
+    [column, span, line, lines]: [u32; 4],
+    grid: &crate::layout::Grid,
+    masthead: bool,
+) -> std::result::Result<[u32; 4], Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let across = extent_problem(column, span, grid.columns, ["column", "span", "columns"]);
+    let down = extent_problem(line, lines, grid.lines, ["line", "lines", "lines"]);
+    for (name, message) in across.iter().chain(&down) {
+        problems.push(file.diagnostic(&key.clone().key(name), message));
+    }
+    if down.is_none() && masthead && line <= grid.masthead_lines {
+        problems.push(file.diagnostic(
+            &key.clone().key("line"),
+            format!(
+                "lines 1–{} of page 1 hold the masthead; this starts at line {line}",
+                grid.masthead_lines
+            ),
+        ));
+    }
+    if problems.is_empty() { Ok([column, column + span, line, line + lines]) } else { Err(problems) }
+}
+
+/// Reads a picture the issue names, once per file: it must lie inside the issue's folder and be
+/// a PNG, JPEG or SVG. Returns its virtual path in the generated program.
+fn load_picture(
+    file: &IssueFile,
+    key: &KeyPath,
+    relative: &str,
+    images: &mut Vec<Image>,
+) -> std::result::Result<String, Diagnostic> {
+    let to_diagnostic = |e: Error| match e {
+        Error::Invalid(mut d) => d.remove(0),
+        other => file.diagnostic(key, other.to_string()),
+    };
+    let path = file.resolve(key, relative).map_err(to_diagnostic)?;
+    let bytes = std::fs::read(&path)
+        .map_err(|e| file.diagnostic(key, format!("cannot read picture {}: {e}", path.display())))?;
+    let extension = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "png"
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "jpg"
+    } else if std::str::from_utf8(&bytes).is_ok_and(|t| t.contains("<svg")) {
+        "svg"
+    } else {
+        return Err(file.diagnostic(key, format!("{} is not a PNG, JPEG or SVG picture", path.display())));
+    };
+    if let Some(known) = images.iter().find(|i| i.bytes == bytes) {
+        return Ok(known.path.clone());
+    }
+    let virtual_path = format!("/pictures/{}.{extension}", images.len());
+    images.push(Image { path: virtual_path.clone(), bytes });
+    Ok(virtual_path)
+}
+
 /// The grid columns an article's headline spans in a frame `span` columns wide.
 fn headline_span(article: &Article, span: u32) -> u32 {
     article.headline_span.map_or(span, |s| s.clamp(1, span))
@@ -374,25 +515,31 @@ fn headline_span(article: &Article, span: u32) -> u32 {
 
 /// 栏线: a vertical rule in the gutter between side-by-side frames of different articles, and a
 /// horizontal rule in the leading between stacked ones, each as long as the frames share.
-fn rules(frames: &[PlannedFrame], layout: &Layout) -> Vec<Rule> {
+fn rules(frames: &[PlannedFrame], pictures: &[PlannedPicture], layout: &Layout) -> Vec<Rule> {
     let gutter = f64::from(layout.geometry.grid.gutter_chars) * layout.body_size();
     let leading = layout.geometry.grid.line_pitch_pt - layout.body_size();
     let close = |a: f64, b: f64| (a - b).abs() < 0.01;
+    // (owner, x, y, width, height): frames are owned by their article, each picture by itself.
+    let boxes: Vec<(usize, f64, f64, f64, f64)> = frames
+        .iter()
+        .map(|f| (f.article, f.x, f.y, f.width, f.height))
+        .chain(pictures.iter().enumerate().map(|(i, p)| (usize::MAX - i, p.x, p.y, p.width, p.height)))
+        .collect();
     let mut rules = Vec::new();
-    for (i, a) in frames.iter().enumerate() {
-        for b in &frames[i + 1..] {
-            if a.article == b.article {
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            if a.0 == b.0 {
                 continue;
             }
-            let (left, right) = if a.x < b.x { (a, b) } else { (b, a) };
-            let (top, bottom) = if a.y < b.y { (a, b) } else { (b, a) };
-            let (y1, y2) = (a.y.max(b.y), (a.y + a.height).min(b.y + b.height));
-            let (x1, x2) = (a.x.max(b.x), (a.x + a.width).min(b.x + b.width));
-            if close(left.x + left.width + gutter, right.x) && y2 > y1 {
-                let x = left.x + left.width + gutter / 2.0;
+            let (left, right) = if a.1 < b.1 { (a, b) } else { (b, a) };
+            let (top, bottom) = if a.2 < b.2 { (a, b) } else { (b, a) };
+            let (y1, y2) = (a.2.max(b.2), (a.2 + a.4).min(b.2 + b.4));
+            let (x1, x2) = (a.1.max(b.1), (a.1 + a.3).min(b.1 + b.3));
+            if close(left.1 + left.3 + gutter, right.1) && y2 > y1 {
+                let x = left.1 + left.3 + gutter / 2.0;
                 rules.push(Rule { x1: x, y1, x2: x, y2: y2 - leading });
-            } else if close(top.y + top.height, bottom.y) && x2 > x1 {
-                let y = bottom.y - leading / 2.0;
+            } else if close(top.2 + top.4, bottom.2) && x2 > x1 {
+                let y = bottom.2 - leading / 2.0;
                 rules.push(Rule { x1, y1: y, x2, y2: y });
             }
         }
@@ -442,6 +589,7 @@ mod tests {
             jump_to: None,
             headline_width: layout.span_width(span),
             boxed: false,
+            picture: None,
         }
     }
 
@@ -456,7 +604,7 @@ mod tests {
             frame(2, 1, 3, 41, 20, &layout),
             frame(0, 4, 2, 31, 10, &layout),
         ];
-        let rules = rules(&frames, &layout);
+        let rules = rules(&frames, &[], &layout);
         assert_eq!(rules.len(), 3, "{rules:?}");
         let vertical = &rules[0];
         assert_eq!(vertical.x1, layout.column_x(4) - layout.body_size() / 2.0);

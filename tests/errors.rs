@@ -188,3 +188,36 @@ fn a_layout_with_an_impossible_grid_is_refused() {
     let m = error_of("issue.toml", &text, &[("wide.toml", &layout)]);
     assert_has(&m, &["wide.toml:1:1", "does not fit the page"]);
 }
+
+/// MINIMAL with a picture frame beside the article, showing `image`.
+fn with_picture(image: &str) -> String {
+    MINIMAL.replace(
+        "[[articles]]",
+        &format!(
+            "[[pages.pictures]]\nimage = \"{image}\"\ncaption = \"图片说明\"\ncolumn = 3\nspan = 2\nline = 13\nlines = 20\n\n[[articles]]"
+        ),
+    )
+}
+
+#[test]
+fn pictures_stay_inside_the_issue_folder() {
+    let m = error_of("issue.toml", &with_picture("../outside.png"), &[]);
+    assert_has(&m, &["issue.toml:22:1", "pages[0].pictures[0].image", "inside the issue's folder"]);
+    let m = error_of("issue.toml", &with_picture("/etc/passwd"), &[]);
+    assert_has(&m, &["pages[0].pictures[0].image", "inside the issue's folder"]);
+}
+
+#[test]
+fn a_missing_or_unreadable_picture_is_named() {
+    let m = error_of("issue.toml", &with_picture("gone.png"), &[]);
+    assert_has(&m, &["pages[0].pictures[0].image", "cannot read picture", "gone.png"]);
+    let m = error_of("issue.toml", &with_picture("notes.png"), &[("notes.png", "not a picture")]);
+    assert_has(&m, &["pages[0].pictures[0].image", "notes.png is not a PNG, JPEG or SVG picture"]);
+}
+
+#[test]
+fn a_picture_over_an_article_is_refused() {
+    let text = with_picture("p.svg").replace("column = 3\nspan = 2", "column = 2\nspan = 2");
+    let m = error_of("issue.toml", &text, &[("p.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")]);
+    assert_has(&m, &["pages[0].pictures[0]", "this picture overlaps pages[0].frames[0] (article `a`)"]);
+}

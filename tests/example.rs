@@ -57,8 +57,15 @@ fn check_example(name: &str) {
     let path = example(name);
     let build = engine().build(&path, &BUILD).unwrap();
     assert!(build.errors.is_empty(), "{:?}", build.errors);
-    // The layout's list markers are its own text, not the article's.
-    let text = pdf_text(build.pdf.as_ref().unwrap()).replace("●", "");
+    // The layout's list markers and the pictures' captions are not the articles' text.
+    let mut text = pdf_text(build.pdf.as_ref().unwrap()).replace("●", "");
+    let issue = IssueFile::read(&path).unwrap().issue;
+    let captions = issue.articles.iter().filter_map(|a| a.picture.as_ref()).map(|p| (&p.caption, &p.credit));
+    let page_captions = issue.pages.iter().flat_map(|p| &p.pictures).map(|p| (&p.caption, &p.credit));
+    for (caption, credit) in captions.chain(page_captions) {
+        let words: String = [caption, credit].into_iter().flatten().map(|w| squeeze(w)).collect();
+        text = text.replacen(&words, "", 1);
+    }
     let mut continued = 0;
     for expected in expected_articles(&path) {
         let report = build.report.articles.iter().find(|a| a.id == expected.id).unwrap();
@@ -173,4 +180,21 @@ fn notes_leads_signatures_and_the_imprint_are_set_and_conserved() {
     let (_dir, path) = write_issue("issue.toml", &too_wide, &[]);
     let Err(error) = engine().build(&path, &BUILD) else { panic!("a headline wider than its frame builds") };
     assert!(error.to_string().contains("articles[0].headline-span"), "{error}");
+}
+
+#[test]
+fn pictures_are_placed_with_their_captions() {
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 4 3\"><rect width=\"4\" height=\"3\" fill=\"#68a\"/></svg>";
+    let text = MINIMAL.replace(
+        "[[articles]]",
+        "[[pages.pictures]]\nimage = \"pictures/p.svg\"\ncaption = \"图片说明\"\ncredit = \"某某摄\"\ncolumn = 3\nspan = 2\nline = 13\nlines = 20\n\n[[articles]]",
+    ) + "\n[articles.picture]\nimage = \"pictures/p.svg\"\ncaption = \"压题照片\"\nlines = 8\n";
+    let (_dir, path) = write_issue("issue.toml", &text, &[("pictures/p.svg", svg)]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert!(build.errors.is_empty(), "{:?}", build.errors);
+    let pdf = pdf_text(build.pdf.as_ref().unwrap());
+    assert!(pdf.contains("图片说明某某摄") && pdf.contains("压题照片"), "{pdf}");
+    // The picture data is in the generated program once, though two frames show it.
+    let pictures = build.generated.data.iter().filter(|(p, _)| p.starts_with("/pictures/")).count();
+    assert_eq!(pictures, 1);
 }

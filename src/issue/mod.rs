@@ -73,6 +73,35 @@ pub struct Page {
     pub editor: Option<String>,
     #[serde(default)]
     pub frames: Vec<Frame>,
+    /// Picture frames on the grid.
+    #[serde(default)]
+    pub pictures: Vec<PictureFrame>,
+}
+
+/// A picture on the page grid, with its caption (图片说明) and credit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PictureFrame {
+    /// PNG, JPEG or SVG, relative to the issue file and inside its folder.
+    pub image: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub column: u32,
+    pub span: u32,
+    pub line: u32,
+    pub lines: u32,
+}
+
+/// A picture at the top of an article's first part, across its frame (压题照片).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ArticlePicture {
+    /// PNG, JPEG or SVG, relative to the issue file and inside its folder.
+    pub image: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    /// Height in grid lines, caption included.
+    pub lines: u32,
 }
 
 /// A rectangle of the page grid given to one article.
@@ -139,4 +168,6 @@ pub struct Article {
     /// Draws a border (花线) around the article's frames, as for notices.
     #[serde(default)]
     pub boxed: bool,
+    /// A picture under the headline, across the first frame.
+    pub picture: Option<ArticlePicture>,
 }

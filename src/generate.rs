@@ -130,6 +130,7 @@ pub fn generate(file: &IssueFile, layout: &Layout, plan: &Plan, bounds: &Bounds)
                 slot: k,
                 jump: continues,
                 longest_unbroken: longest_unbroken(layout, frame),
+                vertical: frame.vertical,
             };
             out.frame(&plan.articles[a], a, &format!("P.pages.at({p}).frames.at({f})"), "frame", &body);
         }
@@ -153,7 +154,7 @@ pub fn generate_measure(
         let (p, f) = article.frames[slot];
         let frame = &plan.pages[p].frames[f];
         let longest_unbroken = longest_unbroken(layout, frame);
-        let body = Body { start, end, slot, jump: false, longest_unbroken };
+        let body = Body { start, end, slot, jump: false, longest_unbroken, vertical: frame.vertical };
         out.frame(article, a, &format!("P.pages.at({p}).frames.at({f})"), "measure-page", &body);
     }
     out.finish(file, layout, plan)
@@ -161,7 +162,7 @@ pub fn generate_measure(
 
 /// How many Latin letters or digits surely fit one text column of `frame`.
 fn longest_unbroken(layout: &Layout, frame: &PlannedFrame) -> usize {
-    let (column, _) = layout.text_column(frame.width, frame.columns);
+    let (column, _) = layout.frame_columns(frame);
     (column / layout.body_size() / LATIN_EM).floor() as usize
 }
 
@@ -176,6 +177,8 @@ struct Body {
     slot: usize,
     /// Longest run of Latin letters and digits that surely fits a text column of the frame.
     longest_unbroken: usize,
+    /// Whether the headline runs down the frame's side (竖题).
+    vertical: bool,
     /// Whether the text continues in a later frame, so the part ends with a jump line.
     jump: bool,
 }
@@ -274,10 +277,32 @@ impl Writer {
         let first = body.slot == 0;
         let origin = |part| Origin { article: a, part, base: 0, slot: body.slot };
         self.push(&format!("#t.{call}(L, {frame}"));
+        let vertical = first && body.vertical;
+        if vertical {
+            // 竖题: one content block per character, each keeping its own span and offset.
+            self.push(", vertical: (");
+            let columns = [
+                ("kicker", &art.kicker, Part::Kicker),
+                ("title", &Some(art.title.clone()), Part::Title),
+                ("subtitle", &art.subtitle, Part::Subtitle),
+            ];
+            for (role, text, part) in columns {
+                let Some(text) = text else { continue };
+                self.push(&format!("(\"{role}\", ("));
+                for (i, c) in text.char_indices() {
+                    self.push("[");
+                    let expr = format!("#a{a}.{role}.slice({i}, {})", i + c.len_utf8());
+                    self.expr(&expr, Origin { article: a, part, base: i, slot: body.slot });
+                    self.push("], ");
+                }
+                self.push(")), ");
+            }
+            self.push(")");
+        }
         let named = [
-            ("kicker", "kicker", Part::Kicker, first && art.kicker.is_some()),
-            ("title", "title", Part::Title, first),
-            ("subtitle", "subtitle", Part::Subtitle, first && art.subtitle.is_some()),
+            ("kicker", "kicker", Part::Kicker, first && !vertical && art.kicker.is_some()),
+            ("title", "title", Part::Title, first && !vertical),
+            ("subtitle", "subtitle", Part::Subtitle, first && !vertical && art.subtitle.is_some()),
             ("byline", "byline", Part::Byline, first && art.byline.is_some() && !article.byline_at_end()),
             ("note", "note", Part::Note, first && art.editor_note.is_some()),
             ("lead", "lead", Part::Lead, first && art.lead.is_some()),

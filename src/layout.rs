@@ -315,6 +315,11 @@ impl Layout {
         ((width - (n - 1.0) * gutter) / n, gutter)
     }
 
+    /// The text columns of a frame: their width and the gutter between them, in pt.
+    pub fn frame_columns(&self, frame: &crate::plan::PlannedFrame) -> (f64, f64) {
+        self.text_column(frame.text_width, frame.columns)
+    }
+
     pub fn type_width(&self) -> f64 {
         self.span_width(self.geometry.grid.columns)
     }

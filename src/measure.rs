@@ -101,7 +101,7 @@ pub fn split(
 
 /// How many body characters a frame holds when full of Chinese text.
 fn capacity_chars(layout: &Layout, frame: &PlannedFrame) -> f64 {
-    let (column, _) = layout.text_column(frame.width, frame.columns);
+    let (column, _) = layout.frame_columns(frame);
     (column / layout.body_size()).floor() * f64::from(frame.lines) * f64::from(frame.columns)
 }
 
@@ -124,7 +124,7 @@ fn runs_by_article(placed: &[Placed]) -> HashMap<usize, Run<'_>> {
 
 /// The first cut of each body line on the run's first page, in reading order (column by column).
 fn body_lines(first_page: usize, glyphs: &[&Placed], layout: &Layout, frame: &PlannedFrame) -> Vec<Cut> {
-    let (column_width, gutter) = layout.text_column(frame.width, frame.columns);
+    let (column_width, gutter) = layout.frame_columns(frame);
     let mut lines: BTreeMap<(i64, i64), Cut> = BTreeMap::new();
     for glyph in glyphs.iter().filter(|g| g.page == first_page) {
         let Some(cut) = glyph.cut() else { continue };

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::body::{self, Block};
 use crate::error::{Diagnostic, Error, Result};
-use crate::issue::{Article, BylinePosition, IssueFile, KeyPath};
+use crate::issue::{Article, BylinePosition, HeadlineKind, IssueFile, KeyPath};
 use crate::layout::Layout;
 
 /// Narrowest text column a frame may be divided into, in body characters.
@@ -99,6 +99,10 @@ pub struct PlannedFrame {
     pub jump_to: Option<String>,
     /// Width of the headline, in pt: the frame's, or less with `headline-span`.
     pub headline_width: f64,
+    /// Width the body's text columns share, in pt: the frame's, less a vertical headline's.
+    pub text_width: f64,
+    /// Whether the headline runs down the frame's right side (竖题).
+    pub vertical: bool,
     /// Whether a border (花线) is drawn around the frame.
     pub boxed: bool,
     /// The article's picture (压题照片), under the headline of its first frame.
@@ -255,6 +259,8 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
                 headline_width: layout.span_width(headline_span(&issue.articles[article], frame.span)),
                 boxed: issue.articles[article].boxed,
                 picture: None,
+                text_width: layout.span_width(frame.span),
+                vertical: false,
             });
         }
         let mut page_pictures = Vec::new();
@@ -327,6 +333,21 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
                 &root.clone().key("articles").index(i).key("headline-span"),
                 format!("a headline spanning {span} grid columns does not fit the article's first frame"),
             ));
+        }
+        if article.article.headline == HeadlineKind::Vertical {
+            // The headline takes the first frame's rightmost grid column.
+            let frame = &mut pages[p].frames[f];
+            let one_column = layout.span_width(1) + f64::from(grid.gutter_chars) * layout.body_size();
+            if frame.width < layout.span_width(2) - 0.01 {
+                errors.push(file.diagnostic(
+                    &root.clone().key("articles").index(i).key("headline"),
+                    "a vertical headline needs a first frame at least two grid columns wide",
+                ));
+            } else {
+                frame.vertical = true;
+                frame.text_width = frame.width - one_column;
+                frame.columns = frame.columns.saturating_sub(1).max(1);
+            }
         }
         if let Some(picture) = &article.article.picture {
             let key = root.clone().key("articles").index(i).key("picture");
@@ -590,6 +611,8 @@ mod tests {
             headline_width: layout.span_width(span),
             boxed: false,
             picture: None,
+            text_width: layout.span_width(span),
+            vertical: false,
         }
     }
 

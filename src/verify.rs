@@ -108,7 +108,7 @@ pub fn verify(
         let in_body = matches!(part, Part::Run(..) | Part::Dateline | Part::Signature(_))
             || (part == Part::Byline && article.byline_at_end());
         let (from, to) = if in_body {
-            let (width, gutter) = layout.text_column(frame.width, frame.columns);
+            let (width, gutter) = layout.frame_columns(frame);
             let last = f64::from(frame.columns - 1);
             let column = ((glyph.x - left + EPSILON) / (width + gutter)).floor().clamp(0.0, last);
             let from = left + column * (width + gutter);
@@ -330,7 +330,7 @@ fn walk(frame: &Frame, ts: Transform, f: &mut impl FnMut(Point, &TextItem)) {
 
 /// Whole grid lines left empty at the bottom of each text column of a frame.
 fn free_lines(frame: &PlannedFrame, glyphs: &[&Placed], ox: f64, oy: f64, layout: &Layout) -> u32 {
-    let (column_width, gutter) = layout.text_column(frame.width, frame.columns);
+    let (column_width, gutter) = layout.frame_columns(frame);
     let pitch = layout.geometry.grid.line_pitch_pt;
     let bottom = oy + frame.y + frame.height;
     (0..frame.columns)

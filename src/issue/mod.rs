@@ -170,4 +170,18 @@ pub struct Article {
     pub boxed: bool,
     /// A picture under the headline, across the first frame.
     pub picture: Option<ArticlePicture>,
+    /// How the headline is set: across the frame's top, or down its right side (竖题).
+    #[serde(default)]
+    pub headline: HeadlineKind,
+}
+
+/// The direction of a headline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeadlineKind {
+    #[default]
+    Horizontal,
+    /// 竖题: kicker, title and subtitle as columns of stacked characters, right to left, down
+    /// the frame's right side; the body beside them.
+    Vertical,
 }

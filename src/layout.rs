@@ -88,6 +88,8 @@ pub struct Grid {
 pub struct ArticleStyle {
     /// Blank grid lines between a headline and its body.
     pub headline_gap_lines: u32,
+    /// How much smaller (a fraction) a title may be set to stay on one line.
+    pub title_shrink: f64,
     /// Width of the 栏线 between neighbouring articles, in pt.
     pub rule_pt: f64,
     /// Opens each list item.

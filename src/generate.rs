@@ -160,6 +160,23 @@ pub fn generate_measure(
     out.finish(file, layout, plan)
 }
 
+/// 要目: for each page after the first, its lead article — the one whose opening frame there is
+/// largest — as (title, page name).
+fn contents(plan: &Plan) -> Vec<serde_json::Value> {
+    plan.pages
+        .iter()
+        .skip(1)
+        .filter_map(|page| {
+            let lead = page
+                .frames
+                .iter()
+                .filter(|f| f.part == 0)
+                .max_by(|a, b| (a.width * a.height).total_cmp(&(b.width * b.height)))?;
+            Some(json!({ "title": plan.articles[lead.article].article.title, "page": page.name }))
+        })
+        .collect()
+}
+
 /// How many Latin letters or digits surely fit one text column of `frame`.
 fn longest_unbroken(layout: &Layout, frame: &PlannedFrame) -> usize {
     let (column, _) = layout.frame_columns(frame);
@@ -244,6 +261,7 @@ impl Writer {
                 "date": { "year": date.year(), "month": date.month(), "day": date.day(), "weekday": date.weekday_zh() },
                 "lunar": date.lunar_zh(),
                 "pages": plan.pages.len(),
+                "contents": issue.issue.contents.then(|| contents(plan)),
             },
             "pages": plan.pages,
         });

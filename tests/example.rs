@@ -131,6 +131,9 @@ fn broadsheet_demo_continues_through_a_chain_of_three() {
     let feature = build.report.articles.iter().find(|a| a.id == "xunli").unwrap();
     let pages: Vec<_> = feature.parts.iter().map(|p| (p.jump_from, p.page, p.jump_to)).collect();
     assert_eq!(pages, vec![(None, 1, Some(2)), (Some(1), 2, Some(4)), (Some(2), 4, None)]);
+    // 报眼: the 要目 lists page 3's lead article.
+    let text = pdf_text(build.pdf.as_ref().unwrap());
+    assert!(text.contains("要目征稿启事") && text.contains("第三版"), "{text}");
 }
 
 #[test]

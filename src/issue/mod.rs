@@ -60,6 +60,9 @@ pub struct IssueInfo {
     /// 总第N期: the cumulative number.
     pub total: Option<u32>,
     pub date: Date,
+    /// Shows a 要目 box beside the masthead (报眼): each later page's lead article and page.
+    #[serde(default)]
+    pub contents: bool,
 }
 
 /// One printed page (版).

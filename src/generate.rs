@@ -255,6 +255,7 @@ impl Writer {
         let date = issue.issue.date;
         let plan_data = json!({
             "paper": issue.paper,
+            "logo": plan.logo,
             "issue": {
                 "number": issue.issue.number,
                 "total": issue.issue.total,

@@ -17,6 +17,8 @@ const MIN_COLUMN_CHARS: f64 = 4.0;
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub pages: Vec<PlannedPage>,
+    /// The masthead's logo picture, as a virtual path.
+    pub logo: Option<String>,
     pub articles: Vec<PlannedArticle>,
     /// Every picture file the pages show, once each.
     pub images: Vec<Image>,
@@ -33,6 +35,8 @@ pub struct PlannedPage {
     pub name: String,
     pub section: Option<String>,
     pub editor: Option<String>,
+    pub designer: Option<String>,
+    pub proofreader: Option<String>,
     /// Whether the page carries the masthead (page 1).
     pub masthead: bool,
     pub frames: Vec<PlannedFrame>,
@@ -190,6 +194,16 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
     }
     let mut pages = Vec::new();
     let mut images: Vec<Image> = Vec::new();
+    let logo = match &issue.paper.logo {
+        Some(logo) => match load_picture(file, &paper.clone().key("logo"), logo, &mut images) {
+            Ok(path) => Some(path),
+            Err(problem) => {
+                errors.push(problem);
+                None
+            }
+        },
+        None => None,
+    };
     // Each article's explicit `part` keys, in the order its frames were met.
     let mut parts: Vec<Vec<(Option<u32>, KeyPath)>> = vec![Vec::new(); articles.len()];
     let mut last_number = 0;
@@ -298,6 +312,8 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
             name: layout.geometry.continuation.page_name(page.number),
             section: page.section.clone(),
             editor: page.editor.clone(),
+            designer: page.designer.clone(),
+            proofreader: page.proofreader.clone(),
             masthead,
             rules: rules(&frames, &page_pictures, layout),
             frames,
@@ -390,7 +406,7 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
     }
 
     if errors.is_empty() {
-        Ok(Plan { pages, articles, images, warnings })
+        Ok(Plan { pages, logo, articles, images, warnings })
     } else {
         Err(Error::Invalid(errors))
     }

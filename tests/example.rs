@@ -201,3 +201,16 @@ fn pictures_are_placed_with_their_captions() {
     let pictures = build.generated.data.iter().filter(|(p, _)| p.starts_with("/pictures/")).count();
     assert_eq!(pictures, 1);
 }
+
+#[test]
+fn a_logo_stands_for_the_name_and_running_heads_credit_the_desk() {
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 8 2\"><rect width=\"8\" height=\"2\"/></svg>";
+    let text = MINIMAL.replace("name = \"测试报\"", "name = \"测试报\"\nlogo = \"logo.svg\"")
+        + "\n[[pages]]\nnumber = 2\nsection = \"综合\"\neditor = \"张三\"\ndesigner = \"李四\"\nproofreader = \"王五\"\n";
+    let (_dir, path) = write_issue("issue.toml", &text, &[("logo.svg", svg)]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert!(build.errors.is_empty(), "{:?}", build.errors);
+    let pdf = pdf_text(build.pdf.as_ref().unwrap());
+    assert!(pdf.contains("责任编辑：张三美编：李四校对：王五"), "{pdf}");
+    assert_eq!(pdf.matches("测试报").count(), 1, "the logo replaces the name; the running head keeps it");
+}

@@ -41,6 +41,8 @@ pub struct Paper {
     pub postal_code: Option<String>,
     /// The paper's website, shown in the masthead.
     pub website: Option<String>,
+    /// A logo picture (PNG, JPEG or SVG) shown instead of the name set in display type.
+    pub logo: Option<String>,
     /// 报尾 (imprint on the last page): address, phone, postcode, printer, price and
     /// advertising licence, each shown when given.
     pub address: Option<String>,
@@ -74,6 +76,10 @@ pub struct Page {
     pub section: Option<String>,
     /// 责任编辑.
     pub editor: Option<String>,
+    /// 美编.
+    pub designer: Option<String>,
+    /// 校对.
+    pub proofreader: Option<String>,
     #[serde(default)]
     pub frames: Vec<Frame>,
     /// Picture frames on the grid.

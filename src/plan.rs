@@ -230,8 +230,18 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
                 ));
                 continue;
             };
+            let area = match (masthead, frame.ear) {
+                (false, _) => Area::Anywhere,
+                (true, false) => Area::BelowMasthead,
+                (true, true) => Area::Ear,
+            };
+            if frame.ear && !masthead {
+                errors.push(
+                    file.diagnostic(&key.clone().key("ear"), "only page 1 has a masthead to sit beside"),
+                );
+            }
             let placed =
-                grid_place(file, &key, [frame.column, frame.span, frame.line, frame.lines], grid, masthead);
+                grid_place(file, &key, [frame.column, frame.span, frame.line, frame.lines], grid, area);
             errors.extend(placed.as_ref().err().cloned().unwrap_or_default());
             let columns = frame.columns.unwrap_or(frame.span);
             if errors.len() == before {
@@ -271,7 +281,7 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
                 jump_from: None,
                 jump_to: None,
                 headline_width: layout.span_width(headline_span(&issue.articles[article], frame.span)),
-                boxed: issue.articles[article].boxed,
+                boxed: issue.articles[article].boxed || frame.ear,
                 picture: None,
                 text_width: layout.span_width(frame.span),
                 vertical: false,
@@ -281,7 +291,8 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
         for (i, picture) in page.pictures.iter().enumerate() {
             let key = key.clone().key("pictures").index(i);
             let extent = [picture.column, picture.span, picture.line, picture.lines];
-            let rect = match grid_place(file, &key, extent, grid, masthead) {
+            let area = if masthead { Area::BelowMasthead } else { Area::Anywhere };
+            let rect = match grid_place(file, &key, extent, grid, area) {
                 Ok(rect) => rect,
                 Err(mut problems) => {
                     errors.append(&mut problems);
@@ -485,15 +496,26 @@ fn extent_problem(
     }
 }
 
+/// Where on the page a rectangle may lie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Area {
+    /// An inner page: the whole type area.
+    Anywhere,
+    /// Page 1: below the masthead's lines.
+    BelowMasthead,
+    /// Page 1's 报眼: within the masthead's lines, beside the name.
+    Ear,
+}
+
 /// Checks that a rectangle of the grid, [column, span, line, lines], lies inside the grid and
-/// clear of page 1's masthead; returns its cells [column start, column end, line start, line
-/// end) or every problem found.
+/// in its `area`; returns its cells [column start, column end, line start, line end) or every
+/// problem found.
 fn grid_place(
     file: &IssueFile,
     key: &KeyPath,
     [column, span, line, lines]: [u32; 4],
     grid: &crate::layout::Grid,
-    masthead: bool,
+    area: Area,
 ) -> std::result::Result<[u32; 4], Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let across = extent_problem(column, span, grid.columns, ["column", "span", "columns"]);
@@ -501,13 +523,19 @@ fn grid_place(
     for (name, message) in across.iter().chain(&down) {
         problems.push(file.diagnostic(&key.clone().key(name), message));
     }
-    if down.is_none() && masthead && line <= grid.masthead_lines {
+    if down.is_none() && area == Area::BelowMasthead && line <= grid.masthead_lines {
         problems.push(file.diagnostic(
             &key.clone().key("line"),
             format!(
                 "lines 1–{} of page 1 hold the masthead; this starts at line {line}",
                 grid.masthead_lines
             ),
+        ));
+    }
+    if down.is_none() && area == Area::Ear && line + lines - 1 > grid.masthead_lines {
+        problems.push(file.diagnostic(
+            &key.clone().key("lines"),
+            format!("a 报眼 frame stays within the masthead's lines 1–{}", grid.masthead_lines),
         ));
     }
     if problems.is_empty() { Ok([column, column + span, line, line + lines]) } else { Err(problems) }

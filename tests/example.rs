@@ -214,3 +214,17 @@ fn a_logo_stands_for_the_name_and_running_heads_credit_the_desk() {
     assert!(pdf.contains("责任编辑：张三美编：李四校对：王五"), "{pdf}");
     assert_eq!(pdf.matches("测试报").count(), 1, "the logo replaces the name; the running head keeps it");
 }
+
+#[test]
+fn a_short_article_sits_beside_the_masthead() {
+    let ear = "[[pages.frames]]\narticle = \"ear\"\ncolumn = 3\nspan = 2\nline = 2\nlines = 9\near = true\n\n[[articles]]\nid = \"ear\"\ntitle = \"天气\"\nbody = \"晴，气温十五至二十五度。\"\n\n[[articles]]";
+    let text = MINIMAL.replacen("[[articles]]", ear, 1);
+    let (_dir, path) = write_issue("issue.toml", &text, &[]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert!(build.errors.is_empty(), "{:?}", build.errors);
+    assert!(pdf_text(build.pdf.as_ref().unwrap()).contains("天气晴，气温十五至二十五度。"));
+
+    let (_dir, path) = write_issue("issue.toml", &text.replace("lines = 9\near", "lines = 20\near"), &[]);
+    let Err(error) = engine().build(&path, &BUILD) else { panic!("an ear below the masthead builds") };
+    assert!(error.to_string().contains("a 报眼 frame stays within the masthead's lines"), "{error}");
+}

@@ -131,6 +131,9 @@ pub struct Frame {
     /// This frame's place in its article's chain (1-based); by default frames chain in page
     /// order, then top to bottom, then left to right.
     pub part: Option<u32>,
+    /// 报眼: the frame sits beside the masthead, inside page 1's masthead lines, boxed.
+    #[serde(default)]
+    pub ear: bool,
 }
 
 /// Where a byline is set.

@@ -124,3 +124,18 @@ fn preview_writes_page_pngs_and_a_contact_sheet() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no page 7"));
 }
+
+#[test]
+fn init_writes_a_starter_issue_that_builds() {
+    for layout in ["tabloid", "broadsheet"] {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("new");
+        let out = banmian(&["init", target.to_str().unwrap(), "--layout", layout]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let issue = target.join("issue.toml");
+        let out = banmian(&["build", issue.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{layout}: {}", String::from_utf8_lossy(&out.stderr));
+        // A second init would overwrite the issue: it refuses.
+        assert_eq!(banmian(&["init", target.to_str().unwrap()]).status.code(), Some(1));
+    }
+}

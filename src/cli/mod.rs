@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod fonts;
+mod init;
 mod preview;
 
 use std::path::PathBuf;
@@ -36,6 +37,8 @@ enum Command {
     Build(build::Args),
     /// Validates and lays out an issue without writing a PDF.
     Check(check::Args),
+    /// Writes a starter issue that builds, to copy and fill in.
+    Init(init::Args),
     /// Writes PNG previews of an issue's pages and a contact sheet.
     Preview(preview::Args),
     /// Lists the fonts found and the family each layout face resolves to.
@@ -52,6 +55,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(args) => check::run(&engine, args),
         Command::Fonts(args) => fonts::run(&engine, args),
         Command::Preview(args) => preview::run(&engine, args),
+        Command::Init(args) => init::run(args),
     }
 }
 

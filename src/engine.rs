@@ -105,23 +105,24 @@ impl Engine {
             timings.verify_ms += ms(clock);
             // A part that runs past its frame (the measured line breaks moved when the part was
             // cut) gives its last line to the next part; overset is cut off when allowed.
-            let mut changed = false;
+            let mut moved = bounds.clone();
             for over in &findings.overflows {
                 let (a, slot) = (over.article, over.slot);
                 let last = slot + 1 == plan.articles[a].frames.len();
                 let cut = if last {
                     options.allow_overset.then_some(over.first).flatten()
                 } else {
-                    measure::line_before(&lines, a, slot, bounds[a][slot + 1])
+                    measure::line_before(&lines, a, slot, bounds[a][slot], bounds[a][slot + 1])
                 };
-                if let Some(cut) = cut.filter(|&c| c != bounds[a][slot + 1]) {
-                    bounds[a][slot + 1] = cut;
-                    changed = true;
+                if let Some(cut) = cut {
+                    moved[a][slot + 1] = cut;
                 }
             }
-            if !changed || attempts == MAX_ATTEMPTS {
+            // The report describes the pages as compiled: cuts change only when set again.
+            if moved == bounds || attempts == MAX_ATTEMPTS {
                 break (generated, document, warnings, findings);
             }
+            bounds = moved;
             attempts += 1;
         };
 

@@ -300,7 +300,9 @@ impl Layout {
     /// Width of `span` grid columns in points, gutters between them included.
     pub fn span_width(&self, span: u32) -> f64 {
         let grid = &self.geometry.grid;
-        f64::from(span * grid.column_chars + span.saturating_sub(1) * grid.gutter_chars) * self.body_size()
+        let (span, chars, gutter) =
+            (f64::from(span), f64::from(grid.column_chars), f64::from(grid.gutter_chars));
+        (span * chars + (span - 1.0).max(0.0) * gutter) * self.body_size()
     }
 
     /// Horizontal distance from the type area's left edge to grid column `column` (1-based).

@@ -13,7 +13,7 @@ use typst::foundations::Datetime;
 
 use crate::body::{BlockKind, Cut};
 use crate::compile::compile;
-use crate::error::Result;
+use crate::error::{Diagnostic, Result};
 use crate::generate::{self, Bounds, Part};
 use crate::issue::IssueFile;
 use crate::layout::Layout;
@@ -87,6 +87,14 @@ pub fn split(
                     continue;
                 };
                 let cut = choose(&measured, next, article, layout.geometry.continuation.avoid_lone_lines);
+                if cut <= bounds[a][slot] {
+                    return Err(Diagnostic::new(format!(
+                        "article `{}`: its frame on page {} is too small to hold any text and its jump line",
+                        article.id(),
+                        plan.pages[p].number
+                    ))
+                    .into());
+                }
                 bounds[a][slot + 1] = cut;
                 for later in &mut bounds[a][slot + 2..] {
                     *later = Cut::end(&article.blocks);
@@ -161,10 +169,11 @@ fn choose(lines: &[Cut], next: Cut, article: &PlannedArticle, avoid_lone: bool) 
     lines[i]
 }
 
-/// Moves a split back by one measured line; `None` when it cannot move.
-pub fn line_before(lines: &Lines, article: usize, slot: usize, cut: Cut) -> Option<Cut> {
+/// Moves a split back by one measured line; `None` when it cannot move without leaving the
+/// part (which starts at `start`) empty.
+pub fn line_before(lines: &Lines, article: usize, slot: usize, start: Cut, cut: Cut) -> Option<Cut> {
     let measured = lines.get(&(article, slot))?;
-    measured.iter().rev().find(|&&c| c < cut).copied()
+    measured.iter().rev().find(|&&c| c < cut).copied().filter(|&c| c > start)
 }
 
 impl Placed {

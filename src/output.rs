@@ -17,6 +17,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
     temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    // On disk before the rename, so a crash never leaves a short file under the final name.
+    temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     // A temporary file is private to its owner; the result is readable like any written file,
     // or keeps the permissions of the file it replaces.
     #[cfg(unix)]
@@ -33,7 +35,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Writes the generated program, its data, its template and the embedded fonts under `dir`.
 /// `typst compile --root DIR --font-path DIR/fonts --ignore-system-fonts DIR/main.typ` then
-/// makes the same pages.
+/// makes the same pages when the layout's faces resolved to the embedded fonts; a build that
+/// used installed or `--font-path` fonts needs those folders on typst's `--font-path` too.
 pub fn emit_typst(dir: &Path, generated: &Generated) -> Result<()> {
     let mut files: Vec<(String, &[u8])> = vec![
         (generate::MAIN.into(), generated.main.as_bytes()),

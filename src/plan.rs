@@ -332,6 +332,13 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
         });
     }
 
+    // The 要目 box and a 报眼 article would share the masthead's middle.
+    if issue.issue.contents && issue.pages.iter().flat_map(|p| &p.frames).any(|f| f.ear) {
+        errors.push(file.diagnostic(
+            &root.clone().key("issue").key("contents"),
+            "the 要目 box and a 报眼 frame both sit beside the masthead; keep one",
+        ));
+    }
     let mut warnings = Vec::new();
     let continuation = &layout.geometry.continuation;
     for (i, article) in articles.iter_mut().enumerate() {
@@ -359,6 +366,16 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
             errors.push(file.diagnostic(
                 &root.clone().key("articles").index(i).key("headline-span"),
                 format!("a headline spanning {span} grid columns does not fit the article's first frame"),
+            ));
+        }
+        let art = &article.article;
+        let top_byline = art.byline.is_some() && art.byline_position == BylinePosition::Top;
+        if art.headline == HeadlineKind::Vertical
+            && (top_byline || art.editor_note.is_some() || art.lead.is_some() || art.picture.is_some())
+        {
+            errors.push(file.diagnostic(
+                &root.clone().key("articles").index(i).key("headline"),
+                "a vertical headline carries no top byline, 编者按, 导语 or picture; set them horizontally",
             ));
         }
         if article.article.headline == HeadlineKind::Vertical {

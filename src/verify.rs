@@ -94,7 +94,7 @@ pub fn verify(
     for glyph in &placed {
         let Origin { article: a, part, slot, .. } = glyph.origin;
         let article = &plan.articles[a];
-        if part != Part::JumpTitle {
+        if !matches!(part, Part::JumpTitle | Part::JumpLine) {
             let text = part_text(article, part);
             let counts = coverage.entry((a, part)).or_insert_with(|| vec![0; text.len()]);
             for count in &mut counts[glyph.bytes.start.min(text.len())..glyph.bytes.end.min(text.len())] {
@@ -105,7 +105,7 @@ pub fn verify(
         let frame = &plan.pages[p].frames[f];
         let (left, top) = (origin_x + frame.x, origin_y + frame.y);
         // Body text stays inside one text column; headlines span the frame.
-        let in_body = matches!(part, Part::Run(..) | Part::Dateline | Part::Signature(_))
+        let in_body = matches!(part, Part::Run(..) | Part::Dateline | Part::Signature(_) | Part::JumpLine)
             || (part == Part::Byline && article.byline_at_end());
         let (from, to) = if in_body {
             let (width, gutter) = layout.frame_columns(frame);
@@ -293,7 +293,7 @@ pub fn collect(
                     // opportunity the template put there): count only what matches the data.
                     let data = part_text(&plan.articles[origin.article], origin.part);
                     let len = common_prefix(&text, data.get(start..).unwrap_or_default());
-                    let text = data[start..start + len].to_string();
+                    let text = data.get(start..start + len).unwrap_or_default().to_string();
                     placed.push(Placed {
                         page,
                         origin,
@@ -385,6 +385,7 @@ fn part_text(article: &PlannedArticle, part: Part) -> &str {
     match part {
         Part::Kicker => a.kicker.as_deref().unwrap_or_default(),
         Part::Title | Part::JumpTitle => &a.title,
+        Part::JumpLine => "",
         Part::Subtitle => a.subtitle.as_deref().unwrap_or_default(),
         Part::Dateline => a.dateline.as_deref().unwrap_or_default(),
         Part::Byline => a.byline.as_deref().unwrap_or_default(),

@@ -221,3 +221,28 @@ fn a_picture_over_an_article_is_refused() {
     let m = error_of("issue.toml", &text, &[("p.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")]);
     assert_has(&m, &["pages[0].pictures[0]", "this picture overlaps pages[0].frames[0] (article `a`)"]);
 }
+
+#[test]
+fn combinations_the_page_cannot_hold_are_refused() {
+    let vertical =
+        MINIMAL.replace("byline = \"张三\"", "byline = \"张三\"\nheadline = \"vertical\"\nlead = \"导语。\"");
+    let m = error_of("issue.toml", &vertical, &[]);
+    assert_has(&m, &["articles[0].headline", "a vertical headline carries no"]);
+    let ear = MINIMAL.replace("date = 2024-03-05", "date = 2024-03-05\ncontents = true").replace(
+        "lines = 30",
+        "lines = 30\n\n[[pages.frames]]\narticle = \"e\"\ncolumn = 3\nspan = 2\nline = 2\nlines = 8\near = true",
+    ) + "\n[[articles]]\nid = \"e\"\ntitle = \"耳\"\nbody = \"短讯。\"\n";
+    let m = error_of("issue.toml", &ear, &[]);
+    assert_has(&m, &["issue.contents", "keep one"]);
+}
+
+#[test]
+fn a_frame_too_small_for_text_and_jump_line_is_named() {
+    let body = "很长的正文需要转版。".repeat(40);
+    let text = MINIMAL.replace("第二段正文。", &body).replace(
+        "lines = 30",
+        "lines = 4\n\n[[pages]]\nnumber = 2\n\n[[pages.frames]]\narticle = \"a\"\ncolumn = 1\nspan = 5\nline = 1\nlines = 40",
+    );
+    let m = error_of("issue.toml", &text, &[]);
+    assert!(m.contains("article `a`: its frame on page 1 is too small"), "{m}");
+}

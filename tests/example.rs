@@ -228,3 +228,14 @@ fn a_short_article_sits_beside_the_masthead() {
     let Err(error) = engine().build(&path, &BUILD) else { panic!("an ear below the masthead builds") };
     assert!(error.to_string().contains("a 报眼 frame stays within the masthead's lines"), "{error}");
 }
+
+#[test]
+fn a_headline_only_article_and_an_odd_file_name_build() {
+    let text = MINIMAL.replace("body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"", "body = \"\"");
+    // A file name that would end a comment: nothing from the issue's path reaches the source.
+    let (_dir, path) = write_issue("odd\n#panic(1).toml", &text, &[]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert!(build.errors.is_empty(), "{:?}", build.errors);
+    assert!(!build.generated.main.contains("panic"));
+    assert!(pdf_text(build.pdf.as_ref().unwrap()).contains("标题"));
+}

@@ -13,7 +13,8 @@ pub struct Args {
     /// The PDF to write; defaults to the issue file's name with .pdf beside it.
     #[arg(short, long, value_name = "OUT.pdf")]
     output: Option<PathBuf>,
-    /// Writes a JSON report of pages, frames, lines and overflow (also when the build fails).
+    /// Writes a JSON report of pages, frames, lines and overflow (also when the laid-out pages
+    /// fail a check; bad data or a broken layout stop before there is anything to report).
     #[arg(long, value_name = "REPORT.json")]
     report: Option<PathBuf>,
     /// Writes the generated Typst source, data, layout and fonts to this folder.

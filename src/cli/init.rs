@@ -84,10 +84,11 @@ pub fn run(args: Args) -> Result<()> {
         .into());
     };
     let issue = args.dir.join("issue.toml");
-    if issue.exists() {
+    let lead = args.dir.join("articles").join("lead.md");
+    if let Some(existing) = [&issue, &lead].into_iter().find(|p| p.exists()) {
         return Err(Diagnostic::new(format!(
             "{} exists already; init writes a new issue only",
-            issue.display()
+            existing.display()
         ))
         .into());
     }
@@ -100,7 +101,7 @@ pub fn run(args: Args) -> Result<()> {
         ISSUE.replace("{layout}", &args.layout).replace("{first-line}", &(masthead_lines + 1).to_string());
     let articles = args.dir.join("articles");
     std::fs::create_dir_all(&articles).map_err(|e| Error::io(&articles, e))?;
-    write_atomic(&articles.join("lead.md"), LEAD.as_bytes())?;
+    write_atomic(&lead, LEAD.as_bytes())?;
     write_atomic(&issue, text.as_bytes())?;
     println!("wrote {}; build it with `banmian build {}`", issue.display(), issue.display());
     Ok(())

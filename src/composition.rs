@@ -177,8 +177,7 @@ pub fn lines(placed: &[Placed], plan: &Plan, layout: &Layout) -> Vec<Line> {
         }
         let (p, f) = article.frames[o.slot];
         let frame = &plan.pages[p].frames[f];
-        let (width, gutter) = layout.frame_columns(frame);
-        let column = ((glyph.x - ox - frame.x + 0.01) / (width + gutter)).floor().max(0.0) as u32;
+        let (column, _) = layout.column_at(frame, ox + frame.x, glyph.x);
         let key = (o.article, o.slot, column, (glyph.baseline * 100.0).round() as i64);
         grouped.entry(key).or_default().push(glyph);
     }

@@ -37,7 +37,8 @@ pub struct FontOptions {
 /// Where a face's data lives.
 #[derive(Debug, Clone)]
 pub enum FontSource {
-    Embedded,
+    /// Built into the binary.
+    Embedded(&'static [u8]),
     File(PathBuf),
 }
 
@@ -45,7 +46,6 @@ pub enum FontSource {
 #[derive(Debug)]
 struct Slot {
     source: FontSource,
-    data: Option<&'static [u8]>,
     index: u32,
     font: OnceLock<Option<Font>>,
 }
@@ -72,8 +72,7 @@ impl FontStore {
             for (index, info) in FontInfo::iter(data).enumerate() {
                 book.push(info);
                 slots.push(Slot {
-                    source: FontSource::Embedded,
-                    data: Some(data),
+                    source: FontSource::Embedded(data),
                     index: index as u32,
                     font: OnceLock::new(),
                 });
@@ -97,10 +96,9 @@ impl FontStore {
         let slot = self.slots.get(index)?;
         slot.font
             .get_or_init(|| {
-                let bytes = match (&slot.source, slot.data) {
-                    (_, Some(data)) => Bytes::new(data),
-                    (FontSource::File(path), None) => Bytes::new(std::fs::read(path).ok()?),
-                    (FontSource::Embedded, None) => return None,
+                let bytes = match &slot.source {
+                    FontSource::Embedded(data) => Bytes::new(*data),
+                    FontSource::File(path) => Bytes::new(std::fs::read(path).ok()?),
                 };
                 Font::new(bytes, slot.index)
             })
@@ -123,12 +121,7 @@ fn add_database(db: &fontdb::Database, book: &mut FontBook, slots: &mut Vec<Slot
         let info = db.with_face_data(face.id, FontInfo::new).flatten();
         if let Some(info) = info {
             book.push(info);
-            slots.push(Slot {
-                source: FontSource::File(path),
-                data: None,
-                index: face.index,
-                font: OnceLock::new(),
-            });
+            slots.push(Slot { source: FontSource::File(path), index: face.index, font: OnceLock::new() });
         }
     }
 }

@@ -324,6 +324,15 @@ impl Layout {
         self.text_column(frame.text_width, frame.columns)
     }
 
+    /// The text column of `frame` that a pen position `x` falls in, with `left` the frame's
+    /// left edge in the same coordinates: the column's index and its left edge.
+    pub fn column_at(&self, frame: &crate::plan::PlannedFrame, left: f64, x: f64) -> (u32, f64) {
+        let (width, gutter) = self.frame_columns(frame);
+        let last = f64::from(frame.columns.max(1) - 1);
+        let column = ((x - left + 0.01) / (width + gutter)).floor().clamp(0.0, last);
+        (column as u32, left + column * (width + gutter))
+    }
+
     pub fn type_width(&self) -> f64 {
         self.span_width(self.geometry.grid.columns)
     }

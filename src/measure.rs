@@ -132,11 +132,11 @@ fn runs_by_article(placed: &[Placed]) -> HashMap<usize, Run<'_>> {
 
 /// The first cut of each body line on the run's first page, in reading order (column by column).
 fn body_lines(first_page: usize, glyphs: &[&Placed], layout: &Layout, frame: &PlannedFrame) -> Vec<Cut> {
-    let (column_width, gutter) = layout.frame_columns(frame);
-    let mut lines: BTreeMap<(i64, i64), Cut> = BTreeMap::new();
+    let mut lines: BTreeMap<(u32, i64), Cut> = BTreeMap::new();
     for glyph in glyphs.iter().filter(|g| g.page == first_page) {
         let Some(cut) = glyph.cut() else { continue };
-        let column = ((glyph.x + 0.01) / (column_width + gutter)).floor() as i64;
+        // A measuring page's left edge is the frame's.
+        let (column, _) = layout.column_at(frame, 0.0, glyph.x);
         let key = (column, (glyph.baseline * 100.0).round() as i64);
         lines.entry(key).and_modify(|c| *c = (*c).min(cut)).or_insert(cut);
     }

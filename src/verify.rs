@@ -108,11 +108,8 @@ pub fn verify(
         let in_body = matches!(part, Part::Run(..) | Part::Dateline | Part::Signature(_) | Part::JumpLine)
             || (part == Part::Byline && article.byline_at_end());
         let (from, to) = if in_body {
-            let (width, gutter) = layout.frame_columns(frame);
-            let last = f64::from(frame.columns - 1);
-            let column = ((glyph.x - left + EPSILON) / (width + gutter)).floor().clamp(0.0, last);
-            let from = left + column * (width + gutter);
-            (from, from + width)
+            let (_, from) = layout.column_at(frame, left, glyph.x);
+            (from, from + layout.frame_columns(frame).0)
         } else {
             (left, left + frame.width)
         };

@@ -17,7 +17,7 @@ pub fn run(engine: &Engine, args: Args) -> Result<()> {
     println!("Fonts found (in order of precedence):");
     for (info, source) in engine.fonts().faces() {
         let origin = match source {
-            FontSource::Embedded => "embedded".to_string(),
+            FontSource::Embedded(_) => "embedded".to_string(),
             FontSource::File(path) => path.display().to_string(),
         };
         println!(

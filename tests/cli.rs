@@ -139,3 +139,26 @@ fn init_writes_a_starter_issue_that_builds() {
         assert_eq!(banmian(&["init", target.to_str().unwrap()]).status.code(), Some(1));
     }
 }
+
+#[test]
+fn batch_builds_go_on_past_a_failure_and_summarise() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in
+        [("a", MINIMAL.to_string()), ("b", overset_issue()), ("c", MINIMAL.replace("测试报", "另一报"))]
+    {
+        std::fs::create_dir_all(dir.path().join(name)).unwrap();
+        std::fs::write(dir.path().join(name).join("issue.toml"), text).unwrap();
+    }
+    let out = banmian(&["build", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "one edition failed");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("3 issues, 1 failed"), "{stdout}");
+    assert!(dir.path().join("a/issue.pdf").is_file() && dir.path().join("c/issue.pdf").is_file());
+    assert!(!dir.path().join("b/issue.pdf").exists());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("does not fit its frame"), "{stderr}");
+
+    let a = dir.path().join("a/issue.toml");
+    let out = banmian(&["build", a.to_str().unwrap(), a.to_str().unwrap(), "-o", "x.pdf"]);
+    assert_eq!(out.status.code(), Some(1), "-o takes a single issue");
+}

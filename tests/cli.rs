@@ -162,3 +162,56 @@ fn batch_builds_go_on_past_a_failure_and_summarise() {
     let out = banmian(&["build", a.to_str().unwrap(), a.to_str().unwrap(), "-o", "x.pdf"]);
     assert_eq!(out.status.code(), Some(1), "-o takes a single issue");
 }
+
+/// Checks that every key of `value` is allowed by `schema` (following `$ref`s), and that no
+/// required key is missing: enough to show the schema describes the real format.
+fn conforms(
+    value: &serde_json::Value,
+    schema: &serde_json::Value,
+    root: &serde_json::Value,
+) -> Result<(), String> {
+    let schema = match schema.get("$ref").and_then(|r| r.as_str()) {
+        Some(r) => &root["$defs"][r.trim_start_matches("#/$defs/")],
+        None => schema,
+    };
+    if let Some(any) = schema.get("anyOf").and_then(|a| a.as_array()) {
+        return any.iter().find_map(|s| conforms(value, s, root).ok()).ok_or("no anyOf matches".into());
+    }
+    match value {
+        serde_json::Value::Object(map) => {
+            let properties = schema["properties"].as_object().ok_or("an object where the schema has none")?;
+            for (key, item) in map {
+                let sub = properties.get(key).ok_or(format!("`{key}` is not in the schema"))?;
+                conforms(item, sub, root)?;
+            }
+            for required in schema["required"].as_array().into_iter().flatten() {
+                let key = required.as_str().unwrap();
+                if !map.contains_key(key) {
+                    return Err(format!("required `{key}` missing"));
+                }
+            }
+            Ok(())
+        }
+        serde_json::Value::Array(items) => items.iter().try_for_each(|i| conforms(i, &schema["items"], root)),
+        _ => Ok(()),
+    }
+}
+
+#[test]
+fn the_schema_describes_the_examples() {
+    let out = banmian(&["schema"]);
+    assert_eq!(out.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["additionalProperties"], false, "unknown keys are errors");
+    for name in ["kaifaqu-2023-10", "broadsheet-demo"] {
+        let text = std::fs::read_to_string(common::example(name)).unwrap();
+        let mut issue: serde_json::Value =
+            serde_json::to_value(toml::from_str::<toml::Value>(&text).unwrap()).unwrap();
+        // A TOML date becomes a string in JSON issue files.
+        let date = toml::from_str::<toml::Value>(&text).unwrap()["issue"]["date"].to_string();
+        issue["issue"]["date"] = serde_json::Value::String(date);
+        conforms(&issue, &schema, &schema).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    let unknown: serde_json::Value = serde_json::json!({ "paper": { "name": "x", "colour": 1 } });
+    assert!(conforms(&unknown["paper"], &schema["properties"]["paper"], &schema).is_err());
+}

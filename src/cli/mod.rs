@@ -5,6 +5,7 @@ mod check;
 mod fonts;
 mod init;
 mod preview;
+mod schema;
 
 use std::path::PathBuf;
 
@@ -39,6 +40,8 @@ enum Command {
     Check(check::Args),
     /// Writes a starter issue that builds, to copy and fill in.
     Init(init::Args),
+    /// Prints the JSON Schema of the issue format.
+    Schema,
     /// Writes PNG previews of an issue's pages and a contact sheet.
     Preview(preview::Args),
     /// Lists the fonts found and the family each layout face resolves to.
@@ -56,6 +59,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Fonts(args) => fonts::run(&engine, args),
         Command::Preview(args) => preview::run(&engine, args),
         Command::Init(args) => init::run(args),
+        Command::Schema => schema::run(),
     }
 }
 

@@ -7,12 +7,19 @@ mod date;
 mod load;
 
 pub use date::Date;
+
+/// The JSON Schema of the issue format, generated from these types, so editors can complete
+/// and check issue files as they are written.
+pub fn schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Issue)).expect("a schema serialises")
+}
 pub use load::{IssueFile, KeyPath, Segment};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One issue of a newspaper.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Issue {
     /// A built-in layout name, or a path to a layout file relative to the issue file.
@@ -29,7 +36,7 @@ fn default_layout() -> String {
 }
 
 /// The newspaper itself (报头 data).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Paper {
     pub name: String,
@@ -54,7 +61,7 @@ pub struct Paper {
 }
 
 /// Which issue this is.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct IssueInfo {
     /// 第N期: this year's number.
@@ -68,7 +75,7 @@ pub struct IssueInfo {
 }
 
 /// One printed page (版).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Page {
     pub number: u32,
@@ -88,7 +95,7 @@ pub struct Page {
 }
 
 /// A picture on the page grid, with its caption (图片说明) and credit.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct PictureFrame {
     /// PNG, JPEG or SVG, relative to the issue file and inside its folder.
@@ -102,7 +109,7 @@ pub struct PictureFrame {
 }
 
 /// A picture at the top of an article's first part, across its frame (压题照片).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ArticlePicture {
     /// PNG, JPEG or SVG, relative to the issue file and inside its folder.
@@ -114,7 +121,7 @@ pub struct ArticlePicture {
 }
 
 /// A rectangle of the page grid given to one article.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Frame {
     pub article: String,
@@ -137,7 +144,7 @@ pub struct Frame {
 }
 
 /// Where a byline is set.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum BylinePosition {
     /// A trailing （name） after the last paragraph, as the seed paper does.
@@ -148,7 +155,7 @@ pub enum BylinePosition {
 }
 
 /// One article: headline complex, dateline, byline and a Markdown body.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Article {
     pub id: String,
@@ -188,7 +195,7 @@ pub struct Article {
 }
 
 /// The direction of a headline.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum HeadlineKind {
     #[default]

@@ -215,3 +215,51 @@ fn the_schema_describes_the_examples() {
     let unknown: serde_json::Value = serde_json::json!({ "paper": { "name": "x", "colour": 1 } });
     assert!(conforms(&unknown["paper"], &schema["properties"]["paper"], &schema).is_err());
 }
+
+#[test]
+fn watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let (dir, path) = write_issue(
+        "issue.toml",
+        &MINIMAL.replace("body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"", "body-file = \"body.md\""),
+        &[("body.md", "第一稿。")],
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_banmian"))
+        .args(["--no-system-fonts", "watch", path.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (lines, received) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let next = |what: &str| loop {
+        let line =
+            received.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| panic!("no `{what}` line"));
+        if line.starts_with(what) {
+            return line;
+        }
+    };
+    next("built");
+    let pdf = dir.path().join("issue.pdf");
+    let first = std::fs::read(&pdf).unwrap();
+
+    std::fs::write(dir.path().join("body.md"), "第二稿，改过的正文。").unwrap();
+    next("built");
+    let second = std::fs::read(&pdf).unwrap();
+    assert_ne!(first, second, "the edit reached the PDF");
+
+    // A broken edit keeps the last good PDF, and the watcher goes on.
+    std::fs::write(&path, "layout = \"tabloid\"\n[paper").unwrap();
+    next("build failed");
+    assert_eq!(std::fs::read(&pdf).unwrap(), second);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -6,6 +6,7 @@ mod fonts;
 mod init;
 mod preview;
 mod schema;
+mod watch;
 
 use std::path::PathBuf;
 
@@ -40,6 +41,8 @@ enum Command {
     Check(check::Args),
     /// Writes a starter issue that builds, to copy and fill in.
     Init(init::Args),
+    /// Rebuilds an issue whenever its files change.
+    Watch(watch::Args),
     /// Prints the JSON Schema of the issue format.
     Schema,
     /// Writes PNG previews of an issue's pages and a contact sheet.
@@ -60,6 +63,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Preview(args) => preview::run(&engine, args),
         Command::Init(args) => init::run(args),
         Command::Schema => schema::run(),
+        Command::Watch(args) => watch::run(&engine, args),
     }
 }
 

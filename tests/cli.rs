@@ -255,6 +255,9 @@ fn watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf() {
     next("built");
     let second = std::fs::read(&pdf).unwrap();
     assert_ne!(first, second, "the edit reached the PDF");
+    // Building reads the files and writes the PDF: neither is an edit to rebuild for.
+    let quiet = received.recv_timeout(Duration::from_millis(1500));
+    assert!(quiet.is_err(), "no rebuild without an edit: {quiet:?}");
 
     // A broken edit keeps the last good PDF, and the watcher goes on.
     std::fs::write(&path, "layout = \"tabloid\"\n[paper").unwrap();

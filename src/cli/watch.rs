@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use banmian::output::write_atomic;
 use banmian::{BuildOptions, Diagnostic, Engine, Error, Result, preview};
-use notify::{RecursiveMode, Watcher};
+use notify::event::ModifyKind;
+use notify::{EventKind, RecursiveMode, Watcher};
 
 /// Events arriving this soon after one belong to the same edit (editors write in bursts).
 const SETTLE: Duration = Duration::from_millis(150);
@@ -46,11 +47,22 @@ pub fn run(engine: &Engine, args: Args) -> Result<()> {
             || absolute_preview.as_ref().is_some_and(|dir| path.starts_with(dir))
             || path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(".tmp"))
     };
+    // An edit changes a file's content or name; reading files (as every build does) does not.
+    let is_edit = |event: notify::Result<notify::Event>| {
+        event.is_ok_and(|e| {
+            matches!(
+                e.kind,
+                EventKind::Create(_)
+                    | EventKind::Remove(_)
+                    | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
+            ) && e.paths.iter().any(|p| !ours(p))
+        })
+    };
     loop {
         let Ok(first) = events.recv() else { return Ok(()) };
-        let mut edited = first.is_ok_and(|e| e.paths.iter().any(|p| !ours(p)));
+        let mut edited = is_edit(first);
         while let Ok(event) = events.recv_timeout(SETTLE) {
-            edited |= event.is_ok_and(|e| e.paths.iter().any(|p| !ours(p)));
+            edited |= is_edit(event);
         }
         if edited {
             rebuild(engine, &args, &output);

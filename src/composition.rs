@@ -189,7 +189,7 @@ pub fn lines(placed: &[Placed], plan: &Plan, layout: &Layout) -> Vec<Line> {
         let frame = &plan.pages[p].frames[f];
         let top = oy + frame.y;
         let baseline = glyphs[0].baseline;
-        let steps = (baseline - top - 0.88 * body_size) / pitch;
+        let steps = (baseline - top - layout.geometry.grid.ascent_em * body_size) / pitch;
         let on_grid = glyphs.iter().any(|g| (g.size - body_size).abs() > 0.01)
             || (steps - steps.round()).abs() * pitch < GRID_EPSILON;
         let blocks: Vec<usize> = glyphs.iter().filter_map(|g| g.cut().map(|c| c.block)).collect();

@@ -80,6 +80,9 @@ pub struct Grid {
     pub line_pitch_pt: f64,
     /// Top grid lines of page 1 kept for the masthead (报头).
     pub masthead_lines: u32,
+    /// How much of a line's 1-em box lies above its baseline; the rest lies below. Fixed edges
+    /// keep every line box the same height, so lines sit on the grid.
+    pub ascent_em: f64,
 }
 
 /// How article parts sit in their frames.
@@ -248,6 +251,9 @@ impl Layout {
         let grid = &g.grid;
         if grid.columns == 0 || grid.column_chars == 0 || grid.lines == 0 {
             problems.push("grid.columns, grid.column-chars and grid.lines must be at least 1".into());
+        }
+        if !(grid.ascent_em > 0.0 && grid.ascent_em < 1.0) {
+            problems.push("grid.ascent-em must lie between 0 and 1".into());
         }
         if grid.masthead_lines >= grid.lines {
             problems.push("grid.masthead-lines must leave lines for articles on page 1".into());

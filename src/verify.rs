@@ -114,7 +114,7 @@ pub fn verify(
             (left, left + frame.width)
         };
         let within_x = glyph.ink.is_none_or(|(l, r)| l + EPSILON >= from && r <= to + EPSILON);
-        let below_top = glyph.baseline - glyph.size * 0.88 + EPSILON >= top;
+        let below_top = glyph.baseline - glyph.size * layout.geometry.grid.ascent_em + EPSILON >= top;
         if glyph.page == p && below_top && glyph.baseline > top + frame.height + EPSILON {
             let spill = over.entry((a, slot)).or_default();
             if !glyph.text.trim().is_empty() {
@@ -337,7 +337,7 @@ fn free_lines(frame: &PlannedFrame, glyphs: &[&Placed], ox: f64, oy: f64, layout
             let lowest = glyphs
                 .iter()
                 .filter(|g| g.x + g.width > left + EPSILON && g.x < right - EPSILON)
-                .map(|g| g.baseline + g.size * 0.12)
+                .map(|g| g.baseline + g.size * (1.0 - layout.geometry.grid.ascent_em))
                 .fold(f64::NEG_INFINITY, f64::max);
             if lowest.is_finite() {
                 ((bottom - lowest) / pitch + EPSILON).floor().max(0.0) as u32

@@ -104,6 +104,12 @@ struct ArticleData<'a> {
 /// frames and one after the last (`START, c1, …, END`). A part whose two cuts are equal is empty.
 pub type Bounds = Vec<Vec<Cut>>;
 
+/// Whether part `k` of an article cut at `cuts` holds text that goes on in the next part, so
+/// that it ends with a jump line.
+pub fn continues(cuts: &[Cut], k: usize) -> bool {
+    cuts[k] < cuts[k + 1] && cuts.get(k + 2).is_some_and(|&next| next > cuts[k + 1])
+}
+
 /// Bounds that put each article's whole text in its first frame.
 pub fn unsplit(plan: &Plan) -> Bounds {
     plan.articles
@@ -127,7 +133,7 @@ pub fn generate(file: &IssueFile, layout: &Layout, plan: &Plan, bounds: &Bounds)
             if start == end && k > 0 {
                 continue;
             }
-            let continues = bounds[a].get(k + 2).is_some_and(|&next| next > end);
+            let continues = continues(&bounds[a], k);
             let body = Body {
                 start,
                 end,

@@ -166,7 +166,7 @@ pub fn verify(
             let capacity = frame.lines * frame.columns;
             let (start, end) = (bounds[a][slot], bounds[a][slot + 1]);
             let holds_text = start < end;
-            let continues = holds_text && bounds[a].get(slot + 2).is_some_and(|&next| next > end);
+            let continues = generate::continues(&bounds[a], slot);
             // The jump line takes the last line of a part that continues.
             let free = free_lines(frame, glyphs, origin_x, origin_y, layout)
                 .min(capacity)

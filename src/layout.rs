@@ -367,20 +367,7 @@ impl Layout {
 }
 
 fn parse(path: &Path, text: &str) -> Result<Geometry> {
-    let de = toml::Deserializer::new(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let at = e.inner().span().map(|span| {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Location { file: path.into(), line, column }
-        });
-        let mut diagnostic = Diagnostic::new(e.inner().message()).at(at);
-        if e.path().to_string() != "." {
-            diagnostic = diagnostic.key(e.path().to_string());
-        }
-        diagnostic.into()
-    })
+    crate::issue::from_toml(path, text)
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! `banmian init`: a starter issue that builds, to copy and fill in.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use banmian::layout::BUILT_IN;
+use banmian::layout::{BUILT_IN, Layout};
 use banmian::output::write_atomic;
 use banmian::{Diagnostic, Error, Result};
 
@@ -74,7 +74,7 @@ const LEAD: &str = "这份样例由 banmian init 生成。期号文件写明报�
 ";
 
 pub fn run(args: Args) -> Result<()> {
-    let Some((_, layout)) = BUILT_IN.iter().find(|(name, _)| *name == args.layout) else {
+    if !BUILT_IN.iter().any(|(name, _)| *name == args.layout) {
         let names: Vec<_> = BUILT_IN.iter().map(|(n, _)| *n).collect();
         return Err(Diagnostic::new(format!(
             "`{}` is not a built-in layout ({})",
@@ -82,7 +82,8 @@ pub fn run(args: Args) -> Result<()> {
             names.join(", ")
         ))
         .into());
-    };
+    }
+    let masthead_lines = Layout::load(&args.layout, Path::new("."))?.geometry.grid.masthead_lines;
     let issue = args.dir.join("issue.toml");
     let lead = args.dir.join("articles").join("lead.md");
     if let Some(existing) = [&issue, &lead].into_iter().find(|p| p.exists()) {
@@ -92,11 +93,6 @@ pub fn run(args: Args) -> Result<()> {
         ))
         .into());
     }
-    let masthead_lines: u32 = toml::from_str::<toml::Value>(layout)
-        .ok()
-        .and_then(|v| v.get("grid")?.get("masthead-lines")?.as_integer())
-        .and_then(|n| u32::try_from(n).ok())
-        .ok_or_else(|| Error::one(Diagnostic::new("the built-in layout has no grid.masthead-lines")))?;
     let text =
         ISSUE.replace("{layout}", &args.layout).replace("{first-line}", &(masthead_lines + 1).to_string());
     let articles = args.dir.join("articles");

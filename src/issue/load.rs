@@ -83,34 +83,18 @@ impl IssueFile {
                     .into());
             }
         };
-        let parsed = match format {
-            Format::Toml => {
-                let de = toml::Deserializer::new(&text);
-                serde_path_to_error::deserialize(de).map_err(|e| {
-                    let at = e.inner().span().map(|span| offset_location(path, &text, span.start));
-                    (e.path().to_string(), e.inner().message().to_string(), at)
-                })
-            }
+        let issue = match format {
+            Format::Toml => from_toml(path, &text)?,
             Format::Json => {
                 let mut de = serde_json::Deserializer::from_str(&text);
                 serde_path_to_error::deserialize(&mut de).map_err(|e| {
                     let inner = e.inner();
                     let at = Location { file: path.into(), line: inner.line(), column: inner.column() };
-                    let message = json_message(inner);
-                    (e.path().to_string(), message, Some(at))
-                })
+                    placed(e.path(), json_message(inner), Some(at))
+                })?
             }
         };
-        match parsed {
-            Ok(issue) => Ok(IssueFile { path: path.into(), issue, text, format }),
-            Err((key, message, at)) => {
-                let mut diagnostic = Diagnostic::new(message).at(at);
-                if key != "." {
-                    diagnostic = diagnostic.key(key);
-                }
-                Err(diagnostic.into())
-            }
-        }
+        Ok(IssueFile { path: path.into(), issue, text, format })
     }
 
     /// The folder the issue file sits in; relative paths in the data start here.
@@ -144,6 +128,24 @@ impl IssueFile {
         }
         Ok(self.dir().join(rel))
     }
+}
+
+/// Reads TOML text into `T`; an error names the file, line, column and key path. The issue
+/// file and layout files are both read this way.
+pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
+    serde_path_to_error::deserialize(toml::Deserializer::new(text)).map_err(|e| {
+        let at = e.inner().span().map(|span| offset_location(path, text, span.start));
+        placed(e.path(), e.inner().message().to_string(), at)
+    })
+}
+
+/// A deserialisation error at `key` (left out when it is the document itself).
+fn placed(key: &serde_path_to_error::Path, message: String, at: Option<Location>) -> Error {
+    let mut diagnostic = Diagnostic::new(message).at(at);
+    if key.to_string() != "." {
+        diagnostic = diagnostic.key(key.to_string());
+    }
+    diagnostic.into()
 }
 
 /// serde_json puts the position into its message; the diagnostic shows it separately.

@@ -13,6 +13,7 @@ pub use date::Date;
 pub fn schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Issue)).expect("a schema serialises")
 }
+pub(crate) use load::from_toml;
 pub use load::{IssueFile, KeyPath, Segment};
 
 use schemars::JsonSchema;

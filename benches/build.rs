@@ -77,7 +77,7 @@ fn synthetic_issue(dir: &Path, pages: u32) -> PathBuf {
 
 fn benches(c: &mut Criterion) {
     let engine = Engine::new(&FontOptions { font_paths: Vec::new(), system_fonts: false });
-    let options = BuildOptions { pdf: true, allow_overset: true };
+    let options = BuildOptions { pdf: true, allow_overset: true, ..BuildOptions::default() };
     let mut group = c.benchmark_group("build");
     group.sample_size(10);
     for pages in [4, 8, 16] {

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let engine = Engine::new(&FontOptions { font_paths: Vec::new(), system_fonts: true });
-    let result = engine.build(issue, &BuildOptions { pdf: false, allow_overset: false }).and_then(|build| {
+    let result = engine.build(issue, &BuildOptions::default()).and_then(|build| {
         for problem in build.errors.iter().chain(&build.warnings) {
             eprintln!("{problem}");
         }

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use typst::Library;
-use typst::foundations::{Datetime, Smart};
+use typst::foundations::Datetime;
 use typst::utils::LazyHash;
 use typst_layout::PagedDocument;
 
@@ -17,7 +17,8 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::fonts::{FontOptions, FontStore};
 use crate::generate::{self, Generated};
 use crate::issue::{IssueFile, KeyPath};
-use crate::layout::Layout;
+use crate::layout::{Layout, Output};
+use crate::pdf::{PdfSettings, Standard};
 use crate::plan::plan;
 use crate::report::{PageReport, Report, Timings};
 use crate::verify::verify;
@@ -41,6 +42,8 @@ pub struct BuildOptions {
     /// Build even when text is left after an article's last frame: the overset is left out of
     /// the PDF and marked in the report.
     pub allow_overset: bool,
+    /// How the PDF is made: bleed and crop marks, standard, timestamp.
+    pub print: PdfSettings,
 }
 
 /// What one build produced. `pdf` is present only when `errors` is empty and a PDF was asked for.
@@ -67,6 +70,7 @@ impl Engine {
     /// problems found on the laid-out pages are in [`Build::errors`], beside the report.
     pub fn build(&self, path: &Path, options: &BuildOptions) -> Result<Build> {
         let started = Instant::now();
+        options.print.check()?;
         let file = IssueFile::read(path)?;
         let mut layout = Layout::load(&file.issue.layout, file.dir()).map_err(|e| match e {
             Error::Invalid(ds) => Error::Invalid(
@@ -80,6 +84,10 @@ impl Engine {
             other => other,
         })?;
         layout.resolve_fonts(self.fonts.book())?;
+        layout.output = Output {
+            bleed_pt: options.print.bleed_pt,
+            archive: options.print.standard == Standard::ArchiveA2b,
+        };
         let plan = plan(&file, &layout)?;
 
         let date = file.issue.issue.date;
@@ -185,12 +193,10 @@ impl Engine {
 
         let clock = Instant::now();
         let pdf = if errors.is_empty() && options.pdf {
-            match typst_pdf::pdf(&document, &pdf_options(&file, today)) {
+            match crate::pdf::export(&document, &file, today, &options.print) {
                 Ok(bytes) => Some(bytes),
                 Err(diagnostics) => {
-                    errors.extend(
-                        diagnostics.iter().map(|d| Diagnostic::new(format!("PDF export: {}", d.message))),
-                    );
+                    errors.extend(diagnostics);
                     None
                 }
             }
@@ -220,15 +226,4 @@ impl Engine {
 /// Milliseconds since `since`.
 fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
-}
-
-/// PDF settings that make the same issue give the same bytes: the timestamp is the issue date.
-fn pdf_options(file: &IssueFile, today: Option<Datetime>) -> typst_pdf::PdfOptions {
-    let issue = &file.issue;
-    typst_pdf::PdfOptions {
-        ident: Smart::Custom(format!("{}-{}-{}", issue.paper.name, issue.issue.date, issue.issue.number)),
-        creator: Smart::Custom(Some("banmian".into())),
-        timestamp: today.map(typst_pdf::Timestamp::new_utc),
-        ..Default::default()
-    }
 }

@@ -32,6 +32,19 @@ pub struct Layout {
     pub path: PathBuf,
     /// The template file, for compile errors.
     pub template_path: PathBuf,
+    /// How this build's PDF is made; set by the engine, read by the template.
+    pub output: Output,
+}
+
+/// What the PDF is for, which changes how pages are drawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Output {
+    /// Bleed (出血) beyond the trimmed page in pt; when set, the page also carries crop marks.
+    pub bleed_pt: Option<f64>,
+    /// An archival PDF/A: typst-pdf 0.15.1 cannot write CMYK there, so black becomes gray and
+    /// other colours RGB.
+    pub archive: bool,
 }
 
 /// Everything a layout says, as written in its TOML file.
@@ -53,6 +66,31 @@ pub struct Geometry {
     pub sizes: BTreeMap<String, f64>,
     /// Type styles by role (body, title, kicker, ...).
     pub styles: BTreeMap<String, Style>,
+    /// Process colours by name, as CMYK percentages; `ink` sets all text and rules that name
+    /// no other colour, and must be black only.
+    pub colors: BTreeMap<String, [f64; 4]>,
+    /// Marks for the printer, drawn outside the bleed when a build asks for bleed.
+    pub print: PrintMarks,
+}
+
+/// Crop marks (裁切线): where they start outside the trimmed page, how long and how heavy.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PrintMarks {
+    /// From the trim edge to a mark's start; a bleed larger than this pushes the marks out.
+    pub mark_offset_mm: f64,
+    pub mark_length_mm: f64,
+    pub mark_pt: f64,
+    /// The marks' colour, from `[colors]`: registration colour prints on every plate.
+    pub mark_color: String,
+}
+
+impl PrintMarks {
+    /// How far the media extends beyond the trimmed page for a bleed of `bleed_pt`: the marks
+    /// start past the bleed and end at the media's edge.
+    pub fn slug_pt(&self, bleed_pt: f64) -> f64 {
+        (self.mark_offset_mm * MM).max(bleed_pt) + self.mark_length_mm * MM
+    }
 }
 
 /// The trimmed page and where the type area (版心) sits on it.
@@ -162,7 +200,17 @@ pub struct Style {
     pub size: String,
     #[serde(default = "regular")]
     pub weight: u16,
+    /// A colour from `[colors]`; `ink` when absent.
+    #[serde(default = "ink")]
+    pub color: String,
 }
+
+fn ink() -> String {
+    INK.into()
+}
+
+/// The colour of all text and rules that name no other.
+pub const INK: &str = "ink";
 
 fn regular() -> u16 {
     400
@@ -219,7 +267,7 @@ impl Layout {
     }
 
     fn new(geometry: Geometry, template: String, path: PathBuf, template_path: PathBuf) -> Result<Layout> {
-        let layout = Layout { geometry, template, path, template_path };
+        let layout = Layout { geometry, template, path, template_path, output: Output::default() };
         layout.check()?;
         Ok(layout)
     }
@@ -245,9 +293,16 @@ impl Layout {
                             style.size
                         ));
                     }
+                    if !g.colors.contains_key(&style.color) {
+                        problems.push(format!(
+                            "styles.{role}.color names `{}`, which is not in [colors]",
+                            style.color
+                        ));
+                    }
                 }
             }
         }
+        problems.extend(self.check_colors());
         let grid = &g.grid;
         if grid.columns == 0 || grid.column_chars == 0 || grid.lines == 0 {
             problems.push("grid.columns, grid.column-chars and grid.lines must be at least 1".into());
@@ -278,6 +333,34 @@ impl Layout {
         }
         let at = Location { file: self.path.clone(), line: 1, column: 1 };
         Err(Error::Invalid(problems.into_iter().map(|p| Diagnostic::new(p).at(Some(at.clone()))).collect()))
+    }
+
+    /// Colours are CMYK percentages, body text and `ink` print on the black plate only, and the
+    /// crop marks name a colour.
+    fn check_colors(&self) -> Vec<String> {
+        let g = &self.geometry;
+        let mut problems = Vec::new();
+        for (name, cmyk) in &g.colors {
+            if cmyk.iter().any(|v| !(0.0..=100.0).contains(v)) {
+                problems.push(format!("colors.{name}: each of C, M, Y, K is a percentage from 0 to 100"));
+            }
+        }
+        let black_only = |name: &str| g.colors.get(name).is_none_or(|c| c[..3] == [0.0; 3]);
+        match g.colors.get(INK) {
+            None => problems.push("colors.ink is missing".into()),
+            Some(_) if !black_only(INK) => {
+                problems.push("colors.ink must be black only: C, M and Y at 0".into())
+            }
+            Some(_) => {}
+        }
+        if let Some(body) = g.styles.get("body").filter(|s| s.color != INK && !black_only(&s.color)) {
+            problems.push(format!("styles.body.color `{}` must be black only: C, M and Y at 0", body.color));
+        }
+        if !g.colors.contains_key(&g.print.mark_color) {
+            problems
+                .push(format!("print.mark-color names `{}`, which is not in [colors]", g.print.mark_color));
+        }
+        problems
     }
 
     /// Narrows each face's families to those the font book has, in the layout's order, so Typst
@@ -362,6 +445,8 @@ impl Layout {
             "type-height-pt": self.type_height(),
             "margin-left-pt": self.type_origin().0,
         });
+        value["output"] = serde_json::to_value(self.output).expect("output settings serialise");
+        value["output"]["slug-pt"] = self.output.bleed_pt.map(|b| self.geometry.print.slug_pt(b)).into();
         value
     }
 }
@@ -396,5 +481,44 @@ mod tests {
         c.page = "{n}版".into();
         c.jump_to = "（转{page}）".into();
         assert_eq!(c.jump_to_line(2), "（转2版）");
+    }
+
+    #[test]
+    fn colours_are_percentages_and_ink_and_body_print_on_black_only() {
+        let broadsheet = Layout::load("broadsheet", Path::new(".")).unwrap();
+        let problems = |edit: &dyn Fn(&mut Geometry)| {
+            let mut geometry = broadsheet.geometry.clone();
+            edit(&mut geometry);
+            match Layout::new(geometry, String::new(), PathBuf::from("x.toml"), PathBuf::new()) {
+                Ok(_) => Vec::new(),
+                Err(Error::Invalid(ds)) => ds.into_iter().map(|d| d.message).collect(),
+                Err(e) => panic!("{e}"),
+            }
+        };
+        assert!(problems(&|_| {}).is_empty());
+        assert_eq!(
+            problems(&|g| {
+                g.colors.insert("ink".into(), [0.0, 0.0, 20.0, 100.0]);
+            }),
+            ["colors.ink must be black only: C, M and Y at 0"]
+        );
+        assert_eq!(
+            problems(&|g| g.styles.get_mut("body").unwrap().color = "masthead".into()),
+            ["styles.body.color `masthead` must be black only: C, M and Y at 0"]
+        );
+        assert_eq!(
+            problems(&|g| {
+                g.colors.insert("spot".into(), [0.0, 120.0, 0.0, 0.0]);
+                g.print.mark_color = "none".into();
+            }),
+            [
+                "colors.spot: each of C, M, Y, K is a percentage from 0 to 100",
+                "print.mark-color names `none`, which is not in [colors]"
+            ]
+        );
+        assert_eq!(
+            problems(&|g| g.styles.get_mut("title").unwrap().color = "blue".into()),
+            ["styles.title.color names `blue`, which is not in [colors]"]
+        );
     }
 }

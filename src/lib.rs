@@ -6,7 +6,8 @@
 //! issue file ([`issue`]) → layout ([`layout`]) → plan ([`plan`], bodies via [`body`]) →
 //! continuation splits ([`measure`]) → Typst source ([`generate`]) →
 //! compile ([`world`], [`fonts`], [`compile`]) →
-//! verify ([`verify`], [`composition`]) → PDF, previews and report ([`output`], [`preview`], [`report`]).
+//! verify ([`verify`], [`composition`]) → PDF, previews and report ([`pdf`], [`output`], [`preview`],
+//! [`report`]).
 //!
 //! [`Engine`] runs the stages and keeps fonts and the Typst library between builds.
 
@@ -21,6 +22,7 @@ pub mod issue;
 pub mod layout;
 pub mod measure;
 pub mod output;
+pub mod pdf;
 pub mod plan;
 pub mod preview;
 pub mod report;
@@ -30,3 +32,4 @@ pub mod world;
 pub use engine::{Build, BuildOptions, Engine};
 pub use error::{Diagnostic, Error, Result};
 pub use fonts::FontOptions;
+pub use pdf::{PdfSettings, Standard};

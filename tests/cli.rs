@@ -266,3 +266,25 @@ fn watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn print_settings_are_checked_before_anything_is_written() {
+    let (dir, path) = write_issue("issue.toml", MINIMAL, &[]);
+    let issue = path.to_str().unwrap();
+    let out = banmian(&["build", issue, "--bleed", "3"]);
+    assert_eq!(out.status.code(), Some(2), "a bleed without a unit is a usage error");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a unit"));
+    let out = banmian(&["build", issue, "--bleed", "40mm"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a bleed of 40.00 mm is not between 0 and 25 mm"));
+    let out = Command::new(env!("CARGO_BIN_EXE_banmian"))
+        .args(["--no-system-fonts", "build", issue])
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SOURCE_DATE_EPOCH `yesterday`"));
+    assert!(!dir.path().join("issue.pdf").exists());
+    let out = banmian(&["build", issue, "--bleed", "0.125in", "--pdf-standard", "a-2b"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -30,11 +30,14 @@ pub struct Args {
     /// and marked in the report.
     #[arg(long)]
     allow_overset: bool,
+    #[command(flatten)]
+    print: super::PrintArgs,
 }
 
 pub fn run(engine: &Engine, args: Args) -> Result<()> {
     let issues = expand(&args.issues)?;
-    let options = BuildOptions { pdf: true, allow_overset: args.allow_overset };
+    let options =
+        BuildOptions { pdf: true, allow_overset: args.allow_overset, print: args.print.settings()? };
     if let [issue] = issues.as_slice() {
         return build_one(engine, issue, &args, &options);
     }

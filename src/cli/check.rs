@@ -14,7 +14,7 @@ pub struct Args {
 }
 
 pub fn run(engine: &Engine, args: Args) -> Result<()> {
-    let options = BuildOptions { pdf: false, allow_overset: args.allow_overset };
+    let options = BuildOptions { allow_overset: args.allow_overset, ..BuildOptions::default() };
     let build = engine.build(&args.issue, &options)?;
     super::summarize(&build);
     super::finish(&build)?;

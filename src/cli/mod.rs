@@ -10,8 +10,8 @@ mod watch;
 
 use std::path::PathBuf;
 
-use banmian::{Engine, FontOptions, Result};
-use clap::{Args, Parser, Subcommand};
+use banmian::{Diagnostic, Engine, FontOptions, PdfSettings, Result, Standard};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(name = "banmian", version, about = "Typesets a Chinese newspaper issue into a print-ready PDF")]
@@ -31,6 +31,54 @@ struct FontArgs {
     /// Uses only the fonts shipped with banmian and those of --font-path.
     #[arg(long, global = true)]
     no_system_fonts: bool,
+}
+
+/// How the PDF is made, for the commands that write one.
+#[derive(Args)]
+struct PrintArgs {
+    /// Bleed beyond the trimmed page, e.g. 3mm, 0.125in or 9pt: the page grows by the bleed
+    /// and a slug with crop marks, and the PDF gets TrimBox and BleedBox.
+    #[arg(long, value_name = "LENGTH", value_parser = parse_length)]
+    bleed: Option<f64>,
+    /// The PDF standard: 1.7 with CMYK colours for print, or PDF/A-2b for the archive.
+    #[arg(long, value_enum, default_value = "1.7")]
+    pdf_standard: PdfStandard,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PdfStandard {
+    #[value(name = "1.7")]
+    Pdf17,
+    #[value(name = "a-2b")]
+    A2b,
+}
+
+impl PrintArgs {
+    /// The settings, with the timestamp from `SOURCE_DATE_EPOCH` when it is set.
+    fn settings(&self) -> Result<PdfSettings> {
+        let epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(text) => Some(text.trim().parse::<i64>().map_err(|_| {
+                Diagnostic::new(format!("SOURCE_DATE_EPOCH `{text}` is not a whole number of seconds"))
+            })?),
+            Err(_) => None,
+        };
+        let standard = match self.pdf_standard {
+            PdfStandard::Pdf17 => Standard::Print,
+            PdfStandard::A2b => Standard::ArchiveA2b,
+        };
+        Ok(PdfSettings { bleed_pt: self.bleed, standard, epoch })
+    }
+}
+
+/// A length with its unit (mm, cm, in or pt), in pt.
+fn parse_length(text: &str) -> std::result::Result<f64, String> {
+    let units = [("mm", 72.0 / 25.4), ("cm", 72.0 / 2.54), ("in", 72.0), ("pt", 1.0)];
+    let (number, per_unit) = units
+        .iter()
+        .find_map(|(unit, pt)| text.trim().strip_suffix(unit).map(|n| (n.trim(), *pt)))
+        .ok_or_else(|| format!("`{text}` needs a unit: mm, cm, in or pt"))?;
+    let value: f64 = number.parse().map_err(|_| format!("`{number}` is not a number"))?;
+    if value.is_finite() { Ok(value * per_unit) } else { Err(format!("`{number}` is not a number")) }
 }
 
 #[derive(Subcommand)]

@@ -22,7 +22,7 @@ pub struct Args {
 }
 
 pub fn run(engine: &Engine, args: Args) -> Result<()> {
-    let build = engine.build(&args.issue, &BuildOptions { pdf: false, allow_overset: false })?;
+    let build = engine.build(&args.issue, &BuildOptions::default())?;
     let numbers: Vec<u32> = build.report.pages.iter().map(|p| p.number).collect();
     let previews = preview::render(&build.document, &numbers, args.dpi, &args.pages)?;
     let dir =

@@ -24,9 +24,12 @@ pub struct Args {
     /// Also writes page previews into this folder after each good build.
     #[arg(long, value_name = "DIR")]
     preview: Option<PathBuf>,
+    #[command(flatten)]
+    print: super::PrintArgs,
 }
 
 pub fn run(engine: &Engine, args: Args) -> Result<()> {
+    let options = BuildOptions { pdf: true, print: args.print.settings()?, ..BuildOptions::default() };
     let output = args.output.clone().unwrap_or_else(|| args.issue.with_extension("pdf"));
     let folder =
         args.issue.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
@@ -37,7 +40,7 @@ pub fn run(engine: &Engine, args: Args) -> Result<()> {
         .watch(&folder, RecursiveMode::Recursive)
         .map_err(|e| Error::one(Diagnostic::new(format!("cannot watch {}: {e}", folder.display()))))?;
     println!("watching {} (Ctrl-C stops)", folder.display());
-    rebuild(engine, &args, &output);
+    rebuild(engine, &args, &options, &output);
     // Our own outputs change too; they are not edits. Events name absolute paths.
     let absolute_output = std::path::absolute(&output).unwrap_or_else(|_| output.clone());
     let absolute_preview =
@@ -65,29 +68,28 @@ pub fn run(engine: &Engine, args: Args) -> Result<()> {
             edited |= is_edit(event);
         }
         if edited {
-            rebuild(engine, &args, &output);
+            rebuild(engine, &args, &options, &output);
         }
     }
 }
 
 /// Builds once and reports: the time and pages on success, the errors otherwise.
-fn rebuild(engine: &Engine, args: &Args, output: &Path) {
+fn rebuild(engine: &Engine, args: &Args, options: &BuildOptions, output: &Path) {
     let start = Instant::now();
-    let outcome =
-        engine.build(&args.issue, &BuildOptions { pdf: true, allow_overset: false }).and_then(|build| {
-            super::finish(&build)?;
-            let pdf = build.pdf.as_ref().ok_or_else(|| Error::one(Diagnostic::new("no PDF was produced")))?;
-            write_atomic(output, pdf)?;
-            if let Some(dir) = &args.preview {
-                let numbers: Vec<u32> = build.report.pages.iter().map(|p| p.number).collect();
-                let previews = preview::render(&build.document, &numbers, 60.0, &[])?;
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-                for (number, png) in &previews.pages {
-                    write_atomic(&dir.join(format!("page-{number}.png")), png)?;
-                }
+    let outcome = engine.build(&args.issue, options).and_then(|build| {
+        super::finish(&build)?;
+        let pdf = build.pdf.as_ref().ok_or_else(|| Error::one(Diagnostic::new("no PDF was produced")))?;
+        write_atomic(output, pdf)?;
+        if let Some(dir) = &args.preview {
+            let numbers: Vec<u32> = build.report.pages.iter().map(|p| p.number).collect();
+            let previews = preview::render(&build.document, &numbers, 60.0, &[])?;
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            for (number, png) in &previews.pages {
+                write_atomic(&dir.join(format!("page-{number}.png")), png)?;
             }
-            Ok(build.report.pages.len())
-        });
+        }
+        Ok(build.report.pages.len())
+    });
     let ms = start.elapsed().as_millis();
     match outcome {
         Ok(pages) => println!("built {} ({pages} pages) in {ms} ms", output.display()),

@@ -5,10 +5,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use banmian::{BuildOptions, Engine, FontOptions};
+use banmian::{BuildOptions, Engine, FontOptions, PdfSettings, Standard};
 
 /// Build options that produce a PDF.
-pub const BUILD: BuildOptions = BuildOptions { pdf: true, allow_overset: false };
+pub const BUILD: BuildOptions = BuildOptions {
+    pdf: true,
+    allow_overset: false,
+    print: PdfSettings { bleed_pt: None, standard: Standard::Print, epoch: None },
+};
 
 /// An engine over the embedded fonts only, so results do not depend on the machine.
 pub fn engine() -> &'static Engine {

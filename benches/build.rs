@@ -1,13 +1,35 @@
-//! Build and rebuild times on synthetic 对开 issues: 4, 8 and 16 pages about 90 % filled, every
-//! page's four lead articles continued on the next page. `cargo bench --bench build`.
+//! Build and rebuild times on synthetic 对开 issues: 4, 8, 16 and 32 pages about 90 % filled,
+//! every page's four lead articles continued on the next page. `cargo bench --bench build`.
+//!
+//! For each size, measured in one run so the figures compare:
+//! - `cold`: a build in a fresh engine with Typst's caches emptied, as a new process does;
+//! - `one compile`: compiling the build's final generated source once, in a fresh world, and
+//!   exporting the PDF, which is what `typst compile` of the `--emit-typst` folder does;
+//! - `rebuild, unchanged` and `rebuild, one article edited`: the same engine building again, as
+//!   `watch` does;
+//! - `batch`: distinct 8-page issues built in parallel on 1 and on all threads, in pages/s;
+//! - peak heap of a cold build against one compile, printed after the timings.
 //!
 //! The issues are generated deterministically from the seed example's text, so runs compare.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use banmian::{BuildOptions, Engine, FontOptions};
-use criterion::{Criterion, criterion_group, criterion_main};
+use banmian::fonts::FontStore;
+use banmian::issue::IssueFile;
+use banmian::world::{self, NewsWorld};
+use banmian::{BuildOptions, Engine, FontOptions, compile, generate, pdf};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use peak_alloc::PeakAlloc;
+use rayon::prelude::*;
+
+/// Counts heap use, for the peak memory of a build against one compile.
+#[global_allocator]
+static HEAP: PeakAlloc = PeakAlloc;
+
+const SIZES: [u32; 4] = [4, 8, 16, 32];
+const FONTS: FontOptions = FontOptions { font_paths: Vec::new(), system_fonts: false };
 
 /// Body text to cut articles from: the seed example's articles, over and over.
 fn corpus() -> String {
@@ -20,9 +42,10 @@ fn corpus() -> String {
 /// Writes a `pages`-page broadsheet issue into `dir`; returns the issue file. Each page has
 /// four two-column frames in its upper part, holding new articles, and four in its lower part,
 /// holding the continuations of the page before (page 1's lower frames hold short articles).
-fn synthetic_issue(dir: &Path, pages: u32) -> PathBuf {
+/// `variant` starts the text at another place, so variants are distinct issues.
+fn synthetic_issue(dir: &Path, pages: u32, variant: usize) -> PathBuf {
     let text: Vec<char> = corpus().chars().filter(|c| *c != '\n').collect();
-    let mut at = 0;
+    let mut at = variant * 7919;
     let mut body = |chars: usize| -> String {
         let mut out = String::new();
         for i in 0..chars {
@@ -75,31 +98,111 @@ fn synthetic_issue(dir: &Path, pages: u32) -> PathBuf {
     path
 }
 
+fn options() -> BuildOptions {
+    BuildOptions { pdf: true, allow_overset: true, ..BuildOptions::default() }
+}
+
+/// A build as a new process makes it: a fresh engine, and Typst's memoised results dropped.
+fn cold_build(issue: &Path) -> banmian::Build {
+    comemo::evict(0);
+    let build = Engine::new(&FONTS).build(issue, &options()).unwrap();
+    assert!(build.errors.is_empty(), "{:?}", build.errors);
+    build
+}
+
+/// One compile of `generated` and its PDF export, in a fresh world with Typst's caches empty.
+fn one_compile(issue: &Path, generated: &generate::Generated) -> Vec<u8> {
+    comemo::evict(0);
+    let mut world = NewsWorld::new(Arc::new(world::library()), Arc::new(FontStore::new(&FONTS)));
+    world.load(generated, None);
+    let (document, _) = compile::compile(&world, Path::new("template.typ")).unwrap();
+    let file = IssueFile::read(issue).unwrap();
+    pdf::export(&document, &file, None, &pdf::PdfSettings::default()).unwrap()
+}
+
 fn benches(c: &mut Criterion) {
-    let engine = Engine::new(&FontOptions { font_paths: Vec::new(), system_fonts: false });
-    let options = BuildOptions { pdf: true, allow_overset: true, ..BuildOptions::default() };
     let mut group = c.benchmark_group("build");
     group.sample_size(10);
-    for pages in [4, 8, 16] {
+    let mut memory = Vec::new();
+    for pages in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let issue = synthetic_issue(dir.path(), pages);
-        let first = engine.build(&issue, &options).unwrap();
-        assert!(first.errors.is_empty(), "{:?}", first.errors);
-        group
-            .bench_function(format!("{pages} pages"), |b| b.iter(|| engine.build(&issue, &options).unwrap()));
+        let issue = synthetic_issue(dir.path(), pages, 0);
+        let generated = cold_build(&issue).generated;
+        group.bench_function(format!("{pages} pages/cold"), |b| b.iter(|| cold_build(&issue)));
+        group.bench_function(format!("{pages} pages/one compile"), |b| {
+            b.iter(|| one_compile(&issue, &generated))
+        });
+
+        let engine = Engine::new(&FONTS);
+        engine.build(&issue, &options()).unwrap();
+        group.bench_function(format!("{pages} pages/rebuild, unchanged"), |b| {
+            b.iter(|| engine.build(&issue, &options()).unwrap())
+        });
         // One article edited between builds, as `watch` sees it.
         let article = dir.path().join("p1a0.md");
         let original = std::fs::read_to_string(&article).unwrap();
         let mut edit = 0u32;
-        group.bench_function(format!("{pages} pages, one article edited"), |b| {
+        group.bench_function(format!("{pages} pages/rebuild, one article edited"), |b| {
             b.iter(|| {
                 edit += 1;
                 std::fs::write(&article, original.replacen('。', &format!("{edit}。"), 1)).unwrap();
-                engine.build(&issue, &options).unwrap()
+                engine.build(&issue, &options()).unwrap()
             })
+        });
+        std::fs::write(&article, &original).unwrap();
+
+        HEAP.reset_peak_usage();
+        let base = HEAP.current_usage();
+        drop(cold_build(&issue));
+        let build_peak = HEAP.peak_usage() - base;
+        HEAP.reset_peak_usage();
+        let base = HEAP.current_usage();
+        drop(one_compile(&issue, &generated));
+        memory.push((pages, build_peak, HEAP.peak_usage() - base));
+    }
+    group.finish();
+
+    // Distinct issues, so no build reuses another's work; a fresh engine per run.
+    let mut group = c.benchmark_group("batch");
+    group.sample_size(10);
+    let (issues_per_batch, pages) = (4, 8);
+    let dir = tempfile::tempdir().unwrap();
+    let issues: Vec<PathBuf> = (0..issues_per_batch)
+        .map(|v| {
+            let sub = dir.path().join(v.to_string());
+            std::fs::create_dir(&sub).unwrap();
+            synthetic_issue(&sub, pages, v + 1)
+        })
+        .collect();
+    group.throughput(Throughput::Elements(u64::from(pages) * issues_per_batch as u64));
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    for threads in [1, cores] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        group.bench_function(format!("{issues_per_batch} × {pages} pages, {threads} threads"), |b| {
+            b.iter_batched(
+                || {
+                    comemo::evict(0);
+                    Engine::new(&FONTS)
+                },
+                |engine| {
+                    pool.install(|| issues.par_iter().for_each(|issue| drop(engine.build(issue, &options()))))
+                },
+                BatchSize::PerIteration,
+            )
         });
     }
     group.finish();
+
+    println!("\npeak heap, cold build against one compile of its final source:");
+    for (pages, build, compile) in memory {
+        let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+        println!(
+            "{pages:>3} pages: build {:.1} MiB, one compile {:.1} MiB, ratio {:.2}",
+            mib(build),
+            mib(compile),
+            build as f64 / compile as f64
+        );
+    }
 }
 
 criterion_group!(build, benches);

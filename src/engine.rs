@@ -4,7 +4,8 @@
 //! generate the Typst program, compile it, verify the pages, export the PDF — and returns the
 //! PDF with the report, or every error it found.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use typst::Library;
@@ -25,11 +26,26 @@ use crate::verify::verify;
 use crate::world::{self, NewsWorld};
 use crate::{compile, composition, measure};
 
-/// Holds what is expensive to set up and shared by builds.
+/// Holds what is expensive to set up and shared by builds, and what makes a rebuild cheap: the
+/// compilation worlds of recently built issues, whose programs are updated in place so Typst
+/// reuses the layout of what did not change, and the measured continuation splits.
 pub struct Engine {
-    fonts: FontStore,
-    library: LazyHash<Library>,
+    fonts: Arc<FontStore>,
+    library: Arc<LazyHash<Library>>,
+    /// Worlds of recently built issues, the most recent last.
+    worlds: Mutex<Vec<(PathBuf, Worlds)>>,
+    measured: Mutex<measure::Memo>,
 }
+
+/// An issue's two programs, each in a world of its own so neither displaces the other's
+/// memoised layout: the measuring pages and the issue's pages.
+struct Worlds {
+    measure: NewsWorld,
+    pages: NewsWorld,
+}
+
+/// How many issues' worlds an engine keeps (a night's batch of editions builds each once).
+const KEPT_WORLDS: usize = 8;
 
 /// How many times a build may move splits back and set the pages again.
 const MAX_ATTEMPTS: usize = 4;
@@ -59,11 +75,38 @@ pub struct Build {
 
 impl Engine {
     pub fn new(fonts: &FontOptions) -> Engine {
-        Engine { fonts: FontStore::new(fonts), library: world::library() }
+        Engine {
+            fonts: Arc::new(FontStore::new(fonts)),
+            library: Arc::new(world::library()),
+            worlds: Mutex::default(),
+            measured: Mutex::default(),
+        }
     }
 
     pub fn fonts(&self) -> &FontStore {
         &self.fonts
+    }
+
+    /// The worlds an earlier build of `key` left, or new ones.
+    fn take_worlds(&self, key: &Path) -> Worlds {
+        let mut kept = self.worlds.lock().expect("the worlds are never left half-written");
+        match kept.iter().position(|(path, _)| path == key) {
+            Some(i) => kept.remove(i).1,
+            None => Worlds {
+                measure: NewsWorld::new(self.library.clone(), self.fonts.clone()),
+                pages: NewsWorld::new(self.library.clone(), self.fonts.clone()),
+            },
+        }
+    }
+
+    /// Keeps `worlds` for the next build of `key`, dropping the least recently built beyond
+    /// [`KEPT_WORLDS`].
+    fn keep_worlds(&self, key: PathBuf, worlds: Worlds) {
+        let mut kept = self.worlds.lock().expect("the worlds are never left half-written");
+        kept.push((key, worlds));
+        if kept.len() > KEPT_WORLDS {
+            kept.remove(0);
+        }
     }
 
     /// Builds the issue at `path`. Errors that stop layout (bad data, bad layout) are `Err`;
@@ -92,10 +135,12 @@ impl Engine {
 
         let date = file.issue.issue.date;
         let today = Datetime::from_ymd(date.year(), date.month(), date.day());
-        let mut world = NewsWorld::new(&self.library, &self.fonts);
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut worlds = self.take_worlds(&key);
         let mut timings = Timings { plan_ms: ms(started), ..Timings::default() };
         let clock = Instant::now();
-        let (mut bounds, lines, rounds) = measure::split(&mut world, &file, &layout, &plan, today)?;
+        let (mut bounds, lines, rounds) =
+            measure::split(&mut worlds.measure, &self.measured, &file, &layout, &plan, today)?;
         timings.split_ms = ms(clock);
         timings.split_compiles = rounds;
 
@@ -104,12 +149,12 @@ impl Engine {
         let (generated, document, typst_warnings, findings) = loop {
             let clock = Instant::now();
             let generated = generate::generate(&file, &layout, &plan, &bounds);
-            world.load(&generated, today);
-            let (document, warnings) = compile::compile(&world, &layout.template_path)?;
+            worlds.pages.load(&generated, today);
+            let (document, warnings) = compile::compile(&worlds.pages, &layout.template_path)?;
             timings.compile_ms += ms(clock);
             timings.compiles += 1;
             let clock = Instant::now();
-            let findings = verify(&document, &world, &generated.map, &plan, &layout, &bounds);
+            let findings = verify(&document, &worlds.pages, &generated.map, &plan, &layout, &bounds);
             timings.verify_ms += ms(clock);
             // A part that runs past its frame (the measured line breaks moved when the part was
             // cut) gives its last line to the next part; overset is cut off when allowed.
@@ -133,6 +178,7 @@ impl Engine {
             bounds = moved;
             attempts += 1;
         };
+        self.keep_worlds(key, worlds);
 
         let mut articles = findings.articles;
         let lines = composition::lines(&findings.placed, &plan, &layout);

@@ -149,25 +149,43 @@ pub fn generate(file: &IssueFile, layout: &Layout, plan: &Plan, bounds: &Bounds)
     out.finish(file, layout, plan)
 }
 
-/// Generates a measuring program: each job `(article, slot, start, end)` sets the article's text
-/// from `start` to `end` on a run of pages the exact size of that frame, so the first glyph that lands on the
-/// run's second page shows where the frame is full.
-pub fn generate_measure(
-    file: &IssueFile,
-    layout: &Layout,
-    plan: &Plan,
-    jobs: &[(usize, usize, Cut, Cut)],
-) -> Generated {
+/// A measuring job: an article's text from `start` to `end`, set in the frame of chain slot `slot`.
+#[derive(Debug, Clone, Copy)]
+pub struct MeasureJob {
+    pub article: usize,
+    pub slot: usize,
+    pub start: Cut,
+    pub end: Cut,
+}
+
+/// Generates a measuring program: each job sets its stretch of text on a run of pages the exact
+/// size of its frame, so the first glyph that lands on the run's second page shows where the
+/// frame is full.
+pub fn generate_measure(file: &IssueFile, layout: &Layout, plan: &Plan, jobs: &[MeasureJob]) -> Generated {
     let mut out = Writer::header(plan);
-    for &(a, slot, start, end) in jobs {
-        let article = &plan.articles[a];
-        let (p, f) = article.frames[slot];
-        let frame = &plan.pages[p].frames[f];
-        let longest_unbroken = longest_unbroken(layout, frame);
-        let body = Body { start, end, slot, jump: false, longest_unbroken, vertical: frame.vertical };
-        out.frame(article, a, &format!("P.pages.at({p}).frames.at({f})"), "measure-page", &body);
+    for job in jobs {
+        out.measure_page(layout, plan, job);
     }
     out.finish(file, layout, plan)
+}
+
+/// A fingerprint of what every measuring job of a build depends on besides its own frame and
+/// article: the template, the layout and the pictures.
+pub fn measure_context(layout: &Layout, plan: &Plan) -> u128 {
+    let images: Vec<_> = plan.images.iter().map(|image| (&image.path, &image.bytes)).collect();
+    typst::utils::hash128(&(&layout.template, layout.to_json().to_string(), images))
+}
+
+/// A fingerprint of everything a measuring job's outcome depends on: the build's `context`, the
+/// frame, the article's data and the source that sets the stretch. Equal fingerprints measure
+/// equally, so an engine can keep outcomes between builds.
+pub fn measure_fingerprint(context: u128, layout: &Layout, plan: &Plan, job: &MeasureJob) -> u128 {
+    let article = &plan.articles[job.article];
+    let (p, f) = article.frames[job.slot];
+    let mut out = Writer::default();
+    out.measure_page(layout, plan, job);
+    let frame = serde_json::to_string(&plan.pages[p].frames[f]).expect("a frame serialises");
+    typst::utils::hash128(&(context, frame, article_data(article), out.text))
 }
 
 /// 要目: for each page after the first, its lead article — the one whose opening frame there is
@@ -208,6 +226,22 @@ struct Body {
     vertical: bool,
     /// Whether the text continues in a later frame, so the part ends with a jump line.
     jump: bool,
+}
+
+/// An article's data file: its headline parts, signature and body runs, as the source reads them.
+fn article_data(article: &PlannedArticle) -> Vec<u8> {
+    let a = &article.article;
+    to_bytes(&ArticleData {
+        kicker: a.kicker.as_deref(),
+        title: &a.title,
+        subtitle: a.subtitle.as_deref(),
+        dateline: a.dateline.as_deref(),
+        byline: a.byline.as_deref(),
+        note: a.editor_note.as_deref(),
+        lead: a.lead.as_deref(),
+        sig: a.signature.iter().map(String::as_str).collect(),
+        b: article.blocks.iter().map(|b| b.runs.iter().map(|r| r.text.as_str()).collect()).collect(),
+    })
 }
 
 /// Latin letters and digits are about this wide, in em, on average; a sequence of them that
@@ -256,6 +290,22 @@ impl Writer {
         out
     }
 
+    /// A measuring job's pages.
+    fn measure_page(&mut self, layout: &Layout, plan: &Plan, job: &MeasureJob) {
+        let article = &plan.articles[job.article];
+        let (p, f) = article.frames[job.slot];
+        let frame = &plan.pages[p].frames[f];
+        let body = Body {
+            start: job.start,
+            end: job.end,
+            slot: job.slot,
+            jump: false,
+            longest_unbroken: longest_unbroken(layout, frame),
+            vertical: frame.vertical,
+        };
+        self.frame(article, job.article, &format!("P.pages.at({p}).frames.at({f})"), "measure-page", &body);
+    }
+
     /// The finished program with its data files.
     fn finish(self, file: &IssueFile, layout: &Layout, plan: &Plan) -> Generated {
         let issue = &file.issue;
@@ -279,19 +329,7 @@ impl Writer {
         ];
         data.extend(plan.images.iter().map(|image| (image.path.clone(), image.bytes.clone())));
         for (i, article) in plan.articles.iter().enumerate() {
-            let a = &article.article;
-            let article_data = ArticleData {
-                kicker: a.kicker.as_deref(),
-                title: &a.title,
-                subtitle: a.subtitle.as_deref(),
-                dateline: a.dateline.as_deref(),
-                byline: a.byline.as_deref(),
-                note: a.editor_note.as_deref(),
-                lead: a.lead.as_deref(),
-                sig: a.signature.iter().map(String::as_str).collect(),
-                b: article.blocks.iter().map(|b| b.runs.iter().map(|r| r.text.as_str()).collect()).collect(),
-            };
-            data.push((article_path(i), to_bytes(&article_data)));
+            data.push((article_path(i), article_data(article)));
         }
         Generated { main: self.text, template: layout.template.clone(), data, map: self.map }
     }

@@ -8,13 +8,14 @@
 //! with a paragraph's last line alone. Rounds go frame by frame along every chain at once.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use typst::foundations::Datetime;
 
 use crate::body::{BlockKind, Cut};
 use crate::compile::compile;
 use crate::error::{Diagnostic, Result};
-use crate::generate::{self, Bounds, Part};
+use crate::generate::{self, Bounds, MeasureJob, Part};
 use crate::issue::IssueFile;
 use crate::layout::Layout;
 use crate::plan::{Plan, PlannedArticle, PlannedFrame};
@@ -28,10 +29,46 @@ const MEASURE_REACH: f64 = 2.0;
 /// The first cut of every body line a part was measured to hold, in reading order.
 pub type Lines = HashMap<(usize, usize), Vec<Cut>>;
 
+/// What setting one stretch of an article in its frame showed.
+#[derive(Debug, Clone)]
+enum Measured {
+    /// No text of the article was set (it has none in the stretch).
+    Nothing,
+    /// The whole stretch fit the frame.
+    Fits,
+    /// The frame filled up: the first cut of each body line it holds, and the first cut beyond.
+    Full { lines: Vec<Cut>, next: Cut },
+}
+
+/// Measurements kept between builds, by fingerprint (see [`generate::measure_fingerprint`]):
+/// when an editor changes one article, only that article is measured again.
+#[derive(Debug, Default)]
+pub struct Memo {
+    entries: HashMap<u128, Measured>,
+}
+
+/// How many measurements a memo keeps; beyond this it starts afresh.
+const MEMO_ENTRIES: usize = 8192;
+
+impl Memo {
+    fn get(&self, key: u128) -> Option<Measured> {
+        self.entries.get(&key).cloned()
+    }
+
+    fn insert(&mut self, key: u128, measured: Measured) {
+        if self.entries.len() >= MEMO_ENTRIES {
+            self.entries.clear();
+        }
+        self.entries.insert(key, measured);
+    }
+}
+
 /// Finds each article's cuts. Returns the bounds, the measured lines of every split part (which
 /// let a later pass move a split back a line) and how many measuring compiles it took.
+/// Measurements found in `memo` are reused; new ones are added to it.
 pub fn split(
     world: &mut NewsWorld,
+    memo: &Mutex<Memo>,
     file: &IssueFile,
     layout: &Layout,
     plan: &Plan,
@@ -40,6 +77,7 @@ pub fn split(
     let mut bounds = generate::unsplit(plan);
     let mut rounds = 0;
     let mut lines = Lines::new();
+    let context = generate::measure_context(layout, plan);
     let longest = plan.articles.iter().map(|a| a.frames.len()).max().unwrap_or(0);
     for round in 0..longest.saturating_sub(1) {
         // Each article measures only about twice what its frame can hold; one whose measured
@@ -55,39 +93,59 @@ pub fn split(
             .map(|(a, _)| (a, MEASURE_REACH))
             .collect();
         while !pending.is_empty() {
-            rounds += 1;
-            let jobs: Vec<(usize, usize, Cut, Cut)> = pending
+            let jobs: Vec<MeasureJob> = pending
                 .iter()
                 .map(|&(a, reach)| {
                     let article = &plan.articles[a];
                     let (p, f) = article.frames[round];
                     let capacity = capacity_chars(layout, &plan.pages[p].frames[f]);
                     let start = bounds[a][round];
-                    (a, round, start, start.advance(&article.blocks, (capacity * reach) as usize))
+                    let end = start.advance(&article.blocks, (capacity * reach) as usize);
+                    MeasureJob { article: a, slot: round, start, end }
                 })
                 .collect();
-            let generated = generate::generate_measure(file, layout, plan, &jobs);
-            world.load(&generated, today);
-            let (document, _) = compile(world, &layout.template_path)?;
-            let placed = verify::collect(&document, world, &generated.map, plan, &mut Vec::new());
-            let runs = runs_by_article(&placed);
-            let mut again = Vec::new();
-            for (&(a, slot, _, end), &(_, reach)) in jobs.iter().zip(&pending) {
-                let article = &plan.articles[a];
-                let Some(run) = runs.get(&a) else { continue };
-                let (p, f) = article.frames[slot];
-                let measured = body_lines(run.first_page, &run.glyphs, layout, &plan.pages[p].frames[f]);
-                let next =
-                    run.glyphs.iter().filter(|g| g.page > run.first_page).filter_map(|g| g.cut()).min();
-                let Some(next) = next else {
-                    if end < Cut::end(&article.blocks) {
-                        again.push((a, reach * 4.0));
+            let keys: Vec<u128> =
+                jobs.iter().map(|job| generate::measure_fingerprint(context, layout, plan, job)).collect();
+            let mut outcomes: Vec<Option<Measured>> = {
+                let memo = memo.lock().expect("the memo is never left half-written");
+                keys.iter().map(|&key| memo.get(key)).collect()
+            };
+            let unknown: Vec<MeasureJob> =
+                jobs.iter().zip(&outcomes).filter(|(_, o)| o.is_none()).map(|(job, _)| *job).collect();
+            if !unknown.is_empty() {
+                rounds += 1;
+                let generated = generate::generate_measure(file, layout, plan, &unknown);
+                world.load(&generated, today);
+                let (document, _) = compile(world, &layout.template_path)?;
+                let placed = verify::collect(&document, world, &generated.map, plan, &mut Vec::new());
+                let runs = runs_by_article(&placed);
+                let mut memo = memo.lock().expect("the memo is never left half-written");
+                for ((job, outcome), &key) in jobs.iter().zip(&mut outcomes).zip(&keys) {
+                    if outcome.is_none() {
+                        let measured = measured(runs.get(&job.article), layout, plan, job);
+                        memo.insert(key, measured.clone());
+                        *outcome = Some(measured);
                     }
-                    // Otherwise the rest fits this frame: the later frames stay empty.
-                    continue;
+                }
+            }
+            let mut again = Vec::new();
+            for ((job, outcome), &(_, reach)) in jobs.iter().zip(outcomes).zip(&pending) {
+                let (a, slot) = (job.article, job.slot);
+                let article = &plan.articles[a];
+                let (measured, next) = match outcome.expect("every job is measured") {
+                    Measured::Nothing => continue,
+                    Measured::Fits => {
+                        if job.end < Cut::end(&article.blocks) {
+                            again.push((a, reach * 4.0));
+                        }
+                        // Otherwise the rest fits this frame: the later frames stay empty.
+                        continue;
+                    }
+                    Measured::Full { lines, next } => (lines, next),
                 };
                 let cut = choose(&measured, next, article, layout.geometry.continuation.avoid_lone_lines);
                 if cut <= bounds[a][slot] {
+                    let (p, _) = article.frames[slot];
                     return Err(Diagnostic::new(format!(
                         "article `{}`: its frame on page {} is too small to hold any text and its jump line",
                         article.id(),
@@ -105,6 +163,18 @@ pub fn split(
         }
     }
     Ok((bounds, lines, rounds))
+}
+
+/// What a job's measuring pages show: the lines on the first page and where the second starts.
+fn measured(run: Option<&Run>, layout: &Layout, plan: &Plan, job: &MeasureJob) -> Measured {
+    let Some(run) = run else { return Measured::Nothing };
+    let (p, f) = plan.articles[job.article].frames[job.slot];
+    let lines = body_lines(run.first_page, &run.glyphs, layout, &plan.pages[p].frames[f]);
+    let next = run.glyphs.iter().filter(|g| g.page > run.first_page).filter_map(|g| g.cut()).min();
+    match next {
+        Some(next) => Measured::Full { lines, next },
+        None => Measured::Fits,
+    }
 }
 
 /// How many body characters a frame holds when full of Chinese text.

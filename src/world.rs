@@ -5,6 +5,7 @@
 //! layout of everything that did not change between two builds in one process.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
@@ -27,18 +28,19 @@ pub fn library() -> LazyHash<Library> {
     LazyHash::new(Library::builder().build())
 }
 
-/// A compilation environment over one generated program.
-pub struct NewsWorld<'a> {
-    library: &'a LazyHash<Library>,
-    fonts: &'a FontStore,
+/// A compilation environment over one generated program. An engine keeps one per issue and
+/// purpose (measuring, final pages), so each program is updated in place from build to build.
+pub struct NewsWorld {
+    library: Arc<LazyHash<Library>>,
+    fonts: Arc<FontStore>,
     main: FileId,
     sources: HashMap<FileId, Source>,
     files: HashMap<FileId, Bytes>,
     today: Option<Datetime>,
 }
 
-impl<'a> NewsWorld<'a> {
-    pub fn new(library: &'a LazyHash<Library>, fonts: &'a FontStore) -> Self {
+impl NewsWorld {
+    pub fn new(library: Arc<LazyHash<Library>>, fonts: Arc<FontStore>) -> Self {
         NewsWorld {
             library,
             fonts,
@@ -54,10 +56,14 @@ impl<'a> NewsWorld<'a> {
         self.today = today;
         self.set_source(generate::MAIN, &generated.main);
         self.set_source(generate::TEMPLATE, &generated.template);
-        self.files.clear();
+        // Unchanged files keep their bytes, so Typst sees them as the same file.
+        let mut files = HashMap::with_capacity(generated.data.len());
         for (path, bytes) in &generated.data {
-            self.files.insert(file_id(path), Bytes::new(bytes.clone()));
+            let id = file_id(path);
+            let kept = self.files.remove(&id).filter(|old| old.as_slice() == bytes.as_slice());
+            files.insert(id, kept.unwrap_or_else(|| Bytes::new(bytes.clone())));
         }
+        self.files = files;
     }
 
     fn set_source(&mut self, path: &str, text: &str) {
@@ -78,9 +84,9 @@ impl<'a> NewsWorld<'a> {
     }
 }
 
-impl World for NewsWorld<'_> {
+impl World for NewsWorld {
     fn library(&self) -> &LazyHash<Library> {
-        self.library
+        &self.library
     }
 
     fn book(&self) -> &LazyHash<FontBook> {

@@ -144,3 +144,55 @@ fn a_paragraph_over_64_kib_continues_without_loss() {
     let text = pdf_text(build.pdf.as_ref().unwrap());
     assert_eq!(text.matches(sentence).count(), 800);
 }
+
+/// Copies an example into a fresh folder, so a test can edit it.
+fn copy_example(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy(&path, &target)
+            } else {
+                std::fs::copy(&path, &target).map(drop).unwrap()
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(common::example(name).parent().unwrap(), dir.path());
+    let issue = dir.path().join("issue.toml");
+    (dir, issue)
+}
+
+#[test]
+fn a_rebuild_measures_only_what_changed_and_matches_a_build_from_scratch() {
+    let (dir, issue) = copy_example("kaifaqu-2023-10");
+    let engine = banmian::Engine::new(&banmian::FontOptions::default());
+    let first = engine.build(&issue, &BUILD).unwrap();
+    assert!(first.errors.is_empty(), "{:?}", first.errors);
+    assert!(first.report.timings.split_compiles > 0);
+    let again = engine.build(&issue, &BUILD).unwrap();
+    assert_eq!(again.report.timings.split_compiles, 0, "nothing changed, so nothing is measured");
+    assert!(again.pdf == first.pdf);
+
+    // Shorten one continued article: it alone is measured again, and the pages equal those
+    // of an engine that never saw the issue before.
+    let article = dir.path().join("articles/jiaocheng.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, text.replacen('，', "", 3)).unwrap();
+    let edited = engine.build(&issue, &BUILD).unwrap();
+    assert!(edited.errors.is_empty(), "{:?}", edited.errors);
+    assert!(edited.report.timings.split_compiles > 0);
+    let fresh = banmian::Engine::new(&banmian::FontOptions::default()).build(&issue, &BUILD).unwrap();
+    assert!(edited.pdf == fresh.pdf, "a rebuild differs from a build from scratch");
+    assert!(edited.pdf != first.pdf);
+    let parts = |b: &banmian::Build| {
+        b.report
+            .articles
+            .iter()
+            .map(|a| a.parts.iter().map(|p| p.text_range).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(parts(&edited), parts(&fresh));
+}

@@ -31,32 +31,56 @@ static HEAP: PeakAlloc = PeakAlloc;
 const SIZES: [u32; 4] = [4, 8, 16, 32];
 const FONTS: FontOptions = FontOptions { font_paths: Vec::new(), system_fonts: false };
 
-/// Body text to cut articles from: the seed example's articles, over and over.
-fn corpus() -> String {
+/// Paragraphs to make articles of: the seed example's, over and over.
+fn corpus() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kaifaqu-2023-10/articles");
     let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     names.sort();
-    names.iter().map(|p| std::fs::read_to_string(p).unwrap().replace("## ", "").replace("- ", "")).collect()
+    let text: String = names.iter().map(|p| std::fs::read_to_string(p).unwrap() + "\n").collect();
+    text.lines()
+        .map(|l| l.trim_start_matches("## ").trim_start_matches("- ").to_string())
+        .filter(|l| !l.trim().is_empty())
+        .collect()
 }
+
+/// Lines of a two-column frame of the broadsheet (13 characters a column), as body text.
+const CHARS_PER_LINE: f64 = 26.0;
+/// How much of each article's frames its text fills, less its headline or jump head.
+const FILL: f64 = 0.9;
 
 /// Writes a `pages`-page broadsheet issue into `dir`; returns the issue file. Each page has
 /// four two-column frames in its upper part, holding new articles, and four in its lower part,
 /// holding the continuations of the page before (page 1's lower frames hold short articles).
-/// `variant` starts the text at another place, so variants are distinct issues.
+/// `variant` starts the text at another paragraph, so variants are distinct issues.
 fn synthetic_issue(dir: &Path, pages: u32, variant: usize) -> PathBuf {
-    let text: Vec<char> = corpus().chars().filter(|c| *c != '\n').collect();
-    let mut at = variant * 7919;
+    let paragraphs = corpus();
+    let mut at = variant * 7;
+    // Whole paragraphs until about `chars` characters; the last one ends at a sentence's end.
     let mut body = |chars: usize| -> String {
         let mut out = String::new();
-        for i in 0..chars {
-            out.push(text[(at + i) % text.len()]);
-            if i % 180 == 179 {
-                out.push_str("\n\n");
-            }
+        let mut left = chars;
+        while left > 0 {
+            let paragraph = &paragraphs[at % paragraphs.len()];
+            at += 1;
+            let n = paragraph.chars().count();
+            let taken: String = if n <= left {
+                paragraph.clone()
+            } else {
+                let head: String = paragraph.chars().take(left).collect();
+                match head.rfind('。') {
+                    Some(end) => head[..end + '。'.len_utf8()].to_string(),
+                    None => break,
+                }
+            };
+            left -= taken.chars().count().min(left);
+            out.push_str(&taken);
+            out.push_str("\n\n");
         }
-        at += chars;
         out
     };
+    // Grid lines a headline and its gap take, and a jump head.
+    let (headline, jump_head) = (6.0, 3.0);
+    let fill = |lines: f64| (lines * CHARS_PER_LINE * FILL) as usize;
     let mut issue = String::from(
         "layout = \"broadsheet\"\n\n[paper]\nname = \"样报\"\n\n[issue]\nnumber = 1\ndate = 2024-01-01\n\n",
     );
@@ -69,16 +93,18 @@ fn synthetic_issue(dir: &Path, pages: u32, variant: usize) -> PathBuf {
             let id = format!("p{p}a{i}");
             let continued = p < pages;
             let part = if continued { "part = 1\n" } else { "" };
-            write!(issue, "[[pages.frames]]\narticle = \"{id}\"\ncolumn = {column}\nspan = 2\nline = {top}\nlines = {}\n{part}\n", 72 - top).unwrap();
-            // About 90 % of the frames the article owns (27 characters a line, two columns).
-            let lines = (72 - top) + if continued { 48 } else { 0 };
-            let chars = (f64::from(lines) * 27.0 * 0.9 * 0.85) as usize;
+            let upper = 72 - top;
+            write!(issue, "[[pages.frames]]\narticle = \"{id}\"\ncolumn = {column}\nspan = 2\nline = {top}\nlines = {upper}\n{part}\n").unwrap();
+            let mut lines = f64::from(upper) - headline;
+            if continued {
+                lines += 48.0 - jump_head;
+            }
             writeln!(
                 articles,
                 "[[articles]]\nid = \"{id}\"\ntitle = \"第{p}版第{i}篇\"\nbody-file = \"{id}.md\"\n"
             )
             .unwrap();
-            std::fs::write(dir.join(format!("{id}.md")), body(chars)).unwrap();
+            std::fs::write(dir.join(format!("{id}.md")), body(fill(lines))).unwrap();
             // The lower frame: the previous page's article continued, or on page 1 a short one.
             let (lower, part) =
                 if p > 1 { (format!("p{}a{i}", p - 1), "part = 2\n") } else { (format!("short{i}"), "") };
@@ -89,7 +115,7 @@ fn synthetic_issue(dir: &Path, pages: u32, variant: usize) -> PathBuf {
                     "[[articles]]\nid = \"{lower}\"\ntitle = \"短讯{i}\"\nbody-file = \"{lower}.md\"\n"
                 )
                 .unwrap();
-                std::fs::write(dir.join(format!("{lower}.md")), body((48.0 * 27.0 * 0.8) as usize)).unwrap();
+                std::fs::write(dir.join(format!("{lower}.md")), body(fill(48.0 - headline))).unwrap();
             }
         }
     }
@@ -105,6 +131,10 @@ fn options() -> BuildOptions {
 /// A build as a new process makes it: a fresh engine, and Typst's memoised results dropped.
 fn cold_build(issue: &Path) -> banmian::Build {
     comemo::evict(0);
+    cold_build_after_evict(issue)
+}
+
+fn cold_build_after_evict(issue: &Path) -> banmian::Build {
     let build = Engine::new(&FONTS).build(issue, &options()).unwrap();
     assert!(build.errors.is_empty(), "{:?}", build.errors);
     build
@@ -113,6 +143,10 @@ fn cold_build(issue: &Path) -> banmian::Build {
 /// One compile of `generated` and its PDF export, in a fresh world with Typst's caches empty.
 fn one_compile(issue: &Path, generated: &generate::Generated) -> Vec<u8> {
     comemo::evict(0);
+    one_compile_after_evict(issue, generated)
+}
+
+fn one_compile_after_evict(issue: &Path, generated: &generate::Generated) -> Vec<u8> {
     let mut world = NewsWorld::new(Arc::new(world::library()), Arc::new(FontStore::new(&FONTS)));
     world.load(generated, None);
     let (document, _) = compile::compile(&world, Path::new("template.typ")).unwrap();
@@ -151,14 +185,17 @@ fn benches(c: &mut Criterion) {
         });
         std::fs::write(&article, &original).unwrap();
 
-        HEAP.reset_peak_usage();
-        let base = HEAP.current_usage();
-        drop(cold_build(&issue));
-        let build_peak = HEAP.peak_usage() - base;
-        HEAP.reset_peak_usage();
-        let base = HEAP.current_usage();
-        drop(one_compile(&issue, &generated));
-        memory.push((pages, build_peak, HEAP.peak_usage() - base));
+        // Heap above what was in use before, from empty caches.
+        let peak = |run: &dyn Fn()| {
+            comemo::evict(0);
+            HEAP.reset_peak_usage();
+            let base = HEAP.current_usage();
+            run();
+            HEAP.peak_usage() - base
+        };
+        let build_peak = peak(&|| drop(cold_build_after_evict(&issue)));
+        let compile_peak = peak(&|| drop(one_compile_after_evict(&issue, &generated)));
+        memory.push((pages, build_peak, compile_peak));
     }
     group.finish();
 

@@ -6,6 +6,7 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
+use unicode_width::UnicodeWidthChar;
 
 /// Typst records a glyph's offset inside its text in 16 bits; runs stay well below that.
 const MAX_RUN_BYTES: usize = 16 * 1024;
@@ -60,21 +61,27 @@ impl Cut {
         self.run == 0 && self.offset == 0
     }
 
-    /// The cut `chars` characters after `self`, or the end of the body.
-    pub fn advance(self, blocks: &[Block], chars: usize) -> Cut {
-        let mut left = chars;
+    /// The cut where about `lines` lines of `line_em` em end after `self`, or the body's end.
+    /// Each character takes its East Asian width (full-width 1 em, others ½ em; the ambiguous
+    /// ones such as “” and —— are full-width in Chinese text) and each block starts a new line:
+    /// an estimate of how much text a frame can hold, so measuring sets little more than that.
+    pub fn advance_lines(self, blocks: &[Block], line_em: f64, lines: f64) -> Cut {
+        let mut used = 0.0;
         for (b, block) in blocks.iter().enumerate().skip(self.block) {
+            let mut width = 0.0;
             for (r, run) in block.runs.iter().enumerate() {
                 if (b, r) < (self.block, self.run) {
                     continue;
                 }
-                let from = if (b, r) == (self.block, self.run) { self.offset } else { 0 };
-                let text = &run.text[from.min(run.text.len())..];
-                match text.char_indices().nth(left) {
-                    Some((i, _)) => return Cut { block: b, run: r, offset: from + i },
-                    None => left -= text.chars().count(),
+                let from = if (b, r) == (self.block, self.run) { self.offset.min(run.text.len()) } else { 0 };
+                for (i, c) in run.text[from..].char_indices() {
+                    width += c.width_cjk().unwrap_or(0) as f64 / 2.0;
+                    if used + width / line_em > lines {
+                        return Cut { block: b, run: r, offset: from + i };
+                    }
                 }
             }
+            used += (width / line_em).ceil().max(1.0);
         }
         Cut::end(blocks)
     }
@@ -281,13 +288,21 @@ mod tests {
     }
 
     #[test]
-    fn cuts_advance_by_characters_across_runs_and_blocks() {
-        let blocks = parse("一二**三四**五\n\n六七");
+    fn cuts_advance_by_estimated_lines_across_runs_and_blocks() {
+        let blocks = parse("一二**三四**五\n\n六七abcd");
         let start = Cut::default();
-        assert_eq!(start.advance(&blocks, 3), Cut { block: 0, run: 1, offset: 3 });
-        assert_eq!(start.advance(&blocks, 5), Cut { block: 1, run: 0, offset: 0 });
-        assert_eq!(start.advance(&blocks, 5).char_index(&blocks), 5);
-        assert_eq!(start.advance(&blocks, 99), Cut::end(&blocks));
+        // Lines of 2 em: 一二 | 三四 | 五 (the block's last line), then 六七 | abcd.
+        assert_eq!(start.advance_lines(&blocks, 2.0, 1.0), Cut { block: 0, run: 1, offset: 0 });
+        assert_eq!(start.advance_lines(&blocks, 2.0, 2.2), Cut { block: 0, run: 2, offset: 0 });
+        assert_eq!(start.advance_lines(&blocks, 2.0, 2.5), Cut { block: 1, run: 0, offset: 0 });
+        assert_eq!(start.advance_lines(&blocks, 2.0, 3.0), Cut { block: 1, run: 0, offset: 0 });
+        assert_eq!(start.advance_lines(&blocks, 2.0, 3.0).char_index(&blocks), 5);
+        // Latin letters are half as wide: four fill the fifth line.
+        assert_eq!(start.advance_lines(&blocks, 2.0, 4.5), Cut { block: 1, run: 0, offset: 8 });
+        assert_eq!(start.advance_lines(&blocks, 2.0, 99.0), Cut::end(&blocks));
+        // From inside a run.
+        let mid = Cut { block: 0, run: 1, offset: 3 };
+        assert_eq!(mid.advance_lines(&blocks, 2.0, 0.7), Cut { block: 0, run: 2, offset: 0 });
     }
 
     #[test]

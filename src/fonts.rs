@@ -2,11 +2,12 @@
 //! and the system's fonts found by fontdb. Faces are indexed once per process; each is read and
 //! parsed only when a page first uses it.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use typst::foundations::Bytes;
-use typst::text::{Font, FontBook, FontInfo};
+use typst::text::{Font, FontBook, FontInfo, FontInstance};
 use typst::utils::LazyHash;
 
 /// A file of `fonts/` as (name, bytes).
@@ -55,6 +56,10 @@ struct Slot {
 pub struct FontStore {
     book: LazyHash<FontBook>,
     slots: Vec<Slot>,
+    /// Outline bounds by font and glyph, read once for the store's life: verifying a page
+    /// needs every glyph's ink, and CFF outlines are costly to read.
+    #[allow(clippy::mutable_key_type)]
+    bounds: Mutex<HashMap<(Font, u16), Option<ttf_parser::Rect>>>,
 }
 
 impl FontStore {
@@ -84,7 +89,7 @@ impl FontStore {
             system.load_system_fonts();
             add_database(&system, &mut book, &mut slots);
         }
-        FontStore { book: LazyHash::new(book), slots }
+        FontStore { book: LazyHash::new(book), slots, bounds: Mutex::default() }
     }
 
     pub fn book(&self) -> &LazyHash<FontBook> {
@@ -103,6 +108,14 @@ impl FontStore {
                 Font::new(bytes, slot.index)
             })
             .clone()
+    }
+
+    /// The bounds of `glyph`'s outline in font units; `None` for a glyph without one.
+    pub fn glyph_bounds(&self, font: &FontInstance, glyph: u16) -> Option<ttf_parser::Rect> {
+        let mut bounds = self.bounds.lock().expect("the bounds are never left half-written");
+        *bounds
+            .entry((font.font().clone(), glyph))
+            .or_insert_with(|| font.ttf().glyph_bounding_box(ttf_parser::GlyphId(glyph)))
     }
 
     /// Every face: (family, weight, style, source), for `banmian fonts`.

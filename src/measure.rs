@@ -22,9 +22,11 @@ use crate::plan::{Plan, PlannedArticle, PlannedFrame};
 use crate::verify::{self, Placed};
 use crate::world::NewsWorld;
 
-/// How much text a measuring pass sets, as a multiple of the frame's capacity in body
-/// characters: enough for text of narrow Latin letters and digits too.
-const MEASURE_REACH: f64 = 2.0;
+/// How much text a measuring pass sets, as a multiple of the lines the frame holds, by an
+/// estimate of the lines the text takes ([`Cut::advance_lines`]). Headlines, subheads and
+/// leading make the frame hold less than that, so the pass almost always fills the frame; when
+/// it does not, the article is measured again with four times as much.
+const MEASURE_REACH: f64 = 1.2;
 
 /// The first cut of every body line a part was measured to hold, in reading order.
 pub type Lines = HashMap<(usize, usize), Vec<Cut>>;
@@ -80,7 +82,7 @@ pub fn split(
     let context = generate::measure_context(layout, plan);
     let longest = plan.articles.iter().map(|a| a.frames.len()).max().unwrap_or(0);
     for round in 0..longest.saturating_sub(1) {
-        // Each article measures only about twice what its frame can hold; one whose measured
+        // Each article measures a little more than its frame can hold; one whose measured
         // stretch all fit is measured again with more, so a short stretch never passes for the
         // article's end.
         let mut pending: Vec<(usize, f64)> = plan
@@ -98,9 +100,11 @@ pub fn split(
                 .map(|&(a, reach)| {
                     let article = &plan.articles[a];
                     let (p, f) = article.frames[round];
-                    let capacity = capacity_chars(layout, &plan.pages[p].frames[f]);
+                    let frame = &plan.pages[p].frames[f];
+                    let (column, _) = layout.frame_columns(frame);
+                    let lines = f64::from(frame.lines) * f64::from(frame.columns) * reach;
                     let start = bounds[a][round];
-                    let end = start.advance(&article.blocks, (capacity * reach) as usize);
+                    let end = start.advance_lines(&article.blocks, column / layout.body_size(), lines);
                     MeasureJob { article: a, slot: round, start, end }
                 })
                 .collect();
@@ -175,12 +179,6 @@ fn measured(run: Option<&Run>, layout: &Layout, plan: &Plan, job: &MeasureJob) -
         Some(next) => Measured::Full { lines, next },
         None => Measured::Fits,
     }
-}
-
-/// How many body characters a frame holds when full of Chinese text.
-fn capacity_chars(layout: &Layout, frame: &PlannedFrame) -> f64 {
-    let (column, _) = layout.frame_columns(frame);
-    (column / layout.body_size()).floor() * f64::from(frame.lines) * f64::from(frame.columns)
 }
 
 /// An article's measuring pages: where they start and the glyphs on them.

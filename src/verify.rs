@@ -9,6 +9,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use typst::WorldExt;
 use typst::layout::{Frame, FrameItem, Point, Transform};
 use typst::syntax::Span;
@@ -227,8 +229,17 @@ pub fn verify(
     Findings { articles, overflows, errors, placed }
 }
 
-/// Walks the pages and keeps every glyph printed from article data; a glyph no font had (a
-/// missing-glyph box) is reported with its character, code point and article.
+/// What collecting glyphs looks up again and again: each span's origin, each glyph's outline
+/// bounds (in front of the font store's, which lasts between builds). One per worker thread.
+#[derive(Default)]
+struct Lookups {
+    origins: HashMap<Span, Option<Origin>>,
+    /// A font's hash and equality are its data and index; its inner caches do not change them.
+    bounds: HashMap<(Font, u16), Option<ttf_parser::Rect>>,
+}
+
+/// Walks the pages (in parallel) and keeps every glyph printed from article data; a glyph no
+/// font had (a missing-glyph box) is reported with its character, code point and article.
 pub fn collect(
     document: &PagedDocument,
     world: &NewsWorld,
@@ -236,79 +247,99 @@ pub fn collect(
     plan: &Plan,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Placed> {
-    let main = file_id(generate::MAIN);
-    let mut cache: HashMap<Span, Option<Origin>> = HashMap::new();
-    // A font's hash and equality are its data and index; its inner caches do not change them.
-    #[allow(clippy::mutable_key_type)]
-    let mut bounding_boxes: HashMap<(Font, u16), Option<ttf_parser::Rect>> = HashMap::new();
+    let pages: Vec<(Vec<Placed>, Vec<Diagnostic>)> = document
+        .pages()
+        .par_iter()
+        .enumerate()
+        .map_init(Lookups::default, |lookups, (page, p)| {
+            collect_page(page, &p.frame, world, map, plan, lookups)
+        })
+        .collect();
     let mut placed = Vec::new();
-    for (page, p) in document.pages().iter().enumerate() {
-        walk(&p.frame, Transform::identity(), &mut |pen, item| {
-            let mut x = pen.x;
-            for glyph in &item.glyphs {
-                let advance = glyph.x_advance.at(item.size);
-                let natural = item.font.x_advance(glyph.id).map_or(advance, |em| em.at(item.size));
-                // Where the glyph's ink is, within its own box: justification widens advances
-                // past the ink, punctuation compressed at a line's start is shifted left of the
-                // pen, and a face's design may let ink overshoot its box by a hair.
-                // Outlines are costly to measure (CFF charstrings): once per glyph of a font.
-                let bounds = *bounding_boxes
-                    .entry((item.font.font().clone(), glyph.id))
-                    .or_insert_with(|| item.font.ttf().glyph_bounding_box(ttf_parser::GlyphId(glyph.id)));
-                let ink = bounds.map(|b| {
-                    let shift = (x + glyph.x_offset.at(item.size)).to_pt();
-                    let scale = item.size.to_pt() / item.font.units_per_em();
-                    let (box_l, box_r) = (shift, shift + advance.min(natural).to_pt());
-                    (
-                        (shift + f64::from(b.x_min) * scale).max(box_l),
-                        (shift + f64::from(b.x_max) * scale).min(box_r),
-                    )
-                });
-                let (span, offset) = glyph.span;
-                let source = *cache.entry(span).or_insert_with(|| {
-                    if span.id() != Some(main) {
-                        return None;
-                    }
-                    world.range(span).and_then(|r| map.find(r.start))
-                });
-                let text = item.text.get(glyph.range()).unwrap_or_default().to_string();
-                if glyph.id == 0 && !text.trim().is_empty() {
-                    let c = text.chars().next().unwrap_or('?');
-                    let whose = match source {
-                        Some(o) => format!("article `{}`", plan.articles[o.article].id()),
-                        None => "the layout's own text".into(),
-                    };
-                    let number = plan.pages.get(page).map_or(page as u32 + 1, |pg| pg.number);
-                    errors.push(Diagnostic::new(format!(
-                        "no font of the layout has “{c}” (U+{:04X}) used in {whose} on page {number}",
-                        c as u32
-                    )));
-                }
-                if let Some(origin) = source {
-                    let start = origin.base + usize::from(offset);
-                    // A cluster may carry characters of the neighbouring text (a break
-                    // opportunity the template put there): count only what matches the data.
-                    let data = part_text(&plan.articles[origin.article], origin.part);
-                    let len = common_prefix(&text, data.get(start..).unwrap_or_default());
-                    let text = data.get(start..start + len).unwrap_or_default().to_string();
-                    placed.push(Placed {
-                        page,
-                        origin,
-                        bytes: start..start + len,
-                        text,
-                        x: x.to_pt(),
-                        width: advance.to_pt(),
-                        natural: natural.to_pt(),
-                        ink,
-                        baseline: pen.y.to_pt(),
-                        size: item.size.to_pt(),
-                    });
-                }
-                x += advance;
-            }
-        });
+    for (glyphs, page_errors) in pages {
+        placed.extend(glyphs);
+        errors.extend(page_errors);
     }
     placed
+}
+
+/// The glyphs of one page printed from article data, and its missing-glyph errors.
+#[allow(clippy::mutable_key_type)]
+fn collect_page(
+    page: usize,
+    frame: &Frame,
+    world: &NewsWorld,
+    map: &SourceMap,
+    plan: &Plan,
+    lookups: &mut Lookups,
+) -> (Vec<Placed>, Vec<Diagnostic>) {
+    let main = file_id(generate::MAIN);
+    let Lookups { origins: cache, bounds: bounding_boxes } = lookups;
+    let (mut placed, mut errors) = (Vec::new(), Vec::new());
+    walk(frame, Transform::identity(), &mut |pen, item| {
+        let mut x = pen.x;
+        for glyph in &item.glyphs {
+            let advance = glyph.x_advance.at(item.size);
+            let natural = item.font.x_advance(glyph.id).map_or(advance, |em| em.at(item.size));
+            // Where the glyph's ink is, within its own box: justification widens advances
+            // past the ink, punctuation compressed at a line's start is shifted left of the
+            // pen, and a face's design may let ink overshoot its box by a hair.
+            let bounds = *bounding_boxes
+                .entry((item.font.font().clone(), glyph.id))
+                .or_insert_with(|| world.fonts().glyph_bounds(&item.font, glyph.id));
+            let ink = bounds.map(|b| {
+                let shift = (x + glyph.x_offset.at(item.size)).to_pt();
+                let scale = item.size.to_pt() / item.font.units_per_em();
+                let (box_l, box_r) = (shift, shift + advance.min(natural).to_pt());
+                (
+                    (shift + f64::from(b.x_min) * scale).max(box_l),
+                    (shift + f64::from(b.x_max) * scale).min(box_r),
+                )
+            });
+            let (span, offset) = glyph.span;
+            let source = *cache.entry(span).or_insert_with(|| {
+                if span.id() != Some(main) {
+                    return None;
+                }
+                world.range(span).and_then(|r| map.find(r.start))
+            });
+            let text = item.text.get(glyph.range()).unwrap_or_default().to_string();
+            if glyph.id == 0 && !text.trim().is_empty() {
+                let c = text.chars().next().unwrap_or('?');
+                let whose = match source {
+                    Some(o) => format!("article `{}`", plan.articles[o.article].id()),
+                    None => "the layout's own text".into(),
+                };
+                let number = plan.pages.get(page).map_or(page as u32 + 1, |pg| pg.number);
+                errors.push(Diagnostic::new(format!(
+                    "no font of the layout has “{c}” (U+{:04X}) used in {whose} on page {number}",
+                    c as u32
+                )));
+            }
+            if let Some(origin) = source {
+                let start = origin.base + usize::from(offset);
+                // A cluster may carry characters of the neighbouring text (a break
+                // opportunity the template put there): count only what matches the data.
+                let data = part_text(&plan.articles[origin.article], origin.part);
+                let len = common_prefix(&text, data.get(start..).unwrap_or_default());
+                let text = data.get(start..start + len).unwrap_or_default().to_string();
+                placed.push(Placed {
+                    page,
+                    origin,
+                    bytes: start..start + len,
+                    text,
+                    x: x.to_pt(),
+                    width: advance.to_pt(),
+                    natural: natural.to_pt(),
+                    ink,
+                    baseline: pen.y.to_pt(),
+                    size: item.size.to_pt(),
+                });
+            }
+            x += advance;
+        }
+    });
+    (placed, errors)
 }
 
 /// Calls `f` with the page position of each text item's baseline origin.

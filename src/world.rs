@@ -78,6 +78,11 @@ impl NewsWorld {
         }
     }
 
+    /// The fonts the program is set in.
+    pub fn fonts(&self) -> &FontStore {
+        &self.fonts
+    }
+
     /// A source of the program, for mapping spans to lines.
     pub fn source_of(&self, id: FileId) -> Option<&Source> {
         self.sources.get(&id)

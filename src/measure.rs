@@ -184,10 +184,10 @@ fn measured(run: Option<&Run>, layout: &Layout, plan: &Plan, job: &MeasureJob) -
 /// An article's measuring pages: where they start and the glyphs on them.
 struct Run<'a> {
     first_page: usize,
-    glyphs: Vec<&'a Placed>,
+    glyphs: Vec<&'a Placed<'a>>,
 }
 
-fn runs_by_article(placed: &[Placed]) -> HashMap<usize, Run<'_>> {
+fn runs_by_article<'a>(placed: &'a [Placed<'a>]) -> HashMap<usize, Run<'a>> {
     let mut runs: HashMap<usize, Run> = HashMap::new();
     for glyph in placed {
         let run =
@@ -244,7 +244,7 @@ pub fn line_before(lines: &Lines, article: usize, slot: usize, start: Cut, cut: 
     measured.iter().rev().find(|&&c| c < cut).copied().filter(|&c| c > start)
 }
 
-impl Placed {
+impl Placed<'_> {
     /// The body cut before this glyph, for glyphs of body runs.
     pub fn cut(&self) -> Option<Cut> {
         match self.origin.part {

@@ -29,12 +29,13 @@ use crate::world::{NewsWorld, file_id};
 const EPSILON: f64 = 0.01;
 
 /// One glyph printed from article data, positioned on its page (pt, y down).
-pub struct Placed {
+pub struct Placed<'a> {
     pub page: usize,
     pub origin: Origin,
     /// Byte range of the glyph's cluster inside the part's text.
     pub bytes: Range<usize>,
-    pub text: String,
+    /// The cluster's text, from the plan's article data.
+    pub text: &'a str,
     /// The pen position where the glyph starts, and its advance.
     pub x: f64,
     pub width: f64,
@@ -48,13 +49,13 @@ pub struct Placed {
 
 /// What verification found: per-article measurements, text that did not fit each part's
 /// frame, and the errors that block the PDF.
-pub struct Findings {
+pub struct Findings<'a> {
     pub articles: Vec<ArticleReport>,
     /// Every part whose text ran past its frame's bottom.
     pub overflows: Vec<OverflowAt>,
     pub errors: Vec<Diagnostic>,
     /// The glyphs printed from article data, for the line-composition check.
-    pub placed: Vec<Placed>,
+    pub placed: Vec<Placed<'a>>,
 }
 
 /// Text that ran past the bottom of one part's frame.
@@ -76,14 +77,14 @@ struct Spill {
 }
 
 /// Checks the document against the plan and the cuts it was generated with.
-pub fn verify(
+pub fn verify<'a>(
     document: &PagedDocument,
     world: &NewsWorld,
     map: &SourceMap,
-    plan: &Plan,
+    plan: &'a Plan,
     layout: &Layout,
     bounds: &Bounds,
-) -> Findings {
+) -> Findings<'a> {
     let mut errors = Vec::new();
     let placed = collect(document, world, map, plan, &mut errors);
     let (origin_x, origin_y) = layout.type_origin();
@@ -234,20 +235,21 @@ pub fn verify(
 #[derive(Default)]
 struct Lookups {
     origins: HashMap<Span, Option<Origin>>,
-    /// A font's hash and equality are its data and index; its inner caches do not change them.
-    bounds: HashMap<(Font, u16), Option<ttf_parser::Rect>>,
+    /// By font, then glyph. A font's hash and equality are its data and index; its inner
+    /// caches do not change them.
+    bounds: HashMap<Font, HashMap<u16, Option<ttf_parser::Rect>>>,
 }
 
 /// Walks the pages (in parallel) and keeps every glyph printed from article data; a glyph no
 /// font had (a missing-glyph box) is reported with its character, code point and article.
-pub fn collect(
+pub fn collect<'a>(
     document: &PagedDocument,
     world: &NewsWorld,
     map: &SourceMap,
-    plan: &Plan,
+    plan: &'a Plan,
     errors: &mut Vec<Diagnostic>,
-) -> Vec<Placed> {
-    let pages: Vec<(Vec<Placed>, Vec<Diagnostic>)> = document
+) -> Vec<Placed<'a>> {
+    let pages: Vec<(Vec<Placed<'a>>, Vec<Diagnostic>)> = document
         .pages()
         .par_iter()
         .enumerate()
@@ -265,27 +267,31 @@ pub fn collect(
 
 /// The glyphs of one page printed from article data, and its missing-glyph errors.
 #[allow(clippy::mutable_key_type)]
-fn collect_page(
+fn collect_page<'a>(
     page: usize,
     frame: &Frame,
     world: &NewsWorld,
     map: &SourceMap,
-    plan: &Plan,
+    plan: &'a Plan,
     lookups: &mut Lookups,
-) -> (Vec<Placed>, Vec<Diagnostic>) {
+) -> (Vec<Placed<'a>>, Vec<Diagnostic>) {
     let main = file_id(generate::MAIN);
     let Lookups { origins: cache, bounds: bounding_boxes } = lookups;
     let (mut placed, mut errors) = (Vec::new(), Vec::new());
     walk(frame, Transform::identity(), &mut |pen, item| {
         let mut x = pen.x;
+        // Looked up once per text item: its font's glyph bounds; and the last span's origin,
+        // as a run of glyphs mostly shares one span.
+        let font_bounds = bounding_boxes.entry(item.font.font().clone()).or_default();
+        let mut last: Option<(Span, Option<Origin>)> = None;
         for glyph in &item.glyphs {
             let advance = glyph.x_advance.at(item.size);
             let natural = item.font.x_advance(glyph.id).map_or(advance, |em| em.at(item.size));
             // Where the glyph's ink is, within its own box: justification widens advances
             // past the ink, punctuation compressed at a line's start is shifted left of the
             // pen, and a face's design may let ink overshoot its box by a hair.
-            let bounds = *bounding_boxes
-                .entry((item.font.font().clone(), glyph.id))
+            let bounds = *font_bounds
+                .entry(glyph.id)
                 .or_insert_with(|| world.fonts().glyph_bounds(&item.font, glyph.id));
             let ink = bounds.map(|b| {
                 let shift = (x + glyph.x_offset.at(item.size)).to_pt();
@@ -297,13 +303,20 @@ fn collect_page(
                 )
             });
             let (span, offset) = glyph.span;
-            let source = *cache.entry(span).or_insert_with(|| {
-                if span.id() != Some(main) {
-                    return None;
+            let source = match last {
+                Some((known, origin)) if known == span => origin,
+                _ => {
+                    let origin = *cache.entry(span).or_insert_with(|| {
+                        if span.id() != Some(main) {
+                            return None;
+                        }
+                        world.range(span).and_then(|r| map.find(r.start))
+                    });
+                    last = Some((span, origin));
+                    origin
                 }
-                world.range(span).and_then(|r| map.find(r.start))
-            });
-            let text = item.text.get(glyph.range()).unwrap_or_default().to_string();
+            };
+            let text = item.text.get(glyph.range()).unwrap_or_default();
             if glyph.id == 0 && !text.trim().is_empty() {
                 let c = text.chars().next().unwrap_or('?');
                 let whose = match source {
@@ -321,8 +334,8 @@ fn collect_page(
                 // A cluster may carry characters of the neighbouring text (a break
                 // opportunity the template put there): count only what matches the data.
                 let data = part_text(&plan.articles[origin.article], origin.part);
-                let len = common_prefix(&text, data.get(start..).unwrap_or_default());
-                let text = data.get(start..start + len).unwrap_or_default().to_string();
+                let len = common_prefix(text, data.get(start..).unwrap_or_default());
+                let text = data.get(start..start + len).unwrap_or_default();
                 placed.push(Placed {
                     page,
                     origin,

@@ -8,7 +8,7 @@
 //! - a quarter-em space between Chinese and Latin letters (Typst's `cjk-latin-spacing`; digits
 //!   are set close to Chinese, as Chinese newspapers set them).
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -156,13 +156,18 @@ pub fn check(lines: &[Line]) -> Vec<Violation> {
     found
 }
 
+/// A body line: (article, chain slot, text column, baseline in 1/100 pt).
+type LineKey = (usize, usize, u32, i64);
+
 /// Reads the body lines of every article back from its verified glyphs, in reading order.
 pub fn lines(placed: &[Placed], plan: &Plan, layout: &Layout) -> Vec<Line> {
     let (ox, oy) = layout.type_origin();
     let pitch = layout.geometry.grid.line_pitch_pt;
     let body_size = layout.body_size();
-    // (article, slot, column, baseline in 1/100 pt) → glyphs of the line.
-    let mut grouped: BTreeMap<(usize, usize, u32, i64), Vec<&Placed>> = BTreeMap::new();
+    // The glyphs of each line. Glyphs come line by line, so most find their line as the one
+    // before did.
+    let mut grouped: Vec<(LineKey, Vec<&Placed>)> = Vec::new();
+    let mut index: HashMap<LineKey, usize> = HashMap::new();
     for glyph in placed {
         let o = glyph.origin;
         let article = &plan.articles[o.article];
@@ -179,8 +184,18 @@ pub fn lines(placed: &[Placed], plan: &Plan, layout: &Layout) -> Vec<Line> {
         let frame = &plan.pages[p].frames[f];
         let (column, _) = layout.column_at(frame, ox + frame.x, glyph.x);
         let key = (o.article, o.slot, column, (glyph.baseline * 100.0).round() as i64);
-        grouped.entry(key).or_default().push(glyph);
+        match grouped.last_mut() {
+            Some((last, glyphs)) if *last == key => glyphs.push(glyph),
+            _ => {
+                let i = *index.entry(key).or_insert_with(|| {
+                    grouped.push((key, Vec::new()));
+                    grouped.len() - 1
+                });
+                grouped[i].1.push(glyph);
+            }
+        }
     }
+    grouped.sort_unstable_by_key(|(key, _)| *key);
     let mut lines: Vec<(Line, Option<usize>, Option<usize>, bool)> = Vec::new();
     for ((a, slot, _, _), mut glyphs) in grouped {
         glyphs.sort_by(|x, y| x.x.total_cmp(&y.x));

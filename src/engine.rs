@@ -144,18 +144,32 @@ impl Engine {
         timings.split_ms = ms(clock);
         timings.split_compiles = rounds;
 
-        let mut warnings_composition = Vec::new();
         let mut attempts = 0;
-        let (generated, document, typst_warnings, findings) = loop {
+        let (generated, document, typst_warnings, findings, violations, exported) = loop {
             let clock = Instant::now();
             let generated = generate::generate(&file, &layout, &plan, &bounds);
             worlds.pages.load(&generated, today);
             let (document, warnings) = compile::compile(&worlds.pages, &layout.template_path)?;
             timings.compile_ms += ms(clock);
             timings.compiles += 1;
-            let clock = Instant::now();
-            let findings = verify(&document, &worlds.pages, &generated.map, &plan, &layout, &bounds);
-            timings.verify_ms += ms(clock);
+            // The PDF is exported while the pages are checked, and kept only if they pass.
+            let ((findings, violations, verify_ms), (exported, pdf_ms)) = rayon::join(
+                || {
+                    let clock = Instant::now();
+                    let findings = verify(&document, &worlds.pages, &generated.map, &plan, &layout, &bounds);
+                    let violations =
+                        composition::check(&composition::lines(&findings.placed, &plan, &layout));
+                    (findings, violations, ms(clock))
+                },
+                || {
+                    let clock = Instant::now();
+                    let exported =
+                        options.pdf.then(|| crate::pdf::export(&document, &file, today, &options.print));
+                    (exported, ms(clock))
+                },
+            );
+            timings.verify_ms += verify_ms;
+            timings.pdf_ms += pdf_ms;
             // A part that runs past its frame (the measured line breaks moved when the part was
             // cut) gives its last line to the next part; overset is cut off when allowed.
             let mut moved = bounds.clone();
@@ -173,7 +187,7 @@ impl Engine {
             }
             // The report describes the pages as compiled: cuts change only when set again.
             if moved == bounds || attempts == MAX_ATTEMPTS {
-                break (generated, document, warnings, findings);
+                break (generated, document, warnings, findings, violations, exported);
             }
             bounds = moved;
             attempts += 1;
@@ -181,8 +195,8 @@ impl Engine {
         self.keep_worlds(key, worlds);
 
         let mut articles = findings.articles;
-        let lines = composition::lines(&findings.placed, &plan, &layout);
-        for violation in composition::check(&lines) {
+        let mut warnings_composition = Vec::new();
+        for violation in violations {
             articles[violation.article].composition.add(violation.rule);
             warnings_composition
                 .push(Diagnostic::new(violation.describe(plan.articles[violation.article].id())));
@@ -237,19 +251,14 @@ impl Engine {
             }
         }
 
-        let clock = Instant::now();
-        let pdf = if errors.is_empty() && options.pdf {
-            match crate::pdf::export(&document, &file, today, &options.print) {
-                Ok(bytes) => Some(bytes),
-                Err(diagnostics) => {
-                    errors.extend(diagnostics);
-                    None
-                }
+        let pdf = match exported {
+            Some(Ok(bytes)) if errors.is_empty() => Some(bytes),
+            Some(Err(diagnostics)) if errors.is_empty() => {
+                errors.extend(diagnostics);
+                None
             }
-        } else {
-            None
+            _ => None,
         };
-        timings.pdf_ms = ms(clock);
         timings.total_ms = ms(started);
         let report = Report {
             issue: path.display().to_string(),

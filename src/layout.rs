@@ -34,6 +34,8 @@ pub struct Layout {
     pub template_path: PathBuf,
     /// How this build's PDF is made; set by the engine, read by the template.
     pub output: Output,
+    /// The body's 字号 in pt, looked up once: every glyph check asks for it.
+    body_pt: f64,
 }
 
 /// What the PDF is for, which changes how pages are drawn.
@@ -267,7 +269,13 @@ impl Layout {
     }
 
     fn new(geometry: Geometry, template: String, path: PathBuf, template_path: PathBuf) -> Result<Layout> {
-        let layout = Layout { geometry, template, path, template_path, output: Output::default() };
+        let body_pt = geometry
+            .styles
+            .get("body")
+            .and_then(|s| geometry.sizes.get(&s.size))
+            .copied()
+            .unwrap_or_default();
+        let layout = Layout { geometry, template, path, template_path, output: Output::default(), body_pt };
         layout.check()?;
         Ok(layout)
     }
@@ -383,7 +391,7 @@ impl Layout {
 
     /// Size of one body character in points: the grid's unit of width.
     pub fn body_size(&self) -> f64 {
-        self.geometry.sizes[&self.geometry.styles["body"].size]
+        self.body_pt
     }
 
     /// Width of `span` grid columns in points, gutters between them included.

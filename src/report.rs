@@ -34,7 +34,9 @@ pub struct Timings {
     /// Generating and compiling the pages (more than one compile when a split moved back).
     pub compile_ms: f64,
     pub compiles: usize,
+    /// Checking the pages: conservation, containment, tofu and line composition.
     pub verify_ms: f64,
+    /// Exporting the PDF, which runs beside the checks: `total-ms` is less than the sum.
     pub pdf_ms: f64,
     pub total_ms: f64,
 }

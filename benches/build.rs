@@ -1,4 +1,4 @@
-//! Build and rebuild times on synthetic 对开 issues: 4, 8, 16 and 32 pages about 90 % filled,
+//! Build and rebuild times on synthetic 对开 issues of 4, 8, 16 and 32 pages, 91 % of frame lines used,
 //! every page's four lead articles continued on the next page. `cargo bench --bench build`.
 //!
 //! For each size, measured in one run so the figures compare:

@@ -85,8 +85,9 @@ fn a_bleed_build_has_trim_and_bleed_boxes_and_crop_marks_outside_the_bleed() {
 }
 
 #[test]
-fn without_bleed_there_are_no_marks_and_no_extra_boxes() {
+fn without_bleed_there_are_no_marks_no_extra_boxes_and_no_tags() {
     let pdf = build(BUILD.print);
+    assert!(!String::from_utf8_lossy(&pdf).contains("/StructTreeRoot"), "a press PDF carries no tags");
     let document = Document::load_mem(&pdf).unwrap();
     for &page in document.get_pages().values() {
         assert!(page_box(&document, page, b"TrimBox").is_none());
@@ -171,6 +172,7 @@ fn an_archive_build_is_pdf_a_2b_with_gray_black_and_rgb_colours() {
     let pdf = build(PdfSettings { standard: Standard::ArchiveA2b, ..bleed(3.0) });
     let text = String::from_utf8_lossy(&pdf);
     assert!(text.contains("<pdfaid:part>2</pdfaid:part>"), "PDF/A identification in the metadata");
+    assert!(text.contains("/StructTreeRoot"), "the archive's PDF is tagged for readers");
     for (operator, values) in colours(&pdf).0 {
         assert!(!["k", "K"].contains(&operator.as_str()), "CMYK in PDF/A: {operator} {values:?}");
     }

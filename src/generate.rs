@@ -3,7 +3,15 @@
 //! Article text never enters the source: each article is a JSON file read with `json(..)`, and
 //! the source only names its parts (`#a0.b.at(3).at(0)`). One distinct expression per run gives
 //! every glyph a span that the [`SourceMap`] traces back to its article, part and byte offset.
+//!
+//! The measuring program and the final one are built alike so that Typst lays each paragraph
+//! out once: paragraphs a part holds whole come from a module per article and chain slot
+//! (`/articles/3-1.typ`, every block from the part's start to the article's end), so their
+//! spans are the same in both programs; and both set every page up to the last one measured
+//! with every frame in plan order (frames with nothing to set stay empty), so each paragraph
+//! has the same place in both and Typst's memoised layout of it carries over.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 use std::ops::Range;
 
@@ -24,6 +32,11 @@ pub const PLAN_DATA: &str = "/data/plan.json";
 /// Virtual path of an article's data.
 pub fn article_path(index: usize) -> String {
     format!("/data/articles/{index}.json")
+}
+
+/// Virtual path of the module holding an article's whole blocks for chain slot `slot`.
+fn module_path(article: usize, slot: usize) -> String {
+    format!("/articles/{article}-{slot}.typ")
 }
 
 /// A part of an article that the source names.
@@ -60,26 +73,30 @@ pub struct Origin {
     pub slot: usize,
 }
 
-/// Maps byte ranges of `main.typ` to the article text they print.
+/// Maps byte ranges of the generated sources (`main.typ` and the article modules) to the
+/// article text they print.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
-    entries: Vec<(Range<usize>, Origin)>,
+    files: HashMap<String, Vec<(Range<usize>, Origin)>>,
 }
 
 impl SourceMap {
-    /// What the expression at `offset` in `main.typ` prints.
-    pub fn find(&self, offset: usize) -> Option<Origin> {
-        let i = self.entries.partition_point(|(r, _)| r.start <= offset).checked_sub(1)?;
-        let (range, origin) = &self.entries[i];
+    /// What the expression at `offset` in the source at virtual path `path` prints.
+    pub fn find(&self, path: &str, offset: usize) -> Option<Origin> {
+        let entries = self.files.get(path)?;
+        let i = entries.partition_point(|(r, _)| r.start <= offset).checked_sub(1)?;
+        let (range, origin) = &entries[i];
         range.contains(&offset).then_some(*origin)
     }
 }
 
-/// The generated program: its main source, data files and source map.
+/// The generated program: its main source, article modules, data files and source map.
 #[derive(Debug, Clone)]
 pub struct Generated {
     pub main: String,
     pub template: String,
+    /// (virtual path, source) of every article module.
+    pub modules: Vec<(String, String)>,
     /// (virtual path, bytes) of every data file.
     pub data: Vec<(String, Vec<u8>)>,
     pub map: SourceMap,
@@ -131,6 +148,7 @@ pub fn generate(file: &IssueFile, layout: &Layout, plan: &Plan, bounds: &Bounds)
             let (start, end) = (bounds[a][k], bounds[a][k + 1]);
             // A later part with no text stays empty; the first always carries the headline.
             if start == end && k > 0 {
+                out.empty_frame(p, f);
                 continue;
             }
             let continues = continues(&bounds[a], k);
@@ -142,7 +160,7 @@ pub fn generate(file: &IssueFile, layout: &Layout, plan: &Plan, bounds: &Bounds)
                 longest_unbroken: longest_unbroken(layout, frame),
                 vertical: frame.vertical,
             };
-            out.frame(&plan.articles[a], a, &format!("P.pages.at({p}).frames.at({f})"), "frame", &body);
+            out.frame(&plan.articles[a], a, &format!("P.pages.at({p}).frames.at({f})"), &body);
         }
         out.line("]");
     }
@@ -158,13 +176,24 @@ pub struct MeasureJob {
     pub end: Cut,
 }
 
-/// Generates a measuring program: each job sets its stretch of text on a run of pages the exact
-/// size of its frame, so the first glyph that lands on the run's second page shows where the
-/// frame is full.
+/// Generates a measuring program: each job sets its stretch of text in its own frame, where
+/// the issue's page has it; what does not fit runs on below the frame's last column, and the
+/// first glyph below the frame shows where it is full. Every page up to the last with a job is
+/// set, with all its frames in plan order and only the jobs' frames filled, so the paragraphs
+/// have the places they will have on the final pages.
 pub fn generate_measure(file: &IssueFile, layout: &Layout, plan: &Plan, jobs: &[MeasureJob]) -> Generated {
     let mut out = Writer::header(plan);
-    for job in jobs {
-        out.measure_page(layout, plan, job);
+    let page_of = |job: &MeasureJob| plan.articles[job.article].frames[job.slot];
+    let last = jobs.iter().map(|job| page_of(job).0).max();
+    for (p, page) in plan.pages.iter().enumerate().take(last.map_or(0, |l| l + 1)) {
+        out.line(&format!("#t.news-page(L, P, {p})["));
+        for f in 0..page.frames.len() {
+            match jobs.iter().find(|job| page_of(job) == (p, f)) {
+                Some(job) => out.measure_frame(layout, plan, job),
+                None => out.empty_frame(p, f),
+            }
+        }
+        out.line("]");
     }
     out.finish(file, layout, plan)
 }
@@ -183,9 +212,9 @@ pub fn measure_fingerprint(context: u128, layout: &Layout, plan: &Plan, job: &Me
     let article = &plan.articles[job.article];
     let (p, f) = article.frames[job.slot];
     let mut out = Writer::default();
-    out.measure_page(layout, plan, job);
+    out.measure_frame(layout, plan, job);
     let frame = serde_json::to_string(&plan.pages[p].frames[f]).expect("a frame serialises");
-    typst::utils::hash128(&(context, frame, article_data(article), out.text))
+    typst::utils::hash128(&(context, frame, article_data(article), out.text, out.modules))
 }
 
 /// 要目: for each page after the first, its lead article — the one whose opening frame there is
@@ -271,14 +300,18 @@ fn breakable_pieces(text: &str, from: usize, to: usize, longest: usize) -> Vec<u
 /// Source text under construction, recording where each article expression lands.
 #[derive(Default)]
 struct Writer {
+    /// The virtual path of the source being written.
+    path: String,
     text: String,
     map: SourceMap,
+    /// The article modules the source imports, once each.
+    modules: Vec<(String, String)>,
 }
 
 impl Writer {
     /// The program's opening: the template, the layout, the plan and one data file per article.
     fn header(plan: &Plan) -> Writer {
-        let mut out = Writer::default();
+        let mut out = Writer { path: MAIN.into(), ..Writer::default() };
         out.line("// Generated by banmian. Article text is read from data, never written here.");
         out.line(&format!("#import \"{TEMPLATE}\" as t"));
         out.line(&format!("#let L = json(\"{LAYOUT_DATA}\")"));
@@ -290,8 +323,13 @@ impl Writer {
         out
     }
 
-    /// A measuring job's pages.
-    fn measure_page(&mut self, layout: &Layout, plan: &Plan, job: &MeasureJob) {
+    /// A frame left empty, so the frames after it keep their places.
+    fn empty_frame(&mut self, p: usize, f: usize) {
+        self.line(&format!("#t.frame(L, P.pages.at({p}).frames.at({f}), empty: true)[]"));
+    }
+
+    /// A measuring job's frame.
+    fn measure_frame(&mut self, layout: &Layout, plan: &Plan, job: &MeasureJob) {
         let article = &plan.articles[job.article];
         let (p, f) = article.frames[job.slot];
         let frame = &plan.pages[p].frames[f];
@@ -303,7 +341,7 @@ impl Writer {
             longest_unbroken: longest_unbroken(layout, frame),
             vertical: frame.vertical,
         };
-        self.frame(article, job.article, &format!("P.pages.at({p}).frames.at({f})"), "measure-page", &body);
+        self.frame(article, job.article, &format!("P.pages.at({p}).frames.at({f})"), &body);
     }
 
     /// The finished program with its data files.
@@ -331,16 +369,22 @@ impl Writer {
         for (i, article) in plan.articles.iter().enumerate() {
             data.push((article_path(i), article_data(article)));
         }
-        Generated { main: self.text, template: layout.template.clone(), data, map: self.map }
+        Generated {
+            main: self.text,
+            template: layout.template.clone(),
+            modules: self.modules,
+            data,
+            map: self.map,
+        }
     }
 
-    /// One frame (`call` is `frame` or `measure-page`): headline or jump head as named
-    /// arguments, then the body's blocks from `body.start` to `body.end`.
-    fn frame(&mut self, article: &PlannedArticle, a: usize, frame: &str, call: &str, body: &Body) {
+    /// One frame: headline or jump head as named arguments, then the body's blocks from
+    /// `body.start` to `body.end`.
+    fn frame(&mut self, article: &PlannedArticle, a: usize, frame: &str, body: &Body) {
         let art = &article.article;
         let first = body.slot == 0;
         let origin = |part| Origin { article: a, part, base: 0, slot: body.slot };
-        self.push(&format!("#t.{call}(L, {frame}"));
+        self.push(&format!("#t.frame(L, {frame}"));
         let vertical = first && body.vertical;
         if vertical {
             // 竖题: one content block per character, each keeping its own span and offset.
@@ -381,68 +425,22 @@ impl Writer {
         }
         self.line(")[");
         let (start, end) = (body.start, body.end);
-        // The dateline opens the first paragraph, after any subhead the body starts with.
-        let dateline_block = article.blocks.iter().position(|b| b.kind != BlockKind::Subhead).unwrap_or(0);
         let last_block = end.block.min(article.blocks.len().saturating_sub(1));
+        let mut module = None;
         for b in (start.block..=last_block).filter(|_| !article.blocks.is_empty()) {
             let block = &article.blocks[b];
             if b == end.block && end.at_block_start() || block.runs.is_empty() {
                 break;
             }
-            let mid_start = b == start.block && !start.at_block_start();
-            let mid_end = b == end.block;
-            let wrapper = match (block.kind, mid_start) {
-                (BlockKind::Subhead, _) => Some("#t.subhead(L)["),
-                (_, true) => Some("#t.continued(L)["),
-                (BlockKind::Para, false) => None,
-                (BlockKind::Item, false) => Some("#t.item(L)["),
-            };
-            if let Some(open) = wrapper {
-                self.push(open);
-            }
-            if b == dateline_block && !mid_start && art.dateline.is_some() {
-                self.push("#t.dateline(L)[");
-                self.expr(&format!("#a{a}.dateline"), origin(Part::Dateline));
-                self.push("]");
-            }
-            let first_run = if b == start.block { start.run } else { 0 };
-            let last_run = if mid_end { end.run } else { block.runs.len() - 1 };
-            for r in first_run..=last_run.min(block.runs.len() - 1) {
-                let run = &block.runs[r];
-                let from = if (b, r) == (start.block, start.run) { start.offset } else { 0 };
-                let to = if mid_end && r == end.run { end.offset } else { run.text.len() };
-                if from >= to {
-                    continue;
-                }
-                // Long runs of Latin letters and digits (numbers, addresses) may break between
-                // any two characters, as Chinese setting allows, or they would overrun a narrow
-                // column; the break opportunities are the template's, not the article's text.
-                let pieces = breakable_pieces(&run.text, from, to, body.longest_unbroken);
-                for (i, piece) in pieces.windows(2).enumerate() {
-                    if i > 0 {
-                        self.push("#sym.zws");
-                    }
-                    let (x, y) = (piece[0], piece[1]);
-                    let mut expr = format!("a{a}.b.at({b}).at({r})");
-                    if x > 0 || y < run.text.len() {
-                        expr.push_str(&format!(".slice({x}, {y})"));
-                    }
-                    // A string passed to a function loses its span; in a content block it keeps it.
-                    let code = if run.strong { format!("#strong[#{expr}]") } else { format!("#{expr}") };
-                    self.expr(&code, Origin { article: a, part: Part::Run(b, r), base: x, slot: body.slot });
-                }
-            }
-            if mid_end {
-                // The part stops inside a paragraph: its last line stays justified.
-                self.push("#linebreak(justify: true)");
-            }
-            if b + 1 == article.blocks.len() && end == Cut::end(&article.blocks) && article.byline_at_end() {
-                self.push("#t.byline-end(L)[");
-                self.expr(&format!("#a{a}.byline"), origin(Part::Byline));
-                self.push("]");
-            }
-            if wrapper.is_some() {
-                self.push("]");
+            if b == start.block && !start.at_block_start() || b == end.block {
+                // A paragraph the part starts or ends inside: set here, sliced at the cut.
+                self.block(article, &format!("a{a}"), a, b, start, end, body);
+            } else {
+                let name = match &module {
+                    Some(name) => name,
+                    None => module.insert(self.module(article, a, body)),
+                };
+                self.push(&format!("#{name}.b.at({b})"));
             }
             self.line("");
             self.line("");
@@ -479,6 +477,115 @@ impl Writer {
         self.line("]");
     }
 
+    /// Block `b` of the part from `start` to `end`, naming the article's data `var`: its
+    /// wrapper (subhead, list item, continued paragraph), the dateline if it opens the article,
+    /// its runs sliced at the cuts, and the closing byline if it ends the article.
+    #[allow(clippy::too_many_arguments)]
+    fn block(
+        &mut self,
+        article: &PlannedArticle,
+        var: &str,
+        a: usize,
+        b: usize,
+        start: Cut,
+        end: Cut,
+        body: &Body,
+    ) {
+        let art = &article.article;
+        let origin = |part| Origin { article: a, part, base: 0, slot: body.slot };
+        // The dateline opens the first paragraph, after any subhead the body starts with.
+        let dateline_block = article.blocks.iter().position(|b| b.kind != BlockKind::Subhead).unwrap_or(0);
+        let block = &article.blocks[b];
+        let mid_start = b == start.block && !start.at_block_start();
+        let mid_end = b == end.block;
+        let wrapper = match (block.kind, mid_start) {
+            (BlockKind::Subhead, _) => Some("#t.subhead(L)["),
+            (_, true) => Some("#t.continued(L)["),
+            (BlockKind::Para, false) => None,
+            (BlockKind::Item, false) => Some("#t.item(L)["),
+        };
+        if let Some(open) = wrapper {
+            self.push(open);
+        }
+        if b == dateline_block && !mid_start && art.dateline.is_some() {
+            self.push("#t.dateline(L)[");
+            self.expr(&format!("#{var}.dateline"), origin(Part::Dateline));
+            self.push("]");
+        }
+        let first_run = if b == start.block { start.run } else { 0 };
+        let last_run = if mid_end { end.run } else { block.runs.len() - 1 };
+        for r in first_run..=last_run.min(block.runs.len() - 1) {
+            let run = &block.runs[r];
+            let from = if (b, r) == (start.block, start.run) { start.offset } else { 0 };
+            let to = if mid_end && r == end.run { end.offset } else { run.text.len() };
+            if from >= to {
+                continue;
+            }
+            // Long runs of Latin letters and digits (numbers, addresses) may break between
+            // any two characters, as Chinese setting allows, or they would overrun a narrow
+            // column; the break opportunities are the template's, not the article's text.
+            let pieces = breakable_pieces(&run.text, from, to, body.longest_unbroken);
+            for (i, piece) in pieces.windows(2).enumerate() {
+                if i > 0 {
+                    self.push("#sym.zws");
+                }
+                let (x, y) = (piece[0], piece[1]);
+                let mut expr = format!("{var}.b.at({b}).at({r})");
+                if x > 0 || y < run.text.len() {
+                    expr.push_str(&format!(".slice({x}, {y})"));
+                }
+                // A string passed to a function loses its span; in a content block it keeps it.
+                let code = if run.strong { format!("#strong[#{expr}]") } else { format!("#{expr}") };
+                self.expr(&code, Origin { article: a, part: Part::Run(b, r), base: x, slot: body.slot });
+            }
+        }
+        if mid_end {
+            // The part stops inside a paragraph: its last line stays justified.
+            self.push("#linebreak(justify: true)");
+        }
+        if b + 1 == article.blocks.len() && end == Cut::end(&article.blocks) && article.byline_at_end() {
+            self.push("#t.byline-end(L)[");
+            self.expr(&format!("#{var}.byline"), origin(Part::Byline));
+            self.push("]");
+        }
+        if wrapper.is_some() {
+            self.push("]");
+        }
+    }
+
+    /// Imports the module of article `a`'s whole blocks for the part `body` sets, writing it
+    /// first (once per program); returns the name it is imported as. The module holds every
+    /// block from the part's start to the article's end, so the measuring and the final
+    /// program write the same module whatever the part's end.
+    fn module(&mut self, article: &PlannedArticle, a: usize, body: &Body) -> String {
+        let path = module_path(a, body.slot);
+        if !self.modules.iter().any(|(p, _)| *p == path) {
+            let mut module = Writer { path: path.clone(), ..Writer::default() };
+            module.line("// Generated by banmian: an article's whole blocks from one part's start on.");
+            module.line(&format!("#import \"{TEMPLATE}\" as t"));
+            module.line(&format!("#let L = json(\"{LAYOUT_DATA}\")"));
+            module.line(&format!("#let a = json(\"{}\")", article_path(a)));
+            module.line("#let b = (");
+            let first = body.start.block + usize::from(!body.start.at_block_start());
+            let end = Cut::end(&article.blocks);
+            for b in 0..article.blocks.len() {
+                if b < first || article.blocks[b].runs.is_empty() {
+                    module.line("  none,");
+                    continue;
+                }
+                module.push("  [");
+                module.block(article, "a", a, b, Cut { block: b, run: 0, offset: 0 }, end, body);
+                module.line("],");
+            }
+            module.line(")");
+            self.map.files.extend(module.map.files);
+            self.modules.push((path.clone(), module.text));
+        }
+        let name = format!("m{a}_{}", body.slot);
+        self.line(&format!("#import \"{path}\" as {name}"));
+        name
+    }
+
     fn push(&mut self, s: &str) {
         self.text.push_str(s);
     }
@@ -490,7 +597,7 @@ impl Writer {
     fn expr(&mut self, code: &str, origin: Origin) {
         let start = self.text.len();
         self.text.push_str(code);
-        self.map.entries.push((start..self.text.len(), origin));
+        self.map.files.entry(self.path.clone()).or_default().push((start..self.text.len(), origin));
     }
 }
 

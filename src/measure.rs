@@ -1,11 +1,15 @@
 //! Continuation (续转): where each article's text leaves one frame for the next.
 //!
 //! Typst cannot thread text between boxes, so the split is measured from a real layout: the
-//! article's remaining text is set on pages the exact size of its next frame, with the same
-//! headline or jump head and columns, and the lines that landed on the first page are read back
-//! through the source map. The part ends one line before the page's end, which the jump line
-//! （下转第N版） takes; a subhead never ends a part, and (if the layout asks) a part never starts
-//! with a paragraph's last line alone. Rounds go frame by frame along every chain at once.
+//! article's remaining text is set in its next frame, where the page has it, with the same
+//! headline or jump head and columns, and what does not fit runs on below the frame. The lines
+//! inside the frame are read back through the source map. The part ends one line before the
+//! frame's end, which the jump line （下转第N版） takes; a subhead never ends a part, and (if the
+//! layout asks) a part never starts with a paragraph's last line alone. Rounds go frame by frame
+//! along every chain at once.
+//!
+//! The measuring program mirrors the final one (see [`generate`]), so the final compile reuses
+//! the layout of every paragraph a part holds whole.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -18,7 +22,7 @@ use crate::error::{Diagnostic, Result};
 use crate::generate::{self, Bounds, MeasureJob, Part};
 use crate::issue::IssueFile;
 use crate::layout::Layout;
-use crate::plan::{Plan, PlannedArticle, PlannedFrame};
+use crate::plan::{Plan, PlannedArticle};
 use crate::verify::{self, Placed};
 use crate::world::NewsWorld;
 
@@ -122,7 +126,7 @@ pub fn split(
                 world.load(&generated, today);
                 let (document, _) = compile(world, &layout.template_path)?;
                 let placed = verify::collect(&document, world, &generated.map, plan, &mut Vec::new());
-                let runs = runs_by_article(&placed);
+                let runs = by_article(&placed);
                 let mut memo = memo.lock().expect("the memo is never left half-written");
                 for ((job, outcome), &key) in jobs.iter().zip(&mut outcomes).zip(&keys) {
                     if outcome.is_none() {
@@ -169,46 +173,37 @@ pub fn split(
     Ok((bounds, lines, rounds))
 }
 
-/// What a job's measuring pages show: the lines on the first page and where the second starts.
-fn measured(run: Option<&Run>, layout: &Layout, plan: &Plan, job: &MeasureJob) -> Measured {
-    let Some(run) = run else { return Measured::Nothing };
+/// What a job's frame shows: the first cut of each body line inside the frame, in reading
+/// order (column by column), and the first cut of the text that ran on below it.
+fn measured(glyphs: Option<&Vec<&Placed>>, layout: &Layout, plan: &Plan, job: &MeasureJob) -> Measured {
+    let Some(glyphs) = glyphs else { return Measured::Nothing };
     let (p, f) = plan.articles[job.article].frames[job.slot];
-    let lines = body_lines(run.first_page, &run.glyphs, layout, &plan.pages[p].frames[f]);
-    let next = run.glyphs.iter().filter(|g| g.page > run.first_page).filter_map(|g| g.cut()).min();
-    match next {
-        Some(next) => Measured::Full { lines, next },
+    let frame = &plan.pages[p].frames[f];
+    let (x, y) = layout.type_origin();
+    let (left, bottom) = (x + frame.x, y + frame.y + frame.height);
+    // The line verification draws between a frame's text and its overflow.
+    let (inside, below): (Vec<&Placed>, Vec<&Placed>) =
+        glyphs.iter().partition(|g| g.baseline <= bottom + verify::EPSILON);
+    let mut lines: BTreeMap<(u32, i64), Cut> = BTreeMap::new();
+    for glyph in inside {
+        let Some(cut) = glyph.cut() else { continue };
+        let (column, _) = layout.column_at(frame, left, glyph.x);
+        let key = (column, (glyph.baseline * 100.0).round() as i64);
+        lines.entry(key).and_modify(|c| *c = (*c).min(cut)).or_insert(cut);
+    }
+    match below.iter().filter_map(|g| g.cut()).min() {
+        Some(next) => Measured::Full { lines: lines.into_values().collect(), next },
         None => Measured::Fits,
     }
 }
 
-/// An article's measuring pages: where they start and the glyphs on them.
-struct Run<'a> {
-    first_page: usize,
-    glyphs: Vec<&'a Placed<'a>>,
-}
-
-fn runs_by_article<'a>(placed: &'a [Placed<'a>]) -> HashMap<usize, Run<'a>> {
-    let mut runs: HashMap<usize, Run> = HashMap::new();
+/// Each article's glyphs (a measuring program sets one stretch per article).
+fn by_article<'a>(placed: &'a [Placed<'a>]) -> HashMap<usize, Vec<&'a Placed<'a>>> {
+    let mut articles: HashMap<usize, Vec<&Placed>> = HashMap::new();
     for glyph in placed {
-        let run =
-            runs.entry(glyph.origin.article).or_insert(Run { first_page: glyph.page, glyphs: Vec::new() });
-        run.first_page = run.first_page.min(glyph.page);
-        run.glyphs.push(glyph);
+        articles.entry(glyph.origin.article).or_default().push(glyph);
     }
-    runs
-}
-
-/// The first cut of each body line on the run's first page, in reading order (column by column).
-fn body_lines(first_page: usize, glyphs: &[&Placed], layout: &Layout, frame: &PlannedFrame) -> Vec<Cut> {
-    let mut lines: BTreeMap<(u32, i64), Cut> = BTreeMap::new();
-    for glyph in glyphs.iter().filter(|g| g.page == first_page) {
-        let Some(cut) = glyph.cut() else { continue };
-        // A measuring page's left edge is the frame's.
-        let (column, _) = layout.column_at(frame, 0.0, glyph.x);
-        let key = (column, (glyph.baseline * 100.0).round() as i64);
-        lines.entry(key).and_modify(|c| *c = (*c).min(cut)).or_insert(cut);
-    }
-    lines.into_values().collect()
+    articles
 }
 
 /// Picks the cut that ends a part: the start of the page's last body line (its place goes to

@@ -42,6 +42,7 @@ pub fn emit_typst(dir: &Path, generated: &Generated) -> Result<()> {
         (generate::MAIN.into(), generated.main.as_bytes()),
         (generate::TEMPLATE.into(), generated.template.as_bytes()),
     ];
+    files.extend(generated.modules.iter().map(|(path, text)| (path.clone(), text.as_bytes())));
     files.extend(generated.data.iter().map(|(path, bytes)| (path.clone(), bytes.as_slice())));
     files.extend(EMBEDDED.iter().map(|(name, bytes)| (format!("/fonts/{name}"), *bytes)));
     for (virtual_path, bytes) in files {

@@ -23,10 +23,10 @@ use crate::generate::{self, Bounds, Origin, Part, SourceMap};
 use crate::layout::Layout;
 use crate::plan::{Plan, PlannedArticle, PlannedFrame};
 use crate::report::{ArticleReport, Overflow, PartReport};
-use crate::world::{NewsWorld, file_id};
+use crate::world::NewsWorld;
 
 /// Tolerance for comparing glyph positions with frame edges, in pt.
-const EPSILON: f64 = 0.01;
+pub const EPSILON: f64 = 0.01;
 
 /// One glyph printed from article data, positioned on its page (pt, y down).
 pub struct Placed<'a> {
@@ -275,7 +275,6 @@ fn collect_page<'a>(
     plan: &'a Plan,
     lookups: &mut Lookups,
 ) -> (Vec<Placed<'a>>, Vec<Diagnostic>) {
-    let main = file_id(generate::MAIN);
     let Lookups { origins: cache, bounds: bounding_boxes } = lookups;
     let (mut placed, mut errors) = (Vec::new(), Vec::new());
     walk(frame, Transform::identity(), &mut |pen, item| {
@@ -307,10 +306,8 @@ fn collect_page<'a>(
                 Some((known, origin)) if known == span => origin,
                 _ => {
                     let origin = *cache.entry(span).or_insert_with(|| {
-                        if span.id() != Some(main) {
-                            return None;
-                        }
-                        world.range(span).and_then(|r| map.find(r.start))
+                        let path = span.id()?.get().vpath().get_with_slash().to_string();
+                        map.find(&path, world.range(span)?.start)
                     });
                     last = Some((span, origin));
                     origin

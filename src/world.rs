@@ -56,6 +56,9 @@ impl NewsWorld {
         self.today = today;
         self.set_source(generate::MAIN, &generated.main);
         self.set_source(generate::TEMPLATE, &generated.template);
+        for (path, text) in &generated.modules {
+            self.set_source(path, text);
+        }
         // Unchanged files keep their bytes, so Typst sees them as the same file.
         let mut files = HashMap::with_capacity(generated.data.len());
         for (path, bytes) in &generated.data {

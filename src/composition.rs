@@ -142,8 +142,8 @@ pub fn check(lines: &[Line]) -> Vec<Violation> {
         {
             found.push(violation(Rule::SplitDoubled));
         }
-        let letters = line.text.chars().filter(|c| !is_punctuation(*c)).count();
-        if line.ends_paragraph && line.continues_paragraph && letters == 1 {
+        let letters = || line.text.chars().filter(|c| !is_punctuation(*c)).count();
+        if line.ends_paragraph && line.continues_paragraph && letters() == 1 {
             found.push(violation(Rule::LoneCharacter));
         }
         if !line.on_grid {

@@ -8,7 +8,9 @@
 //! - `rebuild, unchanged` and `rebuild, one article edited`: the same engine building again, as
 //!   `watch` does;
 //! - `batch`: distinct 8-page issues built in parallel on 1 and on all threads, in pages/s;
-//! - peak heap of a cold build against one compile, printed after the timings.
+//! - printed after the timings, for each size: the ratio of a cold build to one compile,
+//!   timed in alternation so that drifts in the machine's speed hit both alike, and the peak
+//!   heap of each.
 //!
 //! The issues are generated deterministically from the seed example's text, so runs compare.
 
@@ -157,7 +159,7 @@ fn one_compile_after_evict(issue: &Path, generated: &generate::Generated) -> Vec
 fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("build");
     group.sample_size(10);
-    let mut memory = Vec::new();
+    let mut summary = Vec::new();
     for pages in SIZES {
         let dir = tempfile::tempdir().unwrap();
         let issue = synthetic_issue(dir.path(), pages, 0);
@@ -195,7 +197,8 @@ fn benches(c: &mut Criterion) {
         };
         let build_peak = peak(&|| drop(cold_build_after_evict(&issue)));
         let compile_peak = peak(&|| drop(one_compile_after_evict(&issue, &generated)));
-        memory.push((pages, build_peak, compile_peak));
+        let (build_ms, compile_ms, ratio) = alternating(&issue, &generated);
+        summary.push(Summary { pages, build_ms, compile_ms, ratio, build_peak, compile_peak });
     }
     group.finish();
 
@@ -230,16 +233,51 @@ fn benches(c: &mut Criterion) {
     }
     group.finish();
 
-    println!("\npeak heap, cold build against one compile of its final source:");
-    for (pages, build, compile) in memory {
-        let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+    println!("\ncold build against one compile of its final source, {ROUNDS} alternating rounds, medians:");
+    let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+    for Summary { pages, build_ms, compile_ms, ratio, build_peak, compile_peak } in summary {
         println!(
-            "{pages:>3} pages: build {:.1} MiB, one compile {:.1} MiB, ratio {:.2}",
-            mib(build),
-            mib(compile),
-            build as f64 / compile as f64
+            "{pages:>3} pages: time {build_ms:.0} / {compile_ms:.0} ms = {ratio:.2}; \
+             peak heap {:.1} / {:.1} MiB = {:.2}",
+            mib(build_peak),
+            mib(compile_peak),
+            build_peak as f64 / compile_peak as f64
         );
     }
+}
+
+/// What is printed after the timings for one size.
+struct Summary {
+    pages: u32,
+    build_ms: f64,
+    compile_ms: f64,
+    ratio: f64,
+    build_peak: usize,
+    compile_peak: usize,
+}
+
+/// How many times `alternating` times each.
+const ROUNDS: usize = 9;
+
+/// A cold build and one compile of its final source, timed in turn: their medians, and the
+/// median of each round's ratio.
+fn alternating(issue: &Path, generated: &generate::Generated) -> (f64, f64, f64) {
+    let time = |run: &dyn Fn()| {
+        let start = std::time::Instant::now();
+        run();
+        start.elapsed().as_secs_f64() * 1000.0
+    };
+    let rounds: Vec<(f64, f64)> = (0..ROUNDS)
+        .map(|_| (time(&|| drop(cold_build(issue))), time(&|| drop(one_compile(issue, generated)))))
+        .collect();
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let ratio = median(rounds.iter().map(|(b, c)| b / c).collect());
+    let build = median(rounds.iter().map(|r| r.0).collect());
+    let compile = median(rounds.iter().map(|r| r.1).collect());
+    (build, compile, ratio)
 }
 
 criterion_group!(build, benches);

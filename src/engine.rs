@@ -37,8 +37,9 @@ pub struct Engine {
     measured: Mutex<measure::Memo>,
 }
 
-/// An issue's two programs, each in a world of its own so neither displaces the other's
-/// memoised layout: the measuring pages and the pages.
+/// An issue's two programs, the measuring pages and the pages, each in a world of its
+/// own: a rebuild updates each program from its own previous version, so Typst reuses what an
+/// edit left unchanged.
 struct Worlds {
     measure: NewsWorld,
     pages: NewsWorld,

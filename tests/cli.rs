@@ -89,13 +89,21 @@ fn check_writes_nothing_and_emit_typst_writes_the_program() {
     let emit = dir.path().join("typst");
     let out = banmian(&["build", path.to_str().unwrap(), "--emit-typst", emit.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
-    for file in
-        ["main.typ", "layout/template.typ", "data/layout.json", "data/plan.json", "data/articles/0.json"]
-    {
+    let files = [
+        "main.typ",
+        "articles/0-0.typ",
+        "layout/template.typ",
+        "data/layout.json",
+        "data/plan.json",
+        "data/articles/0.json",
+    ];
+    for file in files {
         assert!(emit.join(file).is_file(), "{file}");
     }
-    let main = std::fs::read_to_string(emit.join("main.typ")).unwrap();
-    assert!(!main.contains("第一段"), "article text stays out of the source");
+    for source in ["main.typ", "articles/0-0.typ"] {
+        let text = std::fs::read_to_string(emit.join(source)).unwrap();
+        assert!(!text.contains("第一段"), "article text stays out of {source}");
+    }
 }
 
 #[test]

@@ -196,3 +196,34 @@ fn a_rebuild_measures_only_what_changed_and_matches_a_build_from_scratch() {
     };
     assert_eq!(parts(&edited), parts(&fresh));
 }
+
+#[test]
+fn a_frame_left_empty_keeps_its_place_before_a_continued_article() {
+    // Page 2 holds `short`'s unused second frame first, then `long`'s continuation: the empty
+    // frame is still placed, so `long` continues where it was measured.
+    let long = "转版的正文在两个版面之间连续排布，不得丢字，也不得重复。".repeat(40);
+    let text = format!(
+        "layout = \"tabloid\"\n\n[paper]\nname = \"测试报\"\n\n[issue]\nnumber = 1\ndate = 2024-03-05\n\n\
+         [[pages]]\nnumber = 1\n\n\
+         [[pages.frames]]\narticle = \"short\"\ncolumn = 1\nspan = 2\nline = 13\nlines = 40\n\n\
+         [[pages.frames]]\narticle = \"long\"\ncolumn = 3\nspan = 3\nline = 13\nlines = 20\n\n\
+         [[pages]]\nnumber = 2\n\n\
+         [[pages.frames]]\narticle = \"short\"\ncolumn = 1\nspan = 2\nline = 1\nlines = 30\n\n\
+         [[pages.frames]]\narticle = \"long\"\ncolumn = 3\nspan = 3\nline = 1\nlines = 60\n\n\
+         [[articles]]\nid = \"short\"\ntitle = \"短稿\"\nbody = \"只有一段。\"\n\n\
+         [[articles]]\nid = \"long\"\ntitle = \"长稿\"\nbody = \"{long}\"\n"
+    );
+    let (_dir, path) = write_issue("issue.toml", &text, &[]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert!(build.errors.is_empty(), "{:?}", build.errors);
+    assert!(
+        build.warnings.iter().any(|w| w.to_string().contains("`short` ends before its frame on page 2")),
+        "{:?}",
+        build.warnings
+    );
+    let long_report = &build.report.articles[1];
+    assert_eq!(long_report.parts[0].jump_to, Some(2));
+    assert!(long_report.parts[1].chars > 0, "`long` continues on page 2");
+    assert_eq!(long_report.parts.iter().map(|p| p.chars).sum::<usize>(), long_report.chars);
+    assert_eq!(squeeze(&pdf_text(build.pdf.as_ref().unwrap())).matches("不得丢字").count(), 40);
+}

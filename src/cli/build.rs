@@ -97,9 +97,9 @@ fn build_one(engine: &Engine, issue: &Path, args: &Args, options: &BuildOptions)
     write_pdf(&build, &output)?;
     super::summarize(&build);
     println!(
-        "wrote {} ({} pages) in {} ms",
+        "wrote {} ({}) in {} ms",
         output.display(),
-        build.report.pages.len(),
+        super::pages(build.report.pages.len()),
         start.elapsed().as_millis()
     );
     Ok(())

@@ -123,6 +123,11 @@ fn finish(build: &banmian::Build) -> Result<()> {
     if build.errors.is_empty() { Ok(()) } else { Err(banmian::Error::Invalid(build.errors.clone())) }
 }
 
+/// "1 page", "4 pages".
+fn pages(n: usize) -> String {
+    if n == 1 { "1 page".into() } else { format!("{n} pages") }
+}
+
 /// One line per article: where it went and how full its frames are.
 fn summarize(build: &banmian::Build) {
     for article in &build.report.articles {

@@ -92,7 +92,7 @@ fn rebuild(engine: &Engine, args: &Args, options: &BuildOptions, output: &Path) 
     });
     let ms = start.elapsed().as_millis();
     match outcome {
-        Ok(pages) => println!("built {} ({pages} pages) in {ms} ms", output.display()),
+        Ok(pages) => println!("built {} ({}) in {ms} ms", output.display(), super::pages(pages)),
         Err(error) => {
             eprintln!("{error}");
             println!("build failed after {ms} ms; {} is unchanged", output.display());

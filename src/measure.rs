@@ -191,7 +191,11 @@ fn measured(glyphs: Option<&Vec<&Placed>>, layout: &Layout, plan: &Plan, job: &M
         let key = (column, (glyph.baseline * 100.0).round() as i64);
         lines.entry(key).and_modify(|c| *c = (*c).min(cut)).or_insert(cut);
     }
-    match below.iter().filter_map(|g| g.cut()).min() {
+    // What ran on below is body text, or only what closes the article (its byline or
+    // signature): then the frame is full all the same, and the text's end is what follows.
+    let next = below.iter().filter_map(|g| g.cut()).min();
+    let closing = || (!below.is_empty()).then(|| Cut::end(&plan.articles[job.article].blocks));
+    match next.or_else(closing) {
         Some(next) => Measured::Full { lines: lines.into_values().collect(), next },
         None => Measured::Fits,
     }

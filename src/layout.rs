@@ -21,7 +21,8 @@ pub const BUILT_IN: [(&str, &str); 2] = [
     ("tabloid", include_str!("../layouts/tabloid.toml")),
 ];
 
-const MM: f64 = 72.0 / 25.4;
+/// Points in a millimetre.
+pub(crate) const MM: f64 = 72.0 / 25.4;
 
 /// A loaded layout: its geometry and template text, and where they came from for messages.
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@ use typst_layout::PagedDocument;
 
 use crate::error::Diagnostic;
 use crate::issue::IssueFile;
+use crate::layout::MM;
 
 /// How a build's PDF is made.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -42,9 +43,9 @@ impl PdfSettings {
     /// Rejects a bleed that is negative, not a number or beyond any printer's need.
     pub fn check(&self) -> Result<(), Diagnostic> {
         match self.bleed_pt {
-            Some(b) if !(0.0..=MAX_BLEED_MM * 72.0 / 25.4).contains(&b) => Err(Diagnostic::new(format!(
+            Some(b) if !(0.0..=MAX_BLEED_MM * MM).contains(&b) => Err(Diagnostic::new(format!(
                 "a bleed of {:.2} mm is not between 0 and {MAX_BLEED_MM} mm",
-                b * 25.4 / 72.0
+                b / MM
             ))),
             _ => Ok(()),
         }

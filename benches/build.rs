@@ -18,10 +18,12 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use banmian::fonts::FontStore;
 use banmian::issue::IssueFile;
-use banmian::world::{self, NewsWorld};
-use banmian::{BuildOptions, Engine, FontOptions, compile, generate, pdf};
+use banmian::output::pdf;
+use banmian::typeset::fonts::FontStore;
+use banmian::typeset::world::{self, NewsWorld};
+use banmian::typeset::{compile, generate};
+use banmian::{BuildOptions, Engine, FontOptions};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use peak_alloc::PeakAlloc;
 use rayon::prelude::*;

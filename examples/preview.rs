@@ -7,8 +7,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use banmian::output::write_atomic;
-use banmian::{BuildOptions, Engine, FontOptions, preview};
+use banmian::output::{preview, write_previews};
+use banmian::{BuildOptions, Engine, FontOptions};
 
 fn main() -> ExitCode {
     let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
@@ -23,11 +23,7 @@ fn main() -> ExitCode {
         }
         let numbers: Vec<u32> = build.report.pages.iter().map(|p| p.number).collect();
         let previews = preview::render(&build.document, &numbers, 72.0, &[])?;
-        std::fs::create_dir_all(out).map_err(|e| banmian::Error::io(out, e))?;
-        for (number, png) in &previews.pages {
-            write_atomic(&out.join(format!("page-{number}.png")), png)?;
-        }
-        write_atomic(&out.join("contact-sheet.png"), &previews.contact_sheet)?;
+        write_previews(out, &previews, true)?;
         Ok(previews.pages.len())
     });
     match result {

@@ -1,8 +1,9 @@
 //! The engine: fonts and the Typst library loaded once, then any number of issues built.
 //!
-//! One build runs the stages in order — read the issue file, load its layout, plan the frames,
-//! generate the Typst program, compile it, verify the pages, export the PDF — and returns the
-//! PDF with the report, or every error it found.
+//! [`Engine::build`] runs the stages as a list: load the issue and its layout, plan the frames,
+//! measure the continuation splits, set the pages (again, with cuts moved back, while a part
+//! still runs past its frame), assemble the report. Each stage is a function of its own over
+//! the build's [`Context`].
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -13,18 +14,20 @@ use typst::foundations::Datetime;
 use typst::utils::LazyHash;
 use typst_layout::PagedDocument;
 
-use crate::body::Cut;
+use crate::check::lines::{self, Violation};
+use crate::check::verify::{Findings, verify};
 use crate::error::{Diagnostic, Error, Result};
-use crate::fonts::{FontOptions, FontStore};
-use crate::generate::{self, Generated};
 use crate::issue::{IssueFile, KeyPath};
-use crate::layout::{Layout, Output};
-use crate::pdf::{PdfSettings, Standard};
-use crate::plan::plan;
-use crate::report::{PageReport, Report, Timings};
-use crate::verify::verify;
-use crate::world::{self, NewsWorld};
-use crate::{compile, composition, measure};
+use crate::layout::Layout;
+use crate::measure::{self, Splits};
+use crate::output::pdf::{self, PdfSettings};
+use crate::plan::{Bounds, Context, plan};
+use crate::report::{self, Outcome, Report, Timings};
+use crate::typeset::compile::compile;
+use crate::typeset::fonts::{FontOptions, FontStore};
+use crate::typeset::generate::{self, Generated};
+use crate::typeset::glyphs::Reader;
+use crate::typeset::world::{self, NewsWorld};
 
 /// Holds what is expensive to set up and shared by builds, and what makes a rebuild cheap: the
 /// compilation worlds of recently built issues, whose programs are updated in place so Typst
@@ -74,6 +77,17 @@ pub struct Build {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// The final pages of one attempt, checked, with the PDF exported beside the checks.
+struct SetPages<'a> {
+    generated: Generated,
+    document: PagedDocument,
+    typst_warnings: Vec<Diagnostic>,
+    findings: Findings<'a>,
+    violations: Vec<Violation>,
+    /// The PDF, when one was asked for; kept only if the checks pass.
+    exported: Option<std::result::Result<Vec<u8>, Vec<Diagnostic>>>,
+}
+
 impl Engine {
     pub fn new(fonts: &FontOptions) -> Engine {
         Engine {
@@ -86,6 +100,51 @@ impl Engine {
 
     pub fn fonts(&self) -> &FontStore {
         &self.fonts
+    }
+
+    /// Builds the issue at `path`. Errors that stop layout (bad data, bad layout) are `Err`;
+    /// problems found on the laid-out pages are in [`Build::errors`], beside the report.
+    pub fn build(&self, path: &Path, options: &BuildOptions) -> Result<Build> {
+        let started = Instant::now();
+        options.print.check()?;
+        let file = IssueFile::read(path)?;
+        let layout = self.load_layout(&file)?;
+        let plan = plan(&file, &layout)?;
+        let ctx = Context { file: &file, layout: &layout, plan: &plan, output: options.print.output() };
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut worlds = self.take_worlds(&key);
+        let mut timings = Timings { plan_ms: ms(started), ..Timings::default() };
+        let splits = self.split(&mut worlds.measure, &ctx, &mut timings)?;
+        let (bounds, set) = set_until_fit(&mut worlds.pages, &ctx, splits, options, &mut timings)?;
+        self.keep_worlds(key, worlds);
+        Ok(finish(path, &ctx, &bounds, set, timings, started))
+    }
+
+    /// The issue's layout, with its fonts resolved against the engine's; a layout problem
+    /// without a place of its own points at the issue's `layout` key.
+    fn load_layout(&self, file: &IssueFile) -> Result<Layout> {
+        let mut layout = Layout::load(&file.issue.layout, file.dir()).map_err(|e| match e {
+            Error::Invalid(ds) => Error::Invalid(
+                ds.into_iter()
+                    .map(|d| match d.location {
+                        Some(_) => d,
+                        None => file.diagnostic(&KeyPath::default().key("layout"), d.message),
+                    })
+                    .collect(),
+            ),
+            other => other,
+        })?;
+        layout.resolve_fonts(self.fonts.book())?;
+        Ok(layout)
+    }
+
+    /// Measures the continuation splits, remembering them in the engine's memo.
+    fn split(&self, world: &mut NewsWorld, ctx: &Context, timings: &mut Timings) -> Result<Splits> {
+        let clock = Instant::now();
+        let splits = measure::split(world, &self.measured, ctx, today(ctx))?;
+        timings.split_ms = ms(clock);
+        timings.split_compiles = splits.compiles;
+        Ok(splits)
     }
 
     /// The worlds an earlier build of `key` left, or new ones.
@@ -109,174 +168,95 @@ impl Engine {
             kept.remove(0);
         }
     }
+}
 
-    /// Builds the issue at `path`. Errors that stop layout (bad data, bad layout) are `Err`;
-    /// problems found on the laid-out pages are in [`Build::errors`], beside the report.
-    pub fn build(&self, path: &Path, options: &BuildOptions) -> Result<Build> {
-        let started = Instant::now();
-        options.print.check()?;
-        let file = IssueFile::read(path)?;
-        let mut layout = Layout::load(&file.issue.layout, file.dir()).map_err(|e| match e {
-            Error::Invalid(ds) => Error::Invalid(
-                ds.into_iter()
-                    .map(|d| match d.location {
-                        Some(_) => d,
-                        None => file.diagnostic(&KeyPath::default().key("layout"), d.message),
-                    })
-                    .collect(),
-            ),
-            other => other,
-        })?;
-        layout.resolve_fonts(self.fonts.book())?;
-        layout.output = Output {
-            bleed_pt: options.print.bleed_pt,
-            archive: options.print.standard == Standard::ArchiveA2b,
-        };
-        let plan = plan(&file, &layout)?;
+/// The issue's date, which the pages show as today.
+fn today(ctx: &Context) -> Option<Datetime> {
+    let date = ctx.file.issue.issue.date;
+    Datetime::from_ymd(date.year(), date.month(), date.day())
+}
 
-        let date = file.issue.issue.date;
-        let today = Datetime::from_ymd(date.year(), date.month(), date.day());
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        let mut worlds = self.take_worlds(&key);
-        let mut timings = Timings { plan_ms: ms(started), ..Timings::default() };
-        let clock = Instant::now();
-        let (mut bounds, lines, rounds) =
-            measure::split(&mut worlds.measure, &self.measured, &file, &layout, &plan, today)?;
-        timings.split_ms = ms(clock);
-        timings.split_compiles = rounds;
-
-        let mut attempts = 0;
-        let (generated, document, typst_warnings, findings, violations, exported) = loop {
-            let clock = Instant::now();
-            let generated = generate::generate(&file, &layout, &plan, &bounds);
-            worlds.pages.load(&generated, today);
-            let (document, warnings) = compile::compile(&worlds.pages, &layout.template_path)?;
-            timings.compile_ms += ms(clock);
-            timings.compiles += 1;
-            // The PDF is exported while the pages are checked, and kept only if they pass.
-            let ((findings, violations, verify_ms), (exported, pdf_ms)) = rayon::join(
-                || {
-                    let clock = Instant::now();
-                    let findings = verify(&document, &worlds.pages, &generated.map, &plan, &layout, &bounds);
-                    let violations =
-                        composition::check(&composition::lines(&findings.placed, &plan, &layout));
-                    (findings, violations, ms(clock))
-                },
-                || {
-                    let clock = Instant::now();
-                    let exported =
-                        options.pdf.then(|| crate::pdf::export(&document, &file, today, &options.print));
-                    (exported, ms(clock))
-                },
-            );
-            timings.verify_ms += verify_ms;
-            timings.pdf_ms += pdf_ms;
-            // A part that runs past its frame (the measured line breaks moved when the part was
-            // cut) gives its last line to the next part; overset is cut off when allowed.
-            let mut moved = bounds.clone();
-            for over in &findings.overflows {
-                let (a, slot) = (over.article, over.slot);
-                let last = slot + 1 == plan.articles[a].frames.len();
-                let cut = if last {
-                    options.allow_overset.then_some(over.first).flatten()
-                } else {
-                    measure::line_before(&lines, a, slot, bounds[a][slot], bounds[a][slot + 1])
-                };
-                if let Some(cut) = cut {
-                    moved[a][slot + 1] = cut;
-                }
-            }
-            // The report describes the pages as compiled: cuts change only when set again.
-            if moved == bounds || attempts == MAX_ATTEMPTS {
-                break (generated, document, warnings, findings, violations, exported);
-            }
-            bounds = moved;
-            attempts += 1;
-        };
-        self.keep_worlds(key, worlds);
-
-        let mut articles = findings.articles;
-        let mut warnings_composition = Vec::new();
-        for violation in violations {
-            articles[violation.article].composition.add(violation.rule);
-            warnings_composition
-                .push(Diagnostic::new(violation.describe(plan.articles[violation.article].id())));
+/// Sets the pages until no part runs past its frame: a part that does gives its last line to
+/// the next part (the measured line breaks moved when it was cut), and overset is cut off when
+/// allowed, at most [`MAX_ATTEMPTS`] times. Returns the cuts of the pages kept.
+fn set_until_fit<'a>(
+    world: &mut NewsWorld,
+    ctx: &Context<'a>,
+    splits: Splits,
+    options: &BuildOptions,
+    timings: &mut Timings,
+) -> Result<(Bounds, SetPages<'a>)> {
+    let mut bounds = splits.bounds;
+    let mut attempts = 0;
+    loop {
+        let set = set_pages(world, ctx, &bounds, options, timings)?;
+        let moved = measure::moved(&bounds, &splits.lines, &set.findings.overflows, options.allow_overset);
+        // The report describes the pages as compiled: cuts change only when set again.
+        if moved == bounds || attempts == MAX_ATTEMPTS {
+            return Ok((bounds, set));
         }
-        let mut errors = findings.errors;
-        let mut warnings = plan.warnings.clone();
-        warnings.extend(typst_warnings);
-        warnings.append(&mut warnings_composition);
-        for over in &findings.overflows {
-            let article = &plan.articles[over.article];
-            let page = plan.pages[article.frames[over.slot].0].number;
-            errors.push(Diagnostic::new(format!(
-                "article `{}` does not fit its frame on page {page}: 差 {} 行 / {} 字 (over by {} lines, {} characters)",
-                article.id(),
-                over.amount.lines,
-                over.amount.chars,
-                over.amount.lines,
-                over.amount.chars
-            )));
-        }
-        let continuation = &layout.geometry.continuation;
-        for (report, article) in articles.iter().zip(&plan.articles) {
-            let holding: Vec<_> = report.parts.iter().filter(|p| p.text_range[0] < p.text_range[1]).collect();
-            if let Some(last) = holding.last().filter(|p| p.free_lines > continuation.underset_warning_lines)
-            {
-                warnings.push(Diagnostic::new(format!(
-                    "article `{}` leaves {} lines free at its end on page {}",
-                    article.id(),
-                    last.free_lines,
-                    last.page
-                )));
-            }
-            for empty in report.parts.iter().skip(holding.len()) {
-                warnings.push(Diagnostic::new(format!(
-                    "article `{}` ends before its frame on page {}, which stays empty",
-                    article.id(),
-                    empty.page
-                )));
-            }
-        }
-        let overset = bounds.iter().zip(&plan.articles).any(|(b, a)| b.last() != Some(&Cut::end(&a.blocks)));
-        if overset {
-            for (article, b) in plan.articles.iter().zip(&bounds) {
-                let end = Cut::end(&article.blocks);
-                if b.last() != Some(&end) {
-                    warnings.push(Diagnostic::new(format!(
-                        "article `{}`: overset text from character {} left out (--allow-overset)",
-                        article.id(),
-                        b.last().map_or(0, |c| c.char_index(&article.blocks))
-                    )));
-                }
-            }
-        }
-
-        let pdf = match exported {
-            Some(Ok(bytes)) if errors.is_empty() => Some(bytes),
-            Some(Err(diagnostics)) if errors.is_empty() => {
-                errors.extend(diagnostics);
-                None
-            }
-            _ => None,
-        };
-        timings.total_ms = ms(started);
-        let report = Report {
-            issue: path.display().to_string(),
-            layout: layout.geometry.name.clone(),
-            pages: plan
-                .pages
-                .iter()
-                .map(|p| PageReport { number: p.number, section: p.section.clone(), frames: p.frames.len() })
-                .collect(),
-            articles,
-            overset,
-            errors: errors.iter().map(ToString::to_string).collect(),
-            warnings: warnings.iter().map(ToString::to_string).collect(),
-            timings,
-        };
-        Ok(Build { report, document, pdf, generated, errors, warnings })
+        bounds = moved;
+        attempts += 1;
     }
+}
+
+/// Generates and compiles the pages cut at `bounds`, then checks them while the PDF is
+/// exported on the other core.
+fn set_pages<'a>(
+    world: &mut NewsWorld,
+    ctx: &Context<'a>,
+    bounds: &Bounds,
+    options: &BuildOptions,
+    timings: &mut Timings,
+) -> Result<SetPages<'a>> {
+    let clock = Instant::now();
+    let generated = generate::generate(ctx, bounds);
+    world.load(&generated, today(ctx));
+    let (document, typst_warnings) = compile(world, &ctx.layout.template_path)?;
+    timings.compile_ms += ms(clock);
+    timings.compiles += 1;
+    let reader = Reader { world, map: &generated.map, plan: ctx.plan };
+    let ((findings, violations, verify_ms), (exported, pdf_ms)) = rayon::join(
+        || {
+            let clock = Instant::now();
+            let findings = verify(&document, reader, ctx, bounds);
+            let violations = lines::check(&lines::lines(&findings.glyphs, ctx.plan, ctx.layout));
+            (findings, violations, ms(clock))
+        },
+        || {
+            let clock = Instant::now();
+            let exported = options.pdf.then(|| pdf::export(&document, ctx.file, today(ctx), &options.print));
+            (exported, ms(clock))
+        },
+    );
+    timings.verify_ms += verify_ms;
+    timings.pdf_ms += pdf_ms;
+    Ok(SetPages { generated, document, typst_warnings, findings, violations, exported })
+}
+
+/// The build's result: the report, and the PDF when the pages passed every check.
+fn finish(
+    path: &Path,
+    ctx: &Context,
+    bounds: &Bounds,
+    set: SetPages,
+    timings: Timings,
+    started: Instant,
+) -> Build {
+    let SetPages { generated, document, typst_warnings, findings, violations, exported } = set;
+    let outcome = Outcome { ctx, bounds, findings, violations, typst_warnings };
+    let mut assembled = report::assemble(path.display().to_string(), outcome, timings);
+    let pdf = match exported {
+        Some(Ok(bytes)) if assembled.errors.is_empty() => Some(bytes),
+        Some(Err(diagnostics)) if assembled.errors.is_empty() => {
+            assembled.fail(diagnostics);
+            None
+        }
+        _ => None,
+    };
+    assembled.report.timings.total_ms = ms(started);
+    let report::Assembled { report, errors, warnings } = assembled;
+    Build { report, document, pdf, generated, errors, warnings }
 }
 
 /// Milliseconds since `since`.

@@ -1,6 +1,6 @@
-//! Layouts: a page geometry and grid, type styles by role, and the Typst template that draws them.
+//! Layouts: a page size and grid, type styles by role, and the Typst template that draws them.
 //!
-//! A layout is a TOML file (geometry, fonts, 字号 table, styles) naming a Typst template. The
+//! A layout is a TOML file (page, grid, fonts, 字号 table, styles) naming a Typst template. The
 //! built-in `broadsheet` and `tabloid` layouts and their shared template are compiled into the
 //! binary; a user layout is a path to a TOML file, copied from a built-in one and edited.
 
@@ -24,22 +24,25 @@ pub const BUILT_IN: [(&str, &str); 2] = [
 /// Points in a millimetre.
 pub(crate) const MM: f64 = 72.0 / 25.4;
 
-/// A loaded layout: its geometry and template text, and where they came from for messages.
+/// Tolerance for comparing positions on the page (glyphs with frame edges, rectangles with
+/// each other), in pt: far below anything a reader sees, far above float noise.
+pub const EPSILON: f64 = 0.01;
+
+/// A loaded layout: its spec and template text, and where they came from for messages.
 #[derive(Debug, Clone)]
 pub struct Layout {
-    pub geometry: Geometry,
+    pub spec: Spec,
     pub template: String,
     /// The layout file (`<built-in>/NAME.toml` for built-ins).
     pub path: PathBuf,
     /// The template file, for compile errors.
     pub template_path: PathBuf,
-    /// How this build's PDF is made; set by the engine, read by the template.
-    pub output: Output,
     /// The body's 字号 in pt, looked up once: every glyph check asks for it.
     body_pt: f64,
 }
 
-/// What the PDF is for, which changes how pages are drawn.
+/// What a build's PDF is for, which changes how the template draws pages: settled once per
+/// build from the print settings and handed to the template beside the layout.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Output {
@@ -50,10 +53,11 @@ pub struct Output {
     pub archive: bool,
 }
 
-/// Everything a layout says, as written in its TOML file.
+/// Everything a layout says, as written in its TOML file: page, grid, fonts, sizes, styles,
+/// colours and print marks.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Geometry {
+pub struct Spec {
     pub name: String,
     /// The Typst template, relative to the layout file; the built-in template when absent.
     #[serde(default, skip_serializing)]
@@ -242,9 +246,9 @@ impl Layout {
     pub fn load(name_or_path: &str, base: &Path) -> Result<Layout> {
         if let Some((name, text)) = BUILT_IN.iter().find(|(name, _)| *name == name_or_path) {
             let path = PathBuf::from(format!("<built-in>/{name}.toml"));
-            let geometry = parse(&path, text)?;
+            let spec = parse(&path, text)?;
             let template_path = PathBuf::from("<built-in>/newspaper.typ");
-            return Layout::new(geometry, NEWSPAPER_TEMPLATE.into(), path, template_path);
+            return Layout::new(spec, NEWSPAPER_TEMPLATE.into(), path, template_path);
         }
         let path = base.join(name_or_path);
         if !path.is_file() {
@@ -256,8 +260,8 @@ impl Layout {
             .into());
         }
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        let geometry = parse(&path, &text)?;
-        let (template, template_path) = match &geometry.template {
+        let spec = parse(&path, &text)?;
+        let (template, template_path) = match &spec.template {
             Some(rel) => {
                 let template_path = path.parent().unwrap_or(Path::new("")).join(rel);
                 let template =
@@ -266,25 +270,21 @@ impl Layout {
             }
             None => (NEWSPAPER_TEMPLATE.into(), PathBuf::from("<built-in>/newspaper.typ")),
         };
-        Layout::new(geometry, template, path, template_path)
+        Layout::new(spec, template, path, template_path)
     }
 
-    fn new(geometry: Geometry, template: String, path: PathBuf, template_path: PathBuf) -> Result<Layout> {
-        let body_pt = geometry
-            .styles
-            .get("body")
-            .and_then(|s| geometry.sizes.get(&s.size))
-            .copied()
-            .unwrap_or_default();
-        let layout = Layout { geometry, template, path, template_path, output: Output::default(), body_pt };
+    fn new(spec: Spec, template: String, path: PathBuf, template_path: PathBuf) -> Result<Layout> {
+        let body_pt =
+            spec.styles.get("body").and_then(|s| spec.sizes.get(&s.size)).copied().unwrap_or_default();
+        let layout = Layout { spec, template, path, template_path, body_pt };
         layout.check()?;
         Ok(layout)
     }
 
-    /// Rejects a geometry that cannot make a page: a type area larger than the page, a style
+    /// Rejects a spec that cannot make a page: a type area larger than the page, a style
     /// naming an unknown face or 字号, a line pitch smaller than the body size.
     fn check(&self) -> Result<()> {
-        let g = &self.geometry;
+        let g = &self.spec;
         let mut problems = Vec::new();
         for role in ROLES {
             match g.styles.get(role) {
@@ -347,7 +347,7 @@ impl Layout {
     /// Colours are CMYK percentages, body text and `ink` print on the black plate only, and the
     /// crop marks name a colour.
     fn check_colors(&self) -> Vec<String> {
-        let g = &self.geometry;
+        let g = &self.spec;
         let mut problems = Vec::new();
         for (name, cmyk) in &g.colors {
             if cmyk.iter().any(|v| !(0.0..=100.0).contains(v)) {
@@ -377,7 +377,7 @@ impl Layout {
     /// families available is an error naming them.
     pub fn resolve_fonts(&mut self, book: &FontBook) -> Result<()> {
         let mut problems = Vec::new();
-        for (face, families) in &mut self.geometry.fonts {
+        for (face, families) in &mut self.spec.fonts {
             let wanted = std::mem::take(families);
             families.extend(wanted.iter().filter(|f| book.contains_family(&f.to_lowercase())).cloned());
             if families.is_empty() {
@@ -397,7 +397,7 @@ impl Layout {
 
     /// Width of `span` grid columns in points, gutters between them included.
     pub fn span_width(&self, span: u32) -> f64 {
-        let grid = &self.geometry.grid;
+        let grid = &self.spec.grid;
         let (span, chars, gutter) =
             (f64::from(span), f64::from(grid.column_chars), f64::from(grid.gutter_chars));
         (span * chars + (span - 1.0).max(0.0) * gutter) * self.body_size()
@@ -405,62 +405,68 @@ impl Layout {
 
     /// Horizontal distance from the type area's left edge to grid column `column` (1-based).
     pub fn column_x(&self, column: u32) -> f64 {
-        let grid = &self.geometry.grid;
+        let grid = &self.spec.grid;
         f64::from((column - 1) * (grid.column_chars + grid.gutter_chars)) * self.body_size()
     }
 
     /// The width of one text column of a frame with `columns` columns `width` wide, and the
     /// gutter between them, in pt.
     pub fn text_column(&self, width: f64, columns: u32) -> (f64, f64) {
-        let gutter = f64::from(self.geometry.grid.gutter_chars) * self.body_size();
+        let gutter = f64::from(self.spec.grid.gutter_chars) * self.body_size();
         let n = f64::from(columns.max(1));
         ((width - (n - 1.0) * gutter) / n, gutter)
     }
 
-    /// The text columns of a frame: their width and the gutter between them, in pt.
-    pub fn frame_columns(&self, frame: &crate::plan::PlannedFrame) -> (f64, f64) {
-        self.text_column(frame.text_width, frame.columns)
+    /// The text column of `columns` columns sharing `width` that a pen position `x` falls in,
+    /// with `left` their left edge in the same coordinates: the column's index and its left edge.
+    pub fn column_at(&self, width: f64, columns: u32, left: f64, x: f64) -> (u32, f64) {
+        let (column_width, gutter) = self.text_column(width, columns);
+        let last = f64::from(columns.max(1) - 1);
+        let column = ((x - left + EPSILON) / (column_width + gutter)).floor().clamp(0.0, last);
+        (column as u32, left + column * (column_width + gutter))
     }
 
-    /// The text column of `frame` that a pen position `x` falls in, with `left` the frame's
-    /// left edge in the same coordinates: the column's index and its left edge.
-    pub fn column_at(&self, frame: &crate::plan::PlannedFrame, left: f64, x: f64) -> (u32, f64) {
-        let (width, gutter) = self.frame_columns(frame);
-        let last = f64::from(frame.columns.max(1) - 1);
-        let column = ((x - left + 0.01) / (width + gutter)).floor().clamp(0.0, last);
-        (column as u32, left + column * (width + gutter))
+    /// Distance from the type area's top to grid line `line` (1-based).
+    pub fn line_y(&self, line: u32) -> f64 {
+        f64::from(line - 1) * self.spec.grid.line_pitch_pt
+    }
+
+    /// Height of `lines` grid lines.
+    pub fn lines_height(&self, lines: u32) -> f64 {
+        f64::from(lines) * self.spec.grid.line_pitch_pt
     }
 
     pub fn type_width(&self) -> f64 {
-        self.span_width(self.geometry.grid.columns)
+        self.span_width(self.spec.grid.columns)
     }
 
     pub fn type_height(&self) -> f64 {
-        f64::from(self.geometry.grid.lines) * self.geometry.grid.line_pitch_pt
+        f64::from(self.spec.grid.lines) * self.spec.grid.line_pitch_pt
     }
 
     /// The type area's top-left corner on the page, in pt.
     pub fn type_origin(&self) -> (f64, f64) {
-        let page = &self.geometry.page;
+        let page = &self.spec.page;
         ((page.width_mm * MM - self.type_width()) / 2.0, page.margin_top_mm * MM)
     }
 
-    /// The geometry with the derived type-area numbers the template needs, as JSON.
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut value = serde_json::to_value(&self.geometry).expect("a geometry serialises");
+    /// The spec with the derived type-area numbers the template needs and how this build's
+    /// pages are drawn, as JSON.
+    pub fn to_json(&self, output: Output) -> serde_json::Value {
+        let mut value = serde_json::to_value(&self.spec).expect("a spec serialises");
         value["derived"] = serde_json::json!({
             "char-pt": self.body_size(),
             "type-width-pt": self.type_width(),
             "type-height-pt": self.type_height(),
             "margin-left-pt": self.type_origin().0,
         });
-        value["output"] = serde_json::to_value(self.output).expect("output settings serialise");
-        value["output"]["slug-pt"] = self.output.bleed_pt.map(|b| self.geometry.print.slug_pt(b)).into();
+        value["output"] = serde_json::to_value(output).expect("output settings serialise");
+        value["output"]["slug-pt"] = output.bleed_pt.map(|b| self.spec.print.slug_pt(b)).into();
         value
     }
 }
 
-fn parse(path: &Path, text: &str) -> Result<Geometry> {
+fn parse(path: &Path, text: &str) -> Result<Spec> {
     crate::issue::from_toml(path, text)
 }
 
@@ -481,7 +487,7 @@ mod tests {
 
     #[test]
     fn jump_lines_name_pages_in_the_layouts_numerals() {
-        let mut c = Layout::load("tabloid", Path::new(".")).unwrap().geometry.continuation;
+        let mut c = Layout::load("tabloid", Path::new(".")).unwrap().spec.continuation;
         assert_eq!(c.jump_to_line(2), "（下转第二版）");
         assert_eq!(c.jump_from_line(1), "（上接第一版）");
         assert_eq!(c.page_name(12), "第十二版");
@@ -495,10 +501,10 @@ mod tests {
     #[test]
     fn colours_are_percentages_and_ink_and_body_print_on_black_only() {
         let broadsheet = Layout::load("broadsheet", Path::new(".")).unwrap();
-        let problems = |edit: &dyn Fn(&mut Geometry)| {
-            let mut geometry = broadsheet.geometry.clone();
-            edit(&mut geometry);
-            match Layout::new(geometry, String::new(), PathBuf::from("x.toml"), PathBuf::new()) {
+        let problems = |edit: &dyn Fn(&mut Spec)| {
+            let mut spec = broadsheet.spec.clone();
+            edit(&mut spec);
+            match Layout::new(spec, String::new(), PathBuf::from("x.toml"), PathBuf::new()) {
                 Ok(_) => Vec::new(),
                 Err(Error::Invalid(ds)) => ds.into_iter().map(|d| d.message).collect(),
                 Err(e) => panic!("{e}"),

@@ -1,35 +1,29 @@
 //! banmian (版面): a typesetting engine for Chinese newspapers.
 //!
 //! One issue's structured data goes in; a print-ready multi-column PDF comes out. Data flows one
-//! way through one module per stage:
+//! way, one module (or folder) per stage, and no module imports a stage after it:
 //!
-//! issue file ([`issue`]) → layout ([`layout`]) → plan ([`plan`], bodies via [`body`]) →
-//! continuation splits ([`measure`]) → Typst source ([`generate`]) →
-//! compile ([`world`], [`fonts`], [`compile`]) →
-//! verify ([`verify`], [`composition`]) → PDF, previews and report ([`pdf`], [`output`], [`preview`],
-//! [`report`]).
+//! issue file ([`issue`]) → layout ([`layout`]) → plan ([`plan`]: grid, frames, chains; bodies
+//! via [`body`]) → Typst program, compiled and read back ([`typeset`]) → continuation splits
+//! ([`measure`]) → checks of the laid-out glyphs ([`check`]) → report ([`report`]) → PDF,
+//! previews and files ([`output`]).
 //!
-//! [`Engine`] runs the stages and keeps fonts and the Typst library between builds.
+//! [`Engine`] runs the stages for each build and keeps fonts, the Typst library, compilation
+//! worlds and measured splits between builds.
 
 pub mod body;
-pub mod compile;
-pub mod composition;
+pub mod check;
 pub mod engine;
 pub mod error;
-pub mod fonts;
-pub mod generate;
 pub mod issue;
 pub mod layout;
 pub mod measure;
 pub mod output;
-pub mod pdf;
 pub mod plan;
-pub mod preview;
 pub mod report;
-pub mod verify;
-pub mod world;
+pub mod typeset;
 
 pub use engine::{Build, BuildOptions, Engine};
 pub use error::{Diagnostic, Error, Result};
-pub use fonts::FontOptions;
-pub use pdf::{PdfSettings, Standard};
+pub use output::pdf::{PdfSettings, Standard};
+pub use typeset::fonts::FontOptions;

@@ -3,28 +3,29 @@
 //! Typst cannot thread text between boxes, so the split is measured from a real layout: the
 //! article's remaining text is set in its next frame, where the page has it, with the same
 //! headline or jump head and columns, and what does not fit runs on below the frame. The lines
-//! inside the frame are read back through the source map. The part ends one line before the
-//! frame's end, which the jump line （下转第N版） takes; a subhead never ends a part, and (if the
-//! layout asks) a part never starts with a paragraph's last line alone. Rounds go frame by frame
-//! along every chain at once.
+//! inside the frame are read back as glyphs. The part ends one line before the frame's end,
+//! which the jump line （下转第N版） takes; a subhead never ends a part, and (if the layout asks)
+//! a part never starts with a paragraph's last line alone. Rounds go slot by slot along every
+//! chain at once.
 //!
 //! The measuring program mirrors the final one (see [`generate`]), so the final compile reuses
-//! the layout of every paragraph a part holds whole.
+//! the layout of every paragraph a part holds whole. When the final pages still show an
+//! *overflow* — text past a frame's bottom — [`moved`] moves that part's cut back a line.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
+use serde::Serialize;
 use typst::foundations::Datetime;
 
 use crate::body::{BlockKind, Cut};
-use crate::compile::compile;
 use crate::error::{Diagnostic, Result};
-use crate::generate::{self, Bounds, MeasureJob, Part};
-use crate::issue::IssueFile;
-use crate::layout::Layout;
-use crate::plan::{Plan, PlannedArticle};
-use crate::verify::{self, Placed};
-use crate::world::NewsWorld;
+use crate::layout::EPSILON;
+use crate::plan::{Bounds, Context, PlannedArticle};
+use crate::typeset::compile::compile;
+use crate::typeset::generate::{self, MeasureJob};
+use crate::typeset::glyphs::{Glyph, Reader};
+use crate::typeset::world::NewsWorld;
 
 /// How much text a measuring pass sets, as a multiple of the lines the frame holds, by an
 /// estimate of the lines the text takes ([`Cut::advance_lines`]). Headlines, subheads and
@@ -32,8 +33,37 @@ use crate::world::NewsWorld;
 /// it does not, the article is measured again with four times as much.
 const MEASURE_REACH: f64 = 1.2;
 
-/// The first cut of every body line a part was measured to hold, in reading order.
-pub type Lines = HashMap<(usize, usize), Vec<Cut>>;
+/// The first cut of every body line a part was measured to hold, in reading order, by
+/// (article, slot).
+pub type LineStarts = HashMap<(usize, usize), Vec<Cut>>;
+
+/// How much text: body lines (of one text column) and characters, whitespace not counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Amount {
+    pub lines: usize,
+    pub chars: usize,
+}
+
+/// Text set past the bottom of one part's frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overflow {
+    pub article: usize,
+    pub slot: usize,
+    pub amount: Amount,
+    /// Where the body text past the frame begins.
+    pub first: Option<Cut>,
+}
+
+/// The cuts found, and what finding them took.
+#[derive(Debug, Default)]
+pub struct Splits {
+    pub bounds: Bounds,
+    /// The measured lines of every split part, which let a later pass move a split back.
+    pub lines: LineStarts,
+    /// Measuring compiles run (none when every measurement came from the memo).
+    pub compiles: usize,
+}
 
 /// What setting one stretch of an article in its frame showed.
 #[derive(Debug, Clone)]
@@ -69,132 +99,158 @@ impl Memo {
     }
 }
 
-/// Finds each article's cuts. Returns the bounds, the measured lines of every split part (which
-/// let a later pass move a split back a line) and how many measuring compiles it took.
-/// Measurements found in `memo` are reused; new ones are added to it.
+/// Finds each article's cuts. Measurements found in `memo` are reused; new ones are added to it.
 pub fn split(
     world: &mut NewsWorld,
     memo: &Mutex<Memo>,
-    file: &IssueFile,
-    layout: &Layout,
-    plan: &Plan,
+    ctx: &Context,
     today: Option<Datetime>,
-) -> Result<(Bounds, Lines, usize)> {
-    let mut bounds = generate::unsplit(plan);
-    let mut rounds = 0;
-    let mut lines = Lines::new();
-    let context = generate::measure_context(layout, plan);
-    let longest = plan.articles.iter().map(|a| a.frames.len()).max().unwrap_or(0);
-    for round in 0..longest.saturating_sub(1) {
-        // Each article measures a little more than its frame can hold; one whose measured
-        // stretch all fit is measured again with more, so a short stretch never passes for the
-        // article's end.
-        let mut pending: Vec<(usize, f64)> = plan
-            .articles
-            .iter()
-            .enumerate()
-            .filter(|(a, article)| {
-                article.frames.len() > round + 1 && bounds[*a][round] < Cut::end(&article.blocks)
+) -> Result<Splits> {
+    let mut splitter = Splitter {
+        world,
+        memo,
+        ctx,
+        today,
+        context: generate::measure_context(ctx),
+        splits: Splits { bounds: ctx.plan.unsplit(), ..Splits::default() },
+    };
+    let longest = ctx.plan.articles.iter().map(|a| a.frames.len()).max().unwrap_or(0);
+    for slot in 0..longest.saturating_sub(1) {
+        splitter.round(slot)?;
+    }
+    Ok(splitter.splits)
+}
+
+/// One build's measuring: its world, the memo, the issue, and the cuts found so far.
+struct Splitter<'a> {
+    world: &'a mut NewsWorld,
+    memo: &'a Mutex<Memo>,
+    ctx: &'a Context<'a>,
+    today: Option<Datetime>,
+    /// The fingerprint of what every job depends on ([`generate::measure_context`]).
+    context: u128,
+    splits: Splits,
+}
+
+impl Splitter<'_> {
+    /// Cuts every chain after slot `slot`. Each article measures a little more than its frame
+    /// can hold; one whose measured stretch all fit is measured again with more, so a short
+    /// stretch never passes for the article's end.
+    fn round(&mut self, slot: usize) -> Result<()> {
+        let plan = self.ctx.plan;
+        let mut pending: Vec<(usize, f64)> = (0..plan.articles.len())
+            .filter(|&a| {
+                let article = &plan.articles[a];
+                article.frames.len() > slot + 1 && self.splits.bounds[a][slot] < Cut::end(&article.blocks)
             })
-            .map(|(a, _)| (a, MEASURE_REACH))
+            .map(|a| (a, MEASURE_REACH))
             .collect();
         while !pending.is_empty() {
-            let jobs: Vec<MeasureJob> = pending
-                .iter()
-                .map(|&(a, reach)| {
-                    let article = &plan.articles[a];
-                    let (p, f) = article.frames[round];
-                    let frame = &plan.pages[p].frames[f];
-                    let (column, _) = layout.frame_columns(frame);
-                    let lines = f64::from(frame.lines) * f64::from(frame.columns) * reach;
-                    let start = bounds[a][round];
-                    let end = start.advance_lines(&article.blocks, column / layout.body_size(), lines);
-                    MeasureJob { article: a, slot: round, start, end }
-                })
-                .collect();
-            let keys: Vec<u128> =
-                jobs.iter().map(|job| generate::measure_fingerprint(context, layout, plan, job)).collect();
-            let mut outcomes: Vec<Option<Measured>> = {
-                let memo = memo.lock().expect("the memo is never left half-written");
-                keys.iter().map(|&key| memo.get(key)).collect()
-            };
-            let unknown: Vec<MeasureJob> =
-                jobs.iter().zip(&outcomes).filter(|(_, o)| o.is_none()).map(|(job, _)| *job).collect();
-            if !unknown.is_empty() {
-                rounds += 1;
-                let generated = generate::generate_measure(file, layout, plan, &unknown);
-                world.load(&generated, today);
-                let (document, _) = compile(world, &layout.template_path)?;
-                let placed = verify::collect(&document, world, &generated.map, plan, &mut Vec::new());
-                let runs = by_article(&placed);
-                let mut memo = memo.lock().expect("the memo is never left half-written");
-                for ((job, outcome), &key) in jobs.iter().zip(&mut outcomes).zip(&keys) {
-                    if outcome.is_none() {
-                        let measured = measured(runs.get(&job.article), layout, plan, job);
-                        memo.insert(key, measured.clone());
-                        *outcome = Some(measured);
-                    }
-                }
-            }
+            let jobs: Vec<MeasureJob> = pending.iter().map(|&(a, reach)| self.job(a, slot, reach)).collect();
+            let outcomes = self.measure(&jobs)?;
             let mut again = Vec::new();
-            for ((job, outcome), &(_, reach)) in jobs.iter().zip(outcomes).zip(&pending) {
-                let (a, slot) = (job.article, job.slot);
-                let article = &plan.articles[a];
-                let (measured, next) = match outcome.expect("every job is measured") {
-                    Measured::Nothing => continue,
-                    Measured::Fits => {
-                        if job.end < Cut::end(&article.blocks) {
-                            again.push((a, reach * 4.0));
-                        }
-                        // Otherwise the rest fits this frame: the later frames stay empty.
-                        continue;
+            for ((job, outcome), &(a, reach)) in jobs.iter().zip(outcomes).zip(&pending) {
+                match outcome {
+                    Measured::Nothing => {}
+                    // Unless the rest fits this frame (the later frames then stay empty).
+                    Measured::Fits if job.end < Cut::end(&plan.articles[a].blocks) => {
+                        again.push((a, reach * 4.0))
                     }
-                    Measured::Full { lines, next } => (lines, next),
-                };
-                let cut = choose(&measured, next, article, layout.geometry.continuation.avoid_lone_lines);
-                if cut <= bounds[a][slot] {
-                    let (p, _) = article.frames[slot];
-                    return Err(Diagnostic::new(format!(
-                        "article `{}`: its frame on page {} is too small to hold any text and its jump line",
-                        article.id(),
-                        plan.pages[p].number
-                    ))
-                    .into());
+                    Measured::Fits => {}
+                    Measured::Full { lines, next } => self.cut(job, lines, next)?,
                 }
-                bounds[a][slot + 1] = cut;
-                for later in &mut bounds[a][slot + 2..] {
-                    *later = Cut::end(&article.blocks);
-                }
-                lines.insert((a, slot), measured);
             }
             pending = again;
         }
+        Ok(())
     }
-    Ok((bounds, lines, rounds))
+
+    /// The job that sets article `a` from its cut before `slot` in that slot's frame, about
+    /// `reach` times what the frame holds.
+    fn job(&self, a: usize, slot: usize, reach: f64) -> MeasureJob {
+        let (layout, plan) = (self.ctx.layout, self.ctx.plan);
+        let frame = plan.frame(a, slot);
+        let (column, _) = frame.text_columns(layout);
+        let lines = f64::from(frame.lines) * f64::from(frame.columns) * reach;
+        let start = self.splits.bounds[a][slot];
+        let end = start.advance_lines(&plan.articles[a].blocks, column / layout.body_size(), lines);
+        MeasureJob { article: a, slot, start, end }
+    }
+
+    /// What each job shows, from the memo or from one measuring compile of those it lacks.
+    fn measure(&mut self, jobs: &[MeasureJob]) -> Result<Vec<Measured>> {
+        let ctx = self.ctx;
+        let keys: Vec<u128> =
+            jobs.iter().map(|job| generate::measure_fingerprint(ctx, self.context, job)).collect();
+        let mut outcomes: Vec<Option<Measured>> = {
+            let memo = self.memo.lock().expect("the memo is never left half-written");
+            keys.iter().map(|&key| memo.get(key)).collect()
+        };
+        let unknown: Vec<MeasureJob> =
+            jobs.iter().zip(&outcomes).filter(|(_, o)| o.is_none()).map(|(job, _)| *job).collect();
+        if !unknown.is_empty() {
+            self.splits.compiles += 1;
+            let generated = generate::generate_measure(ctx, &unknown);
+            self.world.load(&generated, self.today);
+            let (document, _) = compile(self.world, &ctx.layout.template_path)?;
+            let reader = Reader { world: self.world, map: &generated.map, plan: ctx.plan };
+            let glyphs = reader.glyphs(&document, &mut Vec::new());
+            let runs = by_article(&glyphs);
+            let mut memo = self.memo.lock().expect("the memo is never left half-written");
+            for ((job, outcome), &key) in jobs.iter().zip(&mut outcomes).zip(&keys) {
+                if outcome.is_none() {
+                    let measured = measured(runs.get(&job.article), ctx, job);
+                    memo.insert(key, measured.clone());
+                    *outcome = Some(measured);
+                }
+            }
+        }
+        Ok(outcomes.into_iter().map(|o| o.expect("every job is measured")).collect())
+    }
+
+    /// Cuts the job's article where its filled frame ends; the later parts start empty.
+    fn cut(&mut self, job: &MeasureJob, lines: Vec<Cut>, next: Cut) -> Result<()> {
+        let (a, slot) = (job.article, job.slot);
+        let article = &self.ctx.plan.articles[a];
+        let cut = choose(&lines, next, article, self.ctx.layout.spec.continuation.avoid_lone_lines);
+        let bounds = &mut self.splits.bounds[a];
+        if cut <= bounds[slot] {
+            return Err(Diagnostic::new(format!(
+                "article `{}`: its frame on page {} is too small to hold any text and its jump line",
+                article.id(),
+                self.ctx.plan.page_number(a, slot)
+            ))
+            .into());
+        }
+        bounds[slot + 1] = cut;
+        for later in &mut bounds[slot + 2..] {
+            *later = Cut::end(&article.blocks);
+        }
+        self.splits.lines.insert((a, slot), lines);
+        Ok(())
+    }
 }
 
 /// What a job's frame shows: the first cut of each body line inside the frame, in reading
 /// order (column by column), and the first cut of the text that ran on below it.
-fn measured(glyphs: Option<&Vec<&Placed>>, layout: &Layout, plan: &Plan, job: &MeasureJob) -> Measured {
+fn measured(glyphs: Option<&Vec<&Glyph>>, ctx: &Context, job: &MeasureJob) -> Measured {
     let Some(glyphs) = glyphs else { return Measured::Nothing };
-    let (p, f) = plan.articles[job.article].frames[job.slot];
-    let frame = &plan.pages[p].frames[f];
-    let (x, y) = layout.type_origin();
+    let frame = ctx.plan.frame(job.article, job.slot);
+    let (x, y) = ctx.layout.type_origin();
     let (left, bottom) = (x + frame.x, y + frame.y + frame.height);
     // The line verification draws between a frame's text and its overflow.
-    let (inside, below): (Vec<&Placed>, Vec<&Placed>) =
-        glyphs.iter().partition(|g| g.baseline <= bottom + verify::EPSILON);
+    let (inside, below): (Vec<&Glyph>, Vec<&Glyph>) =
+        glyphs.iter().partition(|g| g.baseline <= bottom + EPSILON);
     let mut lines: BTreeMap<(u32, i64), Cut> = BTreeMap::new();
     for glyph in inside {
         let Some(cut) = glyph.cut() else { continue };
-        let (column, _) = layout.column_at(frame, left, glyph.x);
-        let key = (column, (glyph.baseline * 100.0).round() as i64);
-        lines.entry(key).and_modify(|c| *c = (*c).min(cut)).or_insert(cut);
+        let (column, _) = frame.column_at(ctx.layout, left, glyph.x);
+        lines.entry((column, glyph.line_key())).and_modify(|c| *c = (*c).min(cut)).or_insert(cut);
     }
     // What ran on below is body text, or only what closes the article (its byline or
     // signature): then the frame is full all the same, and the text's end is what follows.
     let next = below.iter().filter_map(|g| g.cut()).min();
-    let closing = || (!below.is_empty()).then(|| Cut::end(&plan.articles[job.article].blocks));
+    let closing = || (!below.is_empty()).then(|| Cut::end(&ctx.plan.articles[job.article].blocks));
     match next.or_else(closing) {
         Some(next) => Measured::Full { lines: lines.into_values().collect(), next },
         None => Measured::Fits,
@@ -202,20 +258,26 @@ fn measured(glyphs: Option<&Vec<&Placed>>, layout: &Layout, plan: &Plan, job: &M
 }
 
 /// Each article's glyphs (a measuring program sets one stretch per article).
-fn by_article<'a>(placed: &'a [Placed<'a>]) -> HashMap<usize, Vec<&'a Placed<'a>>> {
-    let mut articles: HashMap<usize, Vec<&Placed>> = HashMap::new();
-    for glyph in placed {
+fn by_article<'a>(glyphs: &'a [Glyph<'a>]) -> HashMap<usize, Vec<&'a Glyph<'a>>> {
+    let mut articles: HashMap<usize, Vec<&Glyph>> = HashMap::new();
+    for glyph in glyphs {
         articles.entry(glyph.origin.article).or_default().push(glyph);
     }
     articles
 }
 
-/// Picks the cut that ends a part: the start of the page's last body line (its place goes to
+/// Picks the cut that ends a part: the start of the frame's last body line (its place goes to
 /// the jump line), moved back so that a subhead does not end the part and, with
 /// `avoid_lone`, the next part does not open with a paragraph's last line alone.
 fn choose(lines: &[Cut], next: Cut, article: &PlannedArticle, avoid_lone: bool) -> Cut {
+    let kinds: Vec<BlockKind> = article.blocks.iter().map(|b| b.kind).collect();
+    choose_by_kind(lines, next, &kinds, avoid_lone)
+}
+
+/// [`choose`] over the kinds of the article's blocks.
+fn choose_by_kind(lines: &[Cut], next: Cut, kinds: &[BlockKind], avoid_lone: bool) -> Cut {
     let Some(mut i) = lines.len().checked_sub(1) else { return next };
-    let kind = |c: Cut| article.blocks.get(c.block).map(|b| b.kind);
+    let kind = |c: Cut| kinds.get(c.block).copied();
     loop {
         let before = i;
         // A subhead never ends a part: take the whole subhead along.
@@ -238,17 +300,91 @@ fn choose(lines: &[Cut], next: Cut, article: &PlannedArticle, avoid_lone: bool) 
 
 /// Moves a split back by one measured line; `None` when it cannot move without leaving the
 /// part (which starts at `start`) empty.
-pub fn line_before(lines: &Lines, article: usize, slot: usize, start: Cut, cut: Cut) -> Option<Cut> {
+fn line_before(lines: &LineStarts, article: usize, slot: usize, start: Cut, cut: Cut) -> Option<Cut> {
     let measured = lines.get(&(article, slot))?;
     measured.iter().rev().find(|&&c| c < cut).copied().filter(|&c| c > start)
 }
 
-impl Placed<'_> {
-    /// The body cut before this glyph, for glyphs of body runs.
-    pub fn cut(&self) -> Option<Cut> {
-        match self.origin.part {
-            Part::Run(block, run) => Some(Cut { block, run, offset: self.bytes.start }),
-            _ => None,
+/// The bounds to set the pages with after `overflows`: a part that ran past a frame that is
+/// not its article's last gives its last line to the next part (the measured line breaks
+/// moved when the part was cut); the overset past an article's last frame is cut off when
+/// `allow_overset`. Equal to `bounds` when nothing can move.
+pub fn moved(bounds: &Bounds, lines: &LineStarts, overflows: &[Overflow], allow_overset: bool) -> Bounds {
+    let mut moved = bounds.clone();
+    for over in overflows {
+        let (a, slot) = (over.article, over.slot);
+        let last = slot + 2 == bounds[a].len();
+        let cut = if last {
+            allow_overset.then_some(over.first).flatten()
+        } else {
+            line_before(lines, a, slot, bounds[a][slot], bounds[a][slot + 1])
+        };
+        if let Some(cut) = cut {
+            moved[a][slot + 1] = cut;
         }
+    }
+    moved
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use BlockKind::{Para, Subhead};
+
+    fn at(block: usize, offset: usize) -> Cut {
+        Cut { block, run: 0, offset }
+    }
+
+    #[test]
+    fn a_part_ends_before_its_frames_last_line() {
+        // Three lines of one paragraph; the jump line takes the frame's last line.
+        let lines = [at(0, 0), at(0, 30), at(0, 60)];
+        assert_eq!(choose_by_kind(&lines, at(0, 90), &[Para], false), at(0, 60));
+        // Nothing measured: the cut is where the overflow starts.
+        assert_eq!(choose_by_kind(&[], at(0, 12), &[Para], false), at(0, 12));
+    }
+
+    #[test]
+    fn a_subhead_never_ends_a_part() {
+        // Paragraph 0, subhead 1, paragraph 2 starting on the last line.
+        let lines = [at(0, 0), at(0, 30), at(1, 0), at(2, 0)];
+        let kinds = [Para, Subhead, Para];
+        assert_eq!(choose_by_kind(&lines, at(2, 30), &kinds, false), at(1, 0));
+    }
+
+    #[test]
+    fn a_paragraphs_last_line_does_not_open_the_next_part_alone() {
+        // The line at the cut is the last of paragraph 0, which started two lines above.
+        let lines = [at(0, 0), at(0, 30), at(0, 60)];
+        let next = at(1, 0);
+        assert_eq!(choose_by_kind(&lines, next, &[Para, Para], false), at(0, 60));
+        assert_eq!(choose_by_kind(&lines, next, &[Para, Para], true), at(0, 30));
+        // A one-line paragraph is not a lone last line.
+        let short = [at(0, 0), at(1, 0)];
+        assert_eq!(choose_by_kind(&short, at(2, 0), &[Para, Para, Para], true), at(1, 0));
+    }
+
+    #[test]
+    fn a_cut_moves_back_one_measured_line_but_never_empties_its_part() {
+        let mut lines = LineStarts::new();
+        lines.insert((0, 0), vec![at(0, 0), at(0, 30), at(0, 60)]);
+        assert_eq!(line_before(&lines, 0, 0, at(0, 0), at(0, 60)), Some(at(0, 30)));
+        assert_eq!(line_before(&lines, 0, 0, at(0, 0), at(0, 30)), None);
+        assert_eq!(line_before(&lines, 1, 0, at(0, 0), at(0, 30)), None);
+    }
+
+    #[test]
+    fn overflows_move_cuts_back_or_cut_off_overset() {
+        let mut lines = LineStarts::new();
+        lines.insert((0, 0), vec![at(0, 0), at(0, 30), at(0, 60)]);
+        let end = at(5, 0);
+        let bounds: Bounds = vec![vec![at(0, 0), at(0, 60), end]];
+        let over = |slot, first| Overflow { article: 0, slot, amount: Amount { lines: 1, chars: 3 }, first };
+        // A middle frame ran over: its last line goes on.
+        assert_eq!(moved(&bounds, &lines, &[over(0, Some(at(0, 60)))], false)[0][1], at(0, 30));
+        // The last frame ran over: cut off only when allowed.
+        let overset = [over(1, Some(at(3, 0)))];
+        assert_eq!(moved(&bounds, &lines, &overset, false), bounds);
+        assert_eq!(moved(&bounds, &lines, &overset, true)[0][2], at(3, 0));
     }
 }

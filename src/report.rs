@@ -1,8 +1,15 @@
-//! The build report: what production staff check before sending pages to print, as JSON.
+//! The build report: what production staff check before sending pages to print, as JSON, and
+//! the one place it is assembled — from the plan, the cuts, and what the checks found — with
+//! the build's errors and warnings.
 
 use serde::Serialize;
 
-use crate::composition::Counts;
+use crate::body::Cut;
+use crate::check::lines::{Counts, Violation};
+use crate::check::verify::Findings;
+use crate::error::Diagnostic;
+use crate::measure::Amount;
+use crate::plan::{Bounds, Context, PlannedArticle, continues};
 
 /// The whole issue's report.
 #[derive(Debug, Clone, Serialize)]
@@ -34,7 +41,7 @@ pub struct Timings {
     /// Generating and compiling the pages (more than one compile when a split moved back).
     pub compile_ms: f64,
     pub compiles: usize,
-    /// Checking the pages: conservation, containment, tofu and line composition.
+    /// Checking the pages: conservation, containment, tofu and the line check.
     pub verify_ms: f64,
     /// Exporting the PDF, which runs beside the checks: `total-ms` is less than the sum.
     pub pdf_ms: f64,
@@ -60,22 +67,9 @@ pub struct ArticleReport {
     /// The article's parts in chain order, one per frame.
     pub parts: Vec<PartReport>,
     /// Text left after the last frame (overset), when any.
-    pub overflow: Option<Overflow>,
-    /// Line-composition violations found on the article's laid-out lines.
+    pub overflow: Option<Amount>,
+    /// Line-check violations found on the article's laid-out lines.
     pub composition: Counts,
-}
-
-impl ArticleReport {
-    pub fn new(id: &str, title: &str, chars: usize) -> Self {
-        ArticleReport {
-            id: id.into(),
-            title: title.into(),
-            chars,
-            parts: Vec::new(),
-            overflow: None,
-            composition: Counts::default(),
-        }
-    }
 }
 
 /// One part of an article: one frame, measured from the laid-out glyphs.
@@ -101,10 +95,161 @@ pub struct PartReport {
     pub jump_from: Option<u32>,
 }
 
-/// Text left over after an article's frames.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct Overflow {
-    pub lines: usize,
-    pub chars: usize,
+/// What a build's report is made from.
+pub struct Outcome<'a> {
+    pub ctx: &'a Context<'a>,
+    /// The cuts the final pages were set with.
+    pub bounds: &'a Bounds,
+    pub findings: Findings<'a>,
+    pub violations: Vec<Violation>,
+    /// Typst's own warnings from compiling the final pages.
+    pub typst_warnings: Vec<Diagnostic>,
+}
+
+/// The report, with the errors and warnings it lists as diagnostics.
+pub struct Assembled {
+    pub report: Report,
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Assembled {
+    /// Adds errors found after the pages were checked (the PDF export's).
+    pub fn fail(&mut self, errors: Vec<Diagnostic>) {
+        self.report.errors.extend(errors.iter().map(ToString::to_string));
+        self.errors.extend(errors);
+    }
+}
+
+/// Assembles the report of the issue at `issue` from a build's outcome.
+pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled {
+    let Outcome { ctx, bounds, findings, violations, typst_warnings } = outcome;
+    let plan = ctx.plan;
+    let mut articles: Vec<ArticleReport> = plan
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(a, article)| article_report(ctx, a, article, &findings, bounds))
+        .collect();
+    let mut warnings = plan.warnings.clone();
+    warnings.extend(typst_warnings);
+    for violation in &violations {
+        articles[violation.article].composition.add(violation.rule);
+        warnings.push(Diagnostic::new(violation.describe(plan.articles[violation.article].id())));
+    }
+    let mut errors = findings.errors;
+    for over in &findings.overflows {
+        errors.push(Diagnostic::new(format!(
+            "article `{}` does not fit its frame on page {}: 差 {} 行 / {} 字 (over by {} lines, {} characters)",
+            plan.articles[over.article].id(),
+            plan.page_number(over.article, over.slot),
+            over.amount.lines,
+            over.amount.chars,
+            over.amount.lines,
+            over.amount.chars
+        )));
+    }
+    for (report, article) in articles.iter().zip(&plan.articles) {
+        warnings.extend(fill_warnings(ctx, report, article));
+    }
+    let overset = overset(ctx, bounds);
+    warnings.extend(overset.iter().map(|w| Diagnostic::new(w.clone())));
+    let report = Report {
+        issue,
+        layout: ctx.layout.spec.name.clone(),
+        pages: plan
+            .pages
+            .iter()
+            .map(|p| PageReport { number: p.number, section: p.section.clone(), frames: p.frames.len() })
+            .collect(),
+        articles,
+        overset: !overset.is_empty(),
+        errors: errors.iter().map(ToString::to_string).collect(),
+        warnings: warnings.iter().map(ToString::to_string).collect(),
+        timings,
+    };
+    Assembled { report, errors, warnings }
+}
+
+/// One article's row: each part's place, text, capacity and fill, and its overset.
+fn article_report(
+    ctx: &Context,
+    a: usize,
+    article: &PlannedArticle,
+    findings: &Findings,
+    bounds: &Bounds,
+) -> ArticleReport {
+    let plan = ctx.plan;
+    let parts = (0..article.frames.len())
+        .map(|slot| {
+            let frame = plan.frame(a, slot);
+            let fill = findings.fills[a][slot];
+            let (start, end) = (bounds[a][slot], bounds[a][slot + 1]);
+            let capacity = frame.capacity();
+            PartReport {
+                page: plan.page_number(a, slot),
+                frame: article.frames[slot].1,
+                text_range: [start.char_index(&article.blocks), end.char_index(&article.blocks)],
+                lines: capacity,
+                used_lines: capacity - fill.free_lines,
+                free_lines: fill.free_lines,
+                chars: fill.chars,
+                jump_to: continues(&bounds[a], slot).then(|| plan.page_number(a, slot + 1)),
+                jump_from: (slot > 0 && start < end).then(|| plan.page_number(a, slot - 1)),
+            }
+        })
+        .collect();
+    let last = article.frames.len() - 1;
+    ArticleReport {
+        id: article.id().into(),
+        title: article.article.title.clone(),
+        chars: article.full_text().chars().filter(|c| !c.is_whitespace()).count(),
+        parts,
+        overflow: findings
+            .overflows
+            .iter()
+            .find(|o| o.article == a && o.slot == last)
+            .map(|o| o.amount.clone()),
+        composition: Counts::default(),
+    }
+}
+
+/// Warnings about an article's fill: many free lines at its end, frames left empty after it.
+fn fill_warnings(ctx: &Context, report: &ArticleReport, article: &PlannedArticle) -> Vec<Diagnostic> {
+    let limit = ctx.layout.spec.continuation.underset_warning_lines;
+    let holding: Vec<_> = report.parts.iter().filter(|p| p.text_range[0] < p.text_range[1]).collect();
+    let mut warnings = Vec::new();
+    if let Some(last) = holding.last().filter(|p| p.free_lines > limit) {
+        warnings.push(Diagnostic::new(format!(
+            "article `{}` leaves {} lines free at its end on page {}",
+            article.id(),
+            last.free_lines,
+            last.page
+        )));
+    }
+    for empty in report.parts.iter().skip(holding.len()) {
+        warnings.push(Diagnostic::new(format!(
+            "article `{}` ends before its frame on page {}, which stays empty",
+            article.id(),
+            empty.page
+        )));
+    }
+    warnings
+}
+
+/// A note for each article whose overset was left out (`--allow-overset`).
+fn overset(ctx: &Context, bounds: &Bounds) -> Vec<String> {
+    ctx.plan
+        .articles
+        .iter()
+        .zip(bounds)
+        .filter(|(article, b)| b.last() != Some(&Cut::end(&article.blocks)))
+        .map(|(article, b)| {
+            format!(
+                "article `{}`: overset text from character {} left out (--allow-overset)",
+                article.id(),
+                b.last().map_or(0, |c| c.char_index(&article.blocks))
+            )
+        })
+        .collect()
 }

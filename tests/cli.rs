@@ -4,7 +4,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{MINIMAL, write_issue};
+use common::{Edit, MINIMAL, write_issue};
 
 fn banmian(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_banmian")).arg("--no-system-fonts").args(args).output().unwrap()
@@ -12,7 +12,7 @@ fn banmian(args: &[&str]) -> std::process::Output {
 
 /// An issue whose only article is far longer than its frame.
 fn overset_issue() -> String {
-    MINIMAL.replace("第二段正文。", &"这是一段很长的正文，用来测试版面放不下的情况。".repeat(120))
+    MINIMAL.edit("第二段正文。", &"这是一段很长的正文，用来测试版面放不下的情况。".repeat(120))
 }
 
 #[test]
@@ -26,7 +26,7 @@ fn build_writes_the_pdf_beside_the_issue_and_exits_0() {
 
 #[test]
 fn bad_data_exits_1_with_the_place_and_writes_nothing() {
-    let (dir, path) = write_issue("issue.toml", &MINIMAL.replace("span = 2", "span = 9"), &[]);
+    let (dir, path) = write_issue("issue.toml", &MINIMAL.edit("span = 2", "span = 9"), &[]);
     let out = banmian(&["build", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -152,7 +152,7 @@ fn init_writes_a_starter_issue_that_builds() {
 fn batch_builds_go_on_past_a_failure_and_summarise() {
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in
-        [("a", MINIMAL.to_string()), ("b", overset_issue()), ("c", MINIMAL.replace("测试报", "另一报"))]
+        [("a", MINIMAL.to_string()), ("b", overset_issue()), ("c", MINIMAL.edit("测试报", "另一报"))]
     {
         std::fs::create_dir_all(dir.path().join(name)).unwrap();
         std::fs::write(dir.path().join(name).join("issue.toml"), text).unwrap();
@@ -232,7 +232,7 @@ fn watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf() {
 
     let (dir, path) = write_issue(
         "issue.toml",
-        &MINIMAL.replace("body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"", "body-file = \"body.md\""),
+        &MINIMAL.edit("body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"", "body-file = \"body.md\""),
         &[("body.md", "第一稿。")],
     );
     let mut child = Command::new(env!("CARGO_BIN_EXE_banmian"))

@@ -4,7 +4,7 @@
 mod common;
 
 use banmian::layout::BUILT_IN;
-use common::{BUILD, MINIMAL, engine, write_issue};
+use common::{BUILD, Edit, MINIMAL, engine, write_issue};
 
 /// A paragraph whose natural breaking leaves one character and its full stop on the last line
 /// of a 14-character column (the first line is indented two characters, and carries the
@@ -12,15 +12,15 @@ use common::{BUILD, MINIMAL, engine, write_issue};
 fn lone_character_issue(layout: &str) -> String {
     let paragraph = "一二三四五六七八九".to_string() + "一二三四五六七八九十一二三" + "尾。";
     MINIMAL
-        .replace("layout = \"tabloid\"", &format!("layout = \"{layout}\""))
-        .replace("span = 2", "span = 1")
-        .replace("第一段正文。\n\n第二段正文。", &format!("{paragraph}\n\n第二段。"))
+        .edit("layout = \"tabloid\"", &format!("layout = \"{layout}\""))
+        .edit("span = 2", "span = 1")
+        .edit("第一段正文。\n\n第二段正文。", &format!("{paragraph}\n\n第二段。"))
 }
 
 #[test]
 fn a_lone_last_character_is_found_where_the_layout_allows_it() {
     let tabloid = BUILT_IN.iter().find(|(name, _)| *name == "tabloid").unwrap().1;
-    let permissive = tabloid.replace("runt-cost = 1000", "runt-cost = 0");
+    let permissive = tabloid.edit("runt-cost = 1000", "runt-cost = 0");
     assert_ne!(permissive, tabloid);
     let (_dir, path) = write_issue(
         "issue.toml",

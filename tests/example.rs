@@ -4,7 +4,7 @@ mod common;
 
 use banmian::body;
 use banmian::issue::IssueFile;
-use common::{BUILD, MINIMAL, engine, example, pdf_text, squeeze, write_issue};
+use common::{BUILD, Edit, MINIMAL, engine, example, pdf_text, squeeze, write_issue};
 
 /// An article's text as an independent reading of the issue data gives it: the head (kicker,
 /// title, subtitle, dateline), the body, and the trailing byline.
@@ -139,7 +139,7 @@ fn broadsheet_demo_continues_through_a_chain_of_three() {
 #[test]
 fn typst_syntax_in_the_body_prints_literally() {
     let hostile = r"#set page(width: 1cm) #panic(1) $x^2$ \*bold\* \_it\_ @ref <lab> \[x\] a \\ b // not a comment /* nor this */ `#code` \#{ } = heading";
-    let text = MINIMAL.replace("\"\"\"", "\'\'\'").replace("第二段正文。", hostile);
+    let text = MINIMAL.edit("\"\"\"", "\'\'\'").edit("第二段正文。", hostile);
     let (_dir, path) = write_issue("issue.toml", &text, &[]);
     let build = engine().build(&path, &BUILD).unwrap();
     assert!(build.errors.is_empty(), "{:?}", build.errors);
@@ -161,8 +161,8 @@ fn same_input_gives_the_same_pdf() {
 #[test]
 fn notes_leads_signatures_and_the_imprint_are_set_and_conserved() {
     let text = MINIMAL
-        .replace("name = \"测试报\"", "name = \"测试报\"\naddress = \"示例路1号\"\nprice = \"1.00元\"")
-        .replace(
+        .edit("name = \"测试报\"", "name = \"测试报\"\naddress = \"示例路1号\"\nprice = \"1.00元\"")
+        .edit(
             "byline = \"张三\"",
             "byline = \"张三\"\neditor-note = \"这是编者按。\"\nlead = \"这是导语。\"\nsignature = [\"某某编辑部\", \"2024年3月5日\"]\nheadline-span = 1\nboxed = true",
         );
@@ -179,7 +179,7 @@ fn notes_leads_signatures_and_the_imprint_are_set_and_conserved() {
     ] {
         assert!(pdf.contains(piece), "{piece} in {pdf}");
     }
-    let too_wide = MINIMAL.replace("byline = \"张三\"", "byline = \"张三\"\nheadline-span = 3");
+    let too_wide = MINIMAL.edit("byline = \"张三\"", "byline = \"张三\"\nheadline-span = 3");
     let (_dir, path) = write_issue("issue.toml", &too_wide, &[]);
     let Err(error) = engine().build(&path, &BUILD) else { panic!("a headline wider than its frame builds") };
     assert!(error.to_string().contains("articles[0].headline-span"), "{error}");
@@ -188,7 +188,7 @@ fn notes_leads_signatures_and_the_imprint_are_set_and_conserved() {
 #[test]
 fn pictures_are_placed_with_their_captions() {
     let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 4 3\"><rect width=\"4\" height=\"3\" fill=\"#68a\"/></svg>";
-    let text = MINIMAL.replace(
+    let text = MINIMAL.edit(
         "[[articles]]",
         "[[pages.pictures]]\nimage = \"pictures/p.svg\"\ncaption = \"图片说明\"\ncredit = \"某某摄\"\ncolumn = 3\nspan = 2\nline = 13\nlines = 20\n\n[[articles]]",
     ) + "\n[articles.picture]\nimage = \"pictures/p.svg\"\ncaption = \"压题照片\"\nlines = 8\n";
@@ -205,7 +205,7 @@ fn pictures_are_placed_with_their_captions() {
 #[test]
 fn a_logo_stands_for_the_name_and_running_heads_credit_the_desk() {
     let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 8 2\"><rect width=\"8\" height=\"2\"/></svg>";
-    let text = MINIMAL.replace("name = \"测试报\"", "name = \"测试报\"\nlogo = \"logo.svg\"")
+    let text = MINIMAL.edit("name = \"测试报\"", "name = \"测试报\"\nlogo = \"logo.svg\"")
         + "\n[[pages]]\nnumber = 2\nsection = \"综合\"\neditor = \"张三\"\ndesigner = \"李四\"\nproofreader = \"王五\"\n";
     let (_dir, path) = write_issue("issue.toml", &text, &[("logo.svg", svg)]);
     let build = engine().build(&path, &BUILD).unwrap();
@@ -224,14 +224,14 @@ fn a_short_article_sits_beside_the_masthead() {
     assert!(build.errors.is_empty(), "{:?}", build.errors);
     assert!(pdf_text(build.pdf.as_ref().unwrap()).contains("天气晴，气温十五至二十五度。"));
 
-    let (_dir, path) = write_issue("issue.toml", &text.replace("lines = 9\near", "lines = 20\near"), &[]);
+    let (_dir, path) = write_issue("issue.toml", &text.edit("lines = 9\near", "lines = 20\near"), &[]);
     let Err(error) = engine().build(&path, &BUILD) else { panic!("an ear below the masthead builds") };
     assert!(error.to_string().contains("a 报眼 frame stays within the masthead's lines"), "{error}");
 }
 
 #[test]
 fn a_headline_only_article_and_an_odd_file_name_build() {
-    let text = MINIMAL.replace("body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"", "body = \"\"");
+    let text = MINIMAL.edit("body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"", "body = \"\"");
     // A file name that would end a comment: nothing from the issue's path reaches the source.
     let (_dir, path) = write_issue("odd\n#panic(1).toml", &text, &[]);
     let build = engine().build(&path, &BUILD).unwrap();

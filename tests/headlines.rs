@@ -3,7 +3,7 @@
 mod common;
 
 use banmian::layout::BUILT_IN;
-use common::{BUILD, MINIMAL, engine, write_issue};
+use common::{BUILD, Edit, MINIMAL, engine, write_issue};
 use typst::layout::{Frame, FrameItem, Point, Transform};
 
 /// Every glyph on the first page: (its character, its size in pt, its position).
@@ -37,13 +37,13 @@ fn glyphs(document: &typst_layout::PagedDocument) -> Vec<(String, f64, Point)> {
 fn headline_sizes_come_from_the_layouts_size_names() {
     let tabloid = BUILT_IN.iter().find(|(n, _)| *n == "tabloid").unwrap().1;
     for (name, pt) in [("一号", 26.0), ("小初", 36.0), ("三号", 16.0)] {
-        let layout = tabloid.replace(
+        let layout = tabloid.edit(
             "title = { face = \"biaosong\", size = \"一号\", weight = 700 }",
             &format!("title = {{ face = \"biaosong\", size = \"{name}\", weight = 700 }}"),
         );
         let text = MINIMAL
-            .replace("layout = \"tabloid\"", "layout = \"mine.toml\"")
-            .replace("title = \"标题\"", "title = \"题\"");
+            .edit("layout = \"tabloid\"", "layout = \"mine.toml\"")
+            .edit("title = \"标题\"", "title = \"题\"");
         let (_dir, path) = write_issue("issue.toml", &text, &[("mine.toml", &layout)]);
         let build = engine().build(&path, &BUILD).unwrap();
         let size = glyphs(&build.document).into_iter().find(|(c, ..)| c == "题").unwrap().1;
@@ -54,9 +54,7 @@ fn headline_sizes_come_from_the_layouts_size_names() {
 #[test]
 fn a_vertical_headline_stacks_its_characters_top_to_bottom() {
     let title = "“氢”装上阵，向绿而行";
-    let text = MINIMAL
-        .replace("title = \"标题\"", &format!("title = \"{title}\"\nheadline = \"vertical\""))
-        .replace("kicker", "k");
+    let text = MINIMAL.edit("title = \"标题\"", &format!("title = \"{title}\"\nheadline = \"vertical\""));
     let (_dir, path) = write_issue("issue.toml", &text, &[]);
     let build = engine().build(&path, &BUILD).unwrap();
     assert!(build.errors.is_empty(), "{:?}", build.errors);

@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use banmian::fonts::FontSource;
 use banmian::layout::{BUILT_IN, Layout};
+use banmian::typeset::fonts::FontSource;
 use banmian::{Engine, Result};
 
 #[derive(clap::Args)]
@@ -33,11 +33,11 @@ pub fn run(engine: &Engine, args: Args) -> Result<()> {
     };
     for name in names {
         let layout = Layout::load(&name, Path::new("."))?;
-        println!("\nLayout `{}`:", layout.geometry.name);
+        println!("\nLayout `{}`:", layout.spec.name);
         let mut resolved = layout.clone();
         let outcome = resolved.resolve_fonts(engine.fonts().book());
-        for face in layout.geometry.fonts.keys() {
-            match resolved.geometry.fonts[face].first() {
+        for face in layout.spec.fonts.keys() {
+            match resolved.spec.fonts[face].first() {
                 Some(family) => println!("  {face:<10} → {family}"),
                 None => println!("  {face:<10} → none available"),
             }

@@ -83,7 +83,7 @@ pub fn run(args: Args) -> Result<()> {
         ))
         .into());
     }
-    let masthead_lines = Layout::load(&args.layout, Path::new("."))?.geometry.grid.masthead_lines;
+    let masthead_lines = Layout::load(&args.layout, Path::new("."))?.spec.grid.masthead_lines;
     let issue = args.dir.join("issue.toml");
     let lead = args.dir.join("articles").join("lead.md");
     if let Some(existing) = [&issue, &lead].into_iter().find(|p| p.exists()) {

@@ -2,9 +2,8 @@
 
 use std::path::PathBuf;
 
-use banmian::output::write_atomic;
-use banmian::preview;
-use banmian::{BuildOptions, Engine, Error, Result};
+use banmian::output::{preview, write_previews};
+use banmian::{BuildOptions, Engine, Result};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -27,11 +26,7 @@ pub fn run(engine: &Engine, args: Args) -> Result<()> {
     let previews = preview::render(&build.document, &numbers, args.dpi, &args.pages)?;
     let dir =
         args.out.unwrap_or_else(|| args.issue.parent().unwrap_or(std::path::Path::new("")).join("preview"));
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    for (number, png) in &previews.pages {
-        write_atomic(&dir.join(format!("page-{number}.png")), png)?;
-    }
-    write_atomic(&dir.join("contact-sheet.png"), &previews.contact_sheet)?;
+    write_previews(&dir, &previews, true)?;
     println!("wrote {} page previews and a contact sheet to {}", previews.pages.len(), dir.display());
     // Previews show a failing build's pages too, so the problem can be seen; it still fails.
     super::finish(&build)

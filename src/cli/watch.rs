@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use banmian::output::write_atomic;
-use banmian::{BuildOptions, Diagnostic, Engine, Error, Result, preview};
+use banmian::output::{preview, write_atomic, write_previews};
+use banmian::{BuildOptions, Diagnostic, Engine, Error, Result};
 use notify::event::ModifyKind;
 use notify::{EventKind, RecursiveMode, Watcher};
 
@@ -83,10 +83,7 @@ fn rebuild(engine: &Engine, args: &Args, options: &BuildOptions, output: &Path) 
         if let Some(dir) = &args.preview {
             let numbers: Vec<u32> = build.report.pages.iter().map(|p| p.number).collect();
             let previews = preview::render(&build.document, &numbers, 60.0, &[])?;
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            for (number, png) in &previews.pages {
-                write_atomic(&dir.join(format!("page-{number}.png")), png)?;
-            }
+            write_previews(dir, &previews, false)?;
         }
         Ok(build.report.pages.len())
     });

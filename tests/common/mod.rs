@@ -82,3 +82,16 @@ pub fn pdf_text(pdf: &[u8]) -> String {
 pub fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
+
+/// Edits a test fixture, failing loudly when the text to replace is not there: a fixture that
+/// silently stays unchanged would make its test test nothing.
+pub trait Edit {
+    fn edit(&self, from: &str, to: &str) -> String;
+}
+
+impl Edit for str {
+    fn edit(&self, from: &str, to: &str) -> String {
+        assert!(self.contains(from), "the fixture has no {from:?}");
+        self.replace(from, to)
+    }
+}

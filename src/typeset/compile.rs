@@ -6,9 +6,9 @@ use typst::WorldExt;
 use typst::diag::{Severity, SourceDiagnostic};
 use typst_layout::PagedDocument;
 
+use super::generate;
+use super::world::{NewsWorld, file_id};
 use crate::error::{Diagnostic, Error, Location, Result};
-use crate::generate;
-use crate::world::{NewsWorld, file_id};
 
 /// Compiles the world's program to pages. Warnings come back beside the document.
 pub fn compile(world: &NewsWorld, template_path: &Path) -> Result<(PagedDocument, Vec<Diagnostic>)> {

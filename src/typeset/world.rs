@@ -14,8 +14,8 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use crate::fonts::FontStore;
-use crate::generate::{self, Generated};
+use super::fonts::FontStore;
+use super::generate::{self, Generated};
 
 /// The file id of a virtual path in the project root.
 pub fn file_id(path: &str) -> FileId {
@@ -31,11 +31,18 @@ pub fn library() -> LazyHash<Library> {
 /// A compilation environment over one generated program. An engine keeps one per issue and
 /// purpose (measuring, final pages), so each program is updated in place from build to build.
 pub struct NewsWorld {
+    /// Typst's standard library, built once per engine and shared by every world.
     library: Arc<LazyHash<Library>>,
+    /// The engine's fonts: the font book Typst chooses from, and the faces, loaded lazily.
     fonts: Arc<FontStore>,
+    /// The id of `/main.typ`, the program's entry point.
     main: FileId,
+    /// The generated sources (main, template, article modules), kept between builds and
+    /// updated in place so unchanged ones stay the same source for comemo.
     sources: HashMap<FileId, Source>,
+    /// The data files (layout, plan, article JSON) and pictures, by virtual path.
     files: HashMap<FileId, Bytes>,
+    /// The issue's date, which `datetime.today()` gives the template.
     today: Option<Datetime>,
 }
 

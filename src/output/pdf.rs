@@ -10,7 +10,7 @@ use typst_layout::PagedDocument;
 
 use crate::error::Diagnostic;
 use crate::issue::IssueFile;
-use crate::layout::MM;
+use crate::layout::{MM, Output};
 
 /// How a build's PDF is made.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -40,6 +40,11 @@ pub enum Standard {
 const MAX_BLEED_MM: f64 = 25.0;
 
 impl PdfSettings {
+    /// How the template draws pages for this PDF.
+    pub fn output(&self) -> Output {
+        Output { bleed_pt: self.bleed_pt, archive: self.standard == Standard::ArchiveA2b }
+    }
+
     /// Rejects a bleed that is negative, not a number or beyond any printer's need.
     pub fn check(&self) -> Result<(), Diagnostic> {
         match self.bleed_pt {

@@ -1,5 +1,5 @@
-//! The line-composition check: the laid-out body lines read back and held to the rules of
-//! Chinese setting (clreq, GB/T 15834), so the count of violations is measured, not assumed.
+//! The line check: the laid-out body lines read back and held to the rules of Chinese setting
+//! (clreq, GB/T 15834), so the count of violations is measured, not assumed.
 //!
 //! - 禁则: no closing punctuation at a line's start, no opening punctuation at its end;
 //! - —— and …… never split across two lines;
@@ -12,11 +12,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::body::BlockKind;
-use crate::generate::Part;
-use crate::layout::Layout;
-use crate::plan::Plan;
-use crate::verify::Placed;
+use crate::layout::{EPSILON, Layout};
+use crate::plan::{Field, Plan};
+use crate::typeset::glyphs::Glyph;
 
 /// Punctuation that may not open a line.
 const CLOSING: &str = "，。、；：？！）］｝」』”’》〉】〕〗〙〛,.;:?!)]}";
@@ -31,7 +29,7 @@ const GRID_EPSILON: f64 = 0.05;
 
 /// One laid-out line of an article's body, as the check needs it.
 #[derive(Debug, Clone, Default)]
-pub struct Line {
+pub struct BodyLine {
     pub article: usize,
     pub page: u32,
     /// The line's grid line inside its frame, 1-based.
@@ -116,7 +114,7 @@ impl Violation {
 }
 
 /// Checks lines given in reading order, article by article.
-pub fn check(lines: &[Line]) -> Vec<Violation> {
+pub fn check(lines: &[BodyLine]) -> Vec<Violation> {
     let mut found = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let violation = |rule| Violation {
@@ -156,72 +154,14 @@ pub fn check(lines: &[Line]) -> Vec<Violation> {
     found
 }
 
-/// A body line: (article, chain slot, text column, baseline in 1/100 pt).
+/// A body line: (article, chain slot, text column, [`Glyph::line_key`]).
 type LineKey = (usize, usize, u32, i64);
 
 /// Reads the body lines of every article back from its verified glyphs, in reading order.
-pub fn lines(placed: &[Placed], plan: &Plan, layout: &Layout) -> Vec<Line> {
-    let (ox, oy) = layout.type_origin();
-    let pitch = layout.geometry.grid.line_pitch_pt;
-    let body_size = layout.body_size();
-    // The glyphs of each line. Glyphs come line by line, so most find their line as the one
-    // before did.
-    let mut grouped: Vec<(LineKey, Vec<&Placed>)> = Vec::new();
-    let mut index: HashMap<LineKey, usize> = HashMap::new();
-    for glyph in placed {
-        let o = glyph.origin;
-        let article = &plan.articles[o.article];
-        let in_body = match o.part {
-            Part::Run(b, _) => article.blocks[b].kind != BlockKind::Subhead,
-            Part::Dateline => true,
-            Part::Byline => article.byline_at_end(),
-            _ => false,
-        };
-        if !in_body {
-            continue;
-        }
-        let (p, f) = article.frames[o.slot];
-        let frame = &plan.pages[p].frames[f];
-        let (column, _) = layout.column_at(frame, ox + frame.x, glyph.x);
-        let key = (o.article, o.slot, column, (glyph.baseline * 100.0).round() as i64);
-        match grouped.last_mut() {
-            Some((last, glyphs)) if *last == key => glyphs.push(glyph),
-            _ => {
-                let i = *index.entry(key).or_insert_with(|| {
-                    grouped.push((key, Vec::new()));
-                    grouped.len() - 1
-                });
-                grouped[i].1.push(glyph);
-            }
-        }
-    }
-    grouped.sort_unstable_by_key(|(key, _)| *key);
-    let mut lines: Vec<(Line, Option<usize>, Option<usize>, bool)> = Vec::new();
-    for ((a, slot, _, _), mut glyphs) in grouped {
-        glyphs.sort_by(|x, y| x.x.total_cmp(&y.x));
-        let article = &plan.articles[a];
-        let (p, f) = article.frames[slot];
-        let frame = &plan.pages[p].frames[f];
-        let top = oy + frame.y;
-        let baseline = glyphs[0].baseline;
-        let steps = (baseline - top - layout.geometry.grid.ascent_em * body_size) / pitch;
-        let on_grid = glyphs.iter().any(|g| (g.size - body_size).abs() > 0.01)
-            || (steps - steps.round()).abs() * pitch < GRID_EPSILON;
-        let blocks: Vec<usize> = glyphs.iter().filter_map(|g| g.cut().map(|c| c.block)).collect();
-        let starts_block = glyphs.iter().find_map(|g| g.cut()).is_some_and(|c| c.at_block_start())
-            || glyphs.iter().any(|g| g.origin.part == Part::Dateline);
-        let line = Line {
-            article: a,
-            page: plan.pages[p].number,
-            number: (steps.round().max(0.0) as u32) + 1,
-            text: glyphs.iter().flat_map(|g| g.text.chars()).filter(|c| !c.is_whitespace()).collect(),
-            ends_paragraph: false,
-            continues_paragraph: !starts_block,
-            on_grid,
-            tight_pairs: tight_pairs(&glyphs, body_size),
-        };
-        lines.push((line, blocks.first().copied(), blocks.last().copied(), starts_block));
-    }
+pub fn lines(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<BodyLine> {
+    let grouped = group(glyphs, plan, layout);
+    let mut lines: Vec<(BodyLine, Option<usize>, Option<usize>, bool)> =
+        grouped.into_iter().map(|(key, glyphs)| line(key, glyphs, plan, layout)).collect();
     // A line ends its paragraph when the next line of the article starts another block.
     let n = lines.len();
     for i in 0..n {
@@ -236,16 +176,81 @@ pub fn lines(placed: &[Placed], plan: &Plan, layout: &Layout) -> Vec<Line> {
     lines.into_iter().map(|(line, ..)| line).collect()
 }
 
+/// The glyphs of each body line, lines in reading order.
+fn group<'g, 'a>(
+    glyphs: &'g [Glyph<'a>],
+    plan: &Plan,
+    layout: &Layout,
+) -> Vec<(LineKey, Vec<&'g Glyph<'a>>)> {
+    let (ox, _) = layout.type_origin();
+    // Glyphs come line by line, so most find their line as the one before did.
+    let mut grouped: Vec<(LineKey, Vec<&Glyph>)> = Vec::new();
+    let mut index: HashMap<LineKey, usize> = HashMap::new();
+    for glyph in glyphs {
+        let o = glyph.origin;
+        if !plan.articles[o.article].is_prose(o.field) {
+            continue;
+        }
+        let frame = plan.frame(o.article, o.slot);
+        let (column, _) = frame.column_at(layout, ox + frame.x, glyph.x);
+        let key = (o.article, o.slot, column, glyph.line_key());
+        match grouped.last_mut() {
+            Some((last, glyphs)) if *last == key => glyphs.push(glyph),
+            _ => {
+                let i = *index.entry(key).or_insert_with(|| {
+                    grouped.push((key, Vec::new()));
+                    grouped.len() - 1
+                });
+                grouped[i].1.push(glyph);
+            }
+        }
+    }
+    grouped.sort_unstable_by_key(|(key, _)| *key);
+    grouped
+}
+
+/// One body line from its glyphs, with the first and last block it holds and whether it
+/// starts a block (the paragraph ends are found from its neighbours).
+fn line(
+    (a, slot, _, _): LineKey,
+    mut glyphs: Vec<&Glyph>,
+    plan: &Plan,
+    layout: &Layout,
+) -> (BodyLine, Option<usize>, Option<usize>, bool) {
+    let (_, oy) = layout.type_origin();
+    let pitch = layout.spec.grid.line_pitch_pt;
+    let body_size = layout.body_size();
+    glyphs.sort_by(|x, y| x.x.total_cmp(&y.x));
+    let top = oy + plan.frame(a, slot).y;
+    let steps = (glyphs[0].baseline - top - layout.spec.grid.ascent_em * body_size) / pitch;
+    let on_grid = glyphs.iter().any(|g| (g.size - body_size).abs() > EPSILON)
+        || (steps - steps.round()).abs() * pitch < GRID_EPSILON;
+    let blocks: Vec<usize> = glyphs.iter().filter_map(|g| g.cut().map(|c| c.block)).collect();
+    let starts_block = glyphs.iter().find_map(|g| g.cut()).is_some_and(|c| c.at_block_start())
+        || glyphs.iter().any(|g| g.origin.field == Field::Dateline);
+    let line = BodyLine {
+        article: a,
+        page: plan.page_number(a, slot),
+        number: (steps.round().max(0.0) as u32) + 1,
+        text: glyphs.iter().flat_map(|g| g.text.chars()).filter(|c| !c.is_whitespace()).collect(),
+        ends_paragraph: false,
+        continues_paragraph: !starts_block,
+        on_grid,
+        tight_pairs: tight_pairs(&glyphs, body_size),
+    };
+    (line, blocks.first().copied(), blocks.last().copied(), starts_block)
+}
+
 /// Neighbouring glyphs, one Chinese and one a Latin letter, with less than
 /// [`CJK_LATIN_MIN_EM`] between them.
-fn tight_pairs(glyphs: &[&Placed], size: f64) -> usize {
+fn tight_pairs(glyphs: &[&Glyph], size: f64) -> usize {
     glyphs
         .windows(2)
         .filter(|w| {
             let (a, b) = (w[0], w[1]);
             let (Some(x), Some(y)) = (a.text.chars().last(), b.text.chars().next()) else { return false };
             let mixed = (is_han(x) && y.is_ascii_alphabetic()) || (x.is_ascii_alphabetic() && is_han(y));
-            mixed && b.x - (a.x + a.natural) < CJK_LATIN_MIN_EM * size - 0.01
+            mixed && b.x - (a.x + a.natural) < CJK_LATIN_MIN_EM * size - EPSILON
         })
         .count()
 }
@@ -266,11 +271,11 @@ fn is_punctuation(c: char) -> bool {
 mod tests {
     use super::*;
 
-    fn line(text: &str) -> Line {
-        Line { text: text.into(), on_grid: true, number: 1, page: 1, ..Line::default() }
+    fn line(text: &str) -> BodyLine {
+        BodyLine { text: text.into(), on_grid: true, number: 1, page: 1, ..BodyLine::default() }
     }
 
-    fn rules(lines: &[Line]) -> Vec<Rule> {
+    fn rules(lines: &[BodyLine]) -> Vec<Rule> {
         check(lines).into_iter().map(|v| v.rule).collect()
     }
 
@@ -280,21 +285,21 @@ mod tests {
         assert_eq!(rules(&[line("结尾“")]), vec![Rule::OpeningAtEnd]);
         assert_eq!(rules(&[line("破折号—"), line("—之后")]), vec![Rule::SplitDoubled]);
         assert_eq!(rules(&[line("省略号…"), line("…之后")]), vec![Rule::SplitDoubled]);
-        let lone = Line { ends_paragraph: true, continues_paragraph: true, ..line("了。") };
+        let lone = BodyLine { ends_paragraph: true, continues_paragraph: true, ..line("了。") };
         assert_eq!(rules(&[lone]), vec![Rule::LoneCharacter]);
-        assert_eq!(rules(&[Line { on_grid: false, ..line("正文") }]), vec![Rule::OffGrid]);
-        assert_eq!(rules(&[Line { tight_pairs: 2, ..line("用CPU算") }]), vec![Rule::CjkLatinSpacing; 2]);
+        assert_eq!(rules(&[BodyLine { on_grid: false, ..line("正文") }]), vec![Rule::OffGrid]);
+        assert_eq!(rules(&[BodyLine { tight_pairs: 2, ..line("用CPU算") }]), vec![Rule::CjkLatinSpacing; 2]);
     }
 
     #[test]
     fn clean_lines_pass() {
         let first = line("“引号”在行首，逗号在行中。");
-        let last = Line { ends_paragraph: true, continues_paragraph: true, ..line("两个字。") };
+        let last = BodyLine { ends_paragraph: true, continues_paragraph: true, ..line("两个字。") };
         assert!(rules(&[first, last]).is_empty());
         // A one-line paragraph of one character is no 孤字: it has no lines before it.
-        assert!(rules(&[Line { ends_paragraph: true, ..line("好") }]).is_empty());
+        assert!(rules(&[BodyLine { ends_paragraph: true, ..line("好") }]).is_empty());
         // A dash may end one paragraph and another open the next.
-        let end = Line { ends_paragraph: true, ..line("完—") };
+        let end = BodyLine { ends_paragraph: true, ..line("完—") };
         assert!(rules(&[end, line("—开始")]).is_empty());
     }
 }

@@ -1,12 +1,13 @@
-//! Writing results: files appear whole or not at all, and `--emit-typst` writes a folder the
-//! official `typst compile` reproduces the PDF from.
+//! Writing results: files appear whole or not at all, previews go into a folder, and
+//! `--emit-typst` writes a folder the official `typst compile` reproduces the PDF from.
 
 use std::io::Write;
 use std::path::Path;
 
+use super::preview::Previews;
 use crate::error::{Error, Result};
-use crate::fonts::EMBEDDED;
-use crate::generate::{self, Generated};
+use crate::typeset::fonts::EMBEDDED;
+use crate::typeset::generate::{self, Generated};
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place, so
 /// a reader never sees a half-written PDF and a failed build leaves the old file untouched.
@@ -51,6 +52,19 @@ pub fn emit_typst(dir: &Path, generated: &Generated) -> Result<()> {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
         write_atomic(&path, bytes)?;
+    }
+    Ok(())
+}
+
+/// Writes each page's preview as `page-N.png` into `dir` (made if missing), and the contact
+/// sheet as `contact-sheet.png` when `sheet` is set.
+pub fn write_previews(dir: &Path, previews: &Previews, sheet: bool) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    for (number, png) in &previews.pages {
+        write_atomic(&dir.join(format!("page-{number}.png")), png)?;
+    }
+    if sheet {
+        write_atomic(&dir.join("contact-sheet.png"), &previews.contact_sheet)?;
     }
     Ok(())
 }

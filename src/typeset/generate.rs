@@ -1,8 +1,8 @@
 //! Typst source generation: the plan becomes a small Typst program over JSON data files.
 //!
 //! Article text never enters the source: each article is a JSON file read with `json(..)`, and
-//! the source only names its parts (`#a0.b.at(3).at(0)`). One distinct expression per run gives
-//! every glyph a span that the [`SourceMap`] traces back to its article, part and byte offset.
+//! the source only names its fields (`#a0.b.at(3).at(0)`). One distinct expression per run gives
+//! every glyph a span that the [`SourceMap`] traces back to its article, field and byte offset.
 //!
 //! The measuring program and the final one are built alike so that Typst lays each paragraph
 //! out once: paragraphs a part holds whole come from a module per article and chain slot
@@ -11,17 +11,15 @@
 //! with every frame in plan order (frames with nothing to set stay empty), so each paragraph
 //! has the same place in both and Typst's memoised layout of it carries over.
 
-use std::collections::HashMap;
 use std::fmt::Write;
-use std::ops::Range;
 
 use serde::Serialize;
 use serde_json::json;
 
+use super::source_map::{Origin, SourceMap};
 use crate::body::{BlockKind, Cut};
-use crate::issue::IssueFile;
 use crate::layout::Layout;
-use crate::plan::{Plan, PlannedArticle, PlannedFrame};
+use crate::plan::{Bounds, Context, Field, Plan, PlannedArticle, PlannedFrame, continues};
 
 /// Virtual paths of the generated program's files.
 pub const MAIN: &str = "/main.typ";
@@ -37,57 +35,6 @@ pub fn article_path(index: usize) -> String {
 /// Virtual path of the module holding an article's whole blocks for chain slot `slot`.
 fn module_path(article: usize, slot: usize) -> String {
     format!("/articles/{article}-{slot}.typ")
-}
-
-/// A part of an article that the source names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Part {
-    Kicker,
-    Title,
-    Subtitle,
-    Dateline,
-    Byline,
-    /// The title repeated over a continued part; not part of the article's text.
-    JumpTitle,
-    /// The jump line ending a part, e.g. （下转第二版）: the layout's words, not the article's,
-    /// named in the source so that verification keeps it inside its frame too.
-    JumpLine,
-    /// 编者按.
-    Note,
-    /// 导语.
-    Lead,
-    /// A line of the closing signature.
-    Signature(usize),
-    /// A body run: (block, run).
-    Run(usize, usize),
-}
-
-/// What one expression of the source prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Origin {
-    pub article: usize,
-    pub part: Part,
-    /// Byte offset in the part's text where the expression's text starts (a slice's start).
-    pub base: usize,
-    /// The place in the article's chain whose frame the expression is set in.
-    pub slot: usize,
-}
-
-/// Maps byte ranges of the generated sources (`main.typ` and the article modules) to the
-/// article text they print.
-#[derive(Debug, Clone, Default)]
-pub struct SourceMap {
-    files: HashMap<String, Vec<(Range<usize>, Origin)>>,
-}
-
-impl SourceMap {
-    /// What the expression at `offset` in the source at virtual path `path` prints.
-    pub fn find(&self, path: &str, offset: usize) -> Option<Origin> {
-        let entries = self.files.get(path)?;
-        let i = entries.partition_point(|(r, _)| r.start <= offset).checked_sub(1)?;
-        let (range, origin) = &entries[i];
-        range.contains(&offset).then_some(*origin)
-    }
 }
 
 /// The generated program: its main source, article modules, data files and source map.
@@ -117,54 +64,26 @@ struct ArticleData<'a> {
     b: Vec<Vec<&'a str>>,
 }
 
-/// Where each article's text is cut into parts: for each article, one cut before each of its
-/// frames and one after the last (`START, c1, …, END`). A part whose two cuts are equal is empty.
-pub type Bounds = Vec<Vec<Cut>>;
-
-/// Whether part `k` of an article cut at `cuts` holds text that goes on in the next part, so
-/// that it ends with a jump line.
-pub fn continues(cuts: &[Cut], k: usize) -> bool {
-    cuts[k] < cuts[k + 1] && cuts.get(k + 2).is_some_and(|&next| next > cuts[k + 1])
-}
-
-/// Bounds that put each article's whole text in its first frame.
-pub fn unsplit(plan: &Plan) -> Bounds {
-    plan.articles
-        .iter()
-        .map(|a| {
-            let end = Cut::end(&a.blocks);
-            std::iter::once(Cut::default()).chain(std::iter::repeat_n(end, a.frames.len())).collect()
-        })
-        .collect()
-}
-
 /// Generates the program that sets every page of the issue, each article cut at `bounds`.
-pub fn generate(file: &IssueFile, layout: &Layout, plan: &Plan, bounds: &Bounds) -> Generated {
+pub fn generate(ctx: &Context, bounds: &Bounds) -> Generated {
+    let plan = ctx.plan;
     let mut out = Writer::header(plan);
     for (p, page) in plan.pages.iter().enumerate() {
         out.line(&format!("#t.news-page(L, P, {p})["));
         for (f, frame) in page.frames.iter().enumerate() {
-            let (a, k) = (frame.article, frame.part);
-            let (start, end) = (bounds[a][k], bounds[a][k + 1]);
+            let (a, slot) = (frame.article, frame.slot);
+            let (start, end) = (bounds[a][slot], bounds[a][slot + 1]);
             // A later part with no text stays empty; the first always carries the headline.
-            if start == end && k > 0 {
+            if start == end && slot > 0 {
                 out.empty_frame(p, f);
                 continue;
             }
-            let continues = continues(&bounds[a], k);
-            let body = Body {
-                start,
-                end,
-                slot: k,
-                jump: continues,
-                longest_unbroken: longest_unbroken(layout, frame),
-                vertical: frame.vertical,
-            };
-            out.frame(&plan.articles[a], a, &format!("P.pages.at({p}).frames.at({f})"), &body);
+            let body = Body::new(ctx, a, slot, start, end).jumping(continues(&bounds[a], slot));
+            out.frame(&format!("P.pages.at({p}).frames.at({f})"), &body);
         }
         out.line("]");
     }
-    out.finish(file, layout, plan)
+    out.finish(ctx)
 }
 
 /// A measuring job: an article's text from `start` to `end`, set in the frame of chain slot `slot`.
@@ -181,7 +100,8 @@ pub struct MeasureJob {
 /// first glyph below the frame shows where it is full. Every page up to the last with a job is
 /// set, with all its frames in plan order and only the jobs' frames filled, so the paragraphs
 /// have the places they will have on the final pages.
-pub fn generate_measure(file: &IssueFile, layout: &Layout, plan: &Plan, jobs: &[MeasureJob]) -> Generated {
+pub fn generate_measure(ctx: &Context, jobs: &[MeasureJob]) -> Generated {
+    let plan = ctx.plan;
     let mut out = Writer::header(plan);
     let page_of = |job: &MeasureJob| plan.articles[job.article].frames[job.slot];
     let last = jobs.iter().map(|job| page_of(job).0).max();
@@ -189,32 +109,31 @@ pub fn generate_measure(file: &IssueFile, layout: &Layout, plan: &Plan, jobs: &[
         out.line(&format!("#t.news-page(L, P, {p})["));
         for f in 0..page.frames.len() {
             match jobs.iter().find(|job| page_of(job) == (p, f)) {
-                Some(job) => out.measure_frame(layout, plan, job),
+                Some(job) => out.measure_frame(ctx, job),
                 None => out.empty_frame(p, f),
             }
         }
         out.line("]");
     }
-    out.finish(file, layout, plan)
+    out.finish(ctx)
 }
 
 /// A fingerprint of what every measuring job of a build depends on besides its own frame and
 /// article: the template, the layout and the pictures.
-pub fn measure_context(layout: &Layout, plan: &Plan) -> u128 {
-    let images: Vec<_> = plan.images.iter().map(|image| (&image.path, &image.bytes)).collect();
-    typst::utils::hash128(&(&layout.template, layout.to_json().to_string(), images))
+pub fn measure_context(ctx: &Context) -> u128 {
+    let images: Vec<_> = ctx.plan.images.iter().map(|image| (&image.path, &image.bytes)).collect();
+    typst::utils::hash128(&(&ctx.layout.template, ctx.layout.to_json(ctx.output).to_string(), images))
 }
 
 /// A fingerprint of everything a measuring job's outcome depends on: the build's `context`, the
 /// frame, the article's data and the source that sets the stretch. Equal fingerprints measure
 /// equally, so an engine can keep outcomes between builds.
-pub fn measure_fingerprint(context: u128, layout: &Layout, plan: &Plan, job: &MeasureJob) -> u128 {
-    let article = &plan.articles[job.article];
-    let (p, f) = article.frames[job.slot];
+pub fn measure_fingerprint(ctx: &Context, context: u128, job: &MeasureJob) -> u128 {
     let mut out = Writer::default();
-    out.measure_frame(layout, plan, job);
-    let frame = serde_json::to_string(&plan.pages[p].frames[f]).expect("a frame serialises");
-    typst::utils::hash128(&(context, frame, article_data(article), out.text, out.modules))
+    out.measure_frame(ctx, job);
+    let frame = serde_json::to_string(ctx.plan.frame(job.article, job.slot)).expect("a frame serialises");
+    let article = article_data(&ctx.plan.articles[job.article]);
+    typst::utils::hash128(&(context, frame, article, out.text, out.modules))
 }
 
 /// 要目: for each page after the first, its lead article — the one whose opening frame there is
@@ -227,7 +146,7 @@ fn contents(plan: &Plan) -> Vec<serde_json::Value> {
             let lead = page
                 .frames
                 .iter()
-                .filter(|f| f.part == 0)
+                .filter(|f| f.slot == 0)
                 .max_by(|a, b| (a.width * a.height).total_cmp(&(b.width * b.height)))?;
             Some(json!({ "title": plan.articles[lead.article].article.title, "page": page.name }))
         })
@@ -236,7 +155,7 @@ fn contents(plan: &Plan) -> Vec<serde_json::Value> {
 
 /// How many Latin letters or digits surely fit one text column of `frame`.
 fn longest_unbroken(layout: &Layout, frame: &PlannedFrame) -> usize {
-    let (column, _) = layout.frame_columns(frame);
+    let (column, _) = frame.text_columns(layout);
     (column / layout.body_size() / LATIN_EM).floor() as usize
 }
 
@@ -244,8 +163,12 @@ fn to_bytes(value: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(value).expect("plain data serialises")
 }
 
-/// The stretch of an article's body one frame sets.
-struct Body {
+/// The stretch of an article's body one frame sets, and how the frame sets it.
+#[derive(Clone, Copy)]
+struct Body<'a> {
+    article: &'a PlannedArticle,
+    /// The article's index in the plan.
+    index: usize,
     start: Cut,
     end: Cut,
     slot: usize,
@@ -257,7 +180,33 @@ struct Body {
     jump: bool,
 }
 
-/// An article's data file: its headline parts, signature and body runs, as the source reads them.
+impl<'a> Body<'a> {
+    /// Article `a`'s text from `start` to `end`, set in the frame of its slot `slot`.
+    fn new(ctx: &Context<'a>, a: usize, slot: usize, start: Cut, end: Cut) -> Self {
+        let frame = ctx.plan.frame(a, slot);
+        Body {
+            article: &ctx.plan.articles[a],
+            index: a,
+            start,
+            end,
+            slot,
+            longest_unbroken: longest_unbroken(ctx.layout, frame),
+            vertical: frame.vertical,
+            jump: false,
+        }
+    }
+
+    fn jumping(self, jump: bool) -> Self {
+        Body { jump, ..self }
+    }
+
+    /// Where an expression printing the whole of `field` comes from.
+    fn origin(&self, field: Field) -> Origin {
+        Origin { article: self.index, field, base: 0, slot: self.slot }
+    }
+}
+
+/// An article's data file: its headline fields, signature and body runs, as the source reads them.
 fn article_data(article: &PlannedArticle) -> Vec<u8> {
     let a = &article.article;
     to_bytes(&ArticleData {
@@ -329,24 +278,15 @@ impl Writer {
     }
 
     /// A measuring job's frame.
-    fn measure_frame(&mut self, layout: &Layout, plan: &Plan, job: &MeasureJob) {
-        let article = &plan.articles[job.article];
-        let (p, f) = article.frames[job.slot];
-        let frame = &plan.pages[p].frames[f];
-        let body = Body {
-            start: job.start,
-            end: job.end,
-            slot: job.slot,
-            jump: false,
-            longest_unbroken: longest_unbroken(layout, frame),
-            vertical: frame.vertical,
-        };
-        self.frame(article, job.article, &format!("P.pages.at({p}).frames.at({f})"), &body);
+    fn measure_frame(&mut self, ctx: &Context, job: &MeasureJob) {
+        let (p, f) = ctx.plan.articles[job.article].frames[job.slot];
+        let body = Body::new(ctx, job.article, job.slot, job.start, job.end);
+        self.frame(&format!("P.pages.at({p}).frames.at({f})"), &body);
     }
 
     /// The finished program with its data files.
-    fn finish(self, file: &IssueFile, layout: &Layout, plan: &Plan) -> Generated {
-        let issue = &file.issue;
+    fn finish(self, ctx: &Context) -> Generated {
+        let (issue, plan) = (&ctx.file.issue, ctx.plan);
         let date = issue.issue.date;
         let plan_data = json!({
             "paper": issue.paper,
@@ -362,7 +302,7 @@ impl Writer {
             "pages": plan.pages,
         });
         let mut data = vec![
-            (LAYOUT_DATA.to_string(), to_bytes(&layout.to_json())),
+            (LAYOUT_DATA.to_string(), to_bytes(&ctx.layout.to_json(ctx.output))),
             (PLAN_DATA.to_string(), to_bytes(&plan_data)),
         ];
         data.extend(plan.images.iter().map(|image| (image.path.clone(), image.bytes.clone())));
@@ -371,59 +311,77 @@ impl Writer {
         }
         Generated {
             main: self.text,
-            template: layout.template.clone(),
+            template: ctx.layout.template.clone(),
             modules: self.modules,
             data,
             map: self.map,
         }
     }
 
-    /// One frame: headline or jump head as named arguments, then the body's blocks from
-    /// `body.start` to `body.end`.
-    fn frame(&mut self, article: &PlannedArticle, a: usize, frame: &str, body: &Body) {
-        let art = &article.article;
-        let first = body.slot == 0;
-        let origin = |part| Origin { article: a, part, base: 0, slot: body.slot };
+    /// One frame, named by the expression `frame`: its headline or jump head, its body's
+    /// blocks from `body.start` to `body.end`, and what closes it.
+    fn frame(&mut self, frame: &str, body: &Body) {
         self.push(&format!("#t.frame(L, {frame}"));
-        let vertical = first && body.vertical;
-        if vertical {
-            // 竖题: one content block per character, each keeping its own span and offset.
-            self.push(", vertical: (");
-            let columns = [
-                ("kicker", &art.kicker, Part::Kicker),
-                ("title", &Some(art.title.clone()), Part::Title),
-                ("subtitle", &art.subtitle, Part::Subtitle),
-            ];
-            for (role, text, part) in columns {
-                let Some(text) = text else { continue };
-                self.push(&format!("(\"{role}\", ("));
-                for (i, c) in text.char_indices() {
-                    self.push("[");
-                    let expr = format!("#a{a}.{role}.slice({i}, {})", i + c.len_utf8());
-                    self.expr(&expr, Origin { article: a, part, base: i, slot: body.slot });
-                    self.push("], ");
-                }
-                self.push(")), ");
-            }
-            self.push(")");
+        if body.slot == 0 && body.vertical {
+            self.vertical_headline(body);
         }
-        let named = [
-            ("kicker", "kicker", Part::Kicker, first && !vertical && art.kicker.is_some()),
-            ("title", "title", Part::Title, first && !vertical),
-            ("subtitle", "subtitle", Part::Subtitle, first && !vertical && art.subtitle.is_some()),
-            ("byline", "byline", Part::Byline, first && art.byline.is_some() && !article.byline_at_end()),
-            ("note", "note", Part::Note, first && art.editor_note.is_some()),
-            ("lead", "lead", Part::Lead, first && art.lead.is_some()),
-            ("jump-title", "title", Part::JumpTitle, !first),
+        self.headline(body);
+        self.line(")[");
+        self.blocks(body);
+        self.closing(frame, body);
+        self.line("]");
+    }
+
+    /// 竖题: one content block per character, each keeping its own span and offset.
+    fn vertical_headline(&mut self, body: &Body) {
+        let (a, art) = (body.index, &body.article.article);
+        self.push(", vertical: (");
+        let columns = [
+            ("kicker", art.kicker.as_deref(), Field::Kicker),
+            ("title", Some(art.title.as_str()), Field::Title),
+            ("subtitle", art.subtitle.as_deref(), Field::Subtitle),
         ];
-        for (name, field, part, present) in named {
+        for (role, text, field) in columns {
+            let Some(text) = text else { continue };
+            self.push(&format!("(\"{role}\", ("));
+            for (i, c) in text.char_indices() {
+                self.push("[");
+                let expr = format!("#a{a}.{role}.slice({i}, {})", i + c.len_utf8());
+                self.expr(&expr, Origin { base: i, ..body.origin(field) });
+                self.push("], ");
+            }
+            self.push(")), ");
+        }
+        self.push(")");
+    }
+
+    /// The headline fields as named arguments of the frame: kicker, title, subtitle, top
+    /// byline, 编者按 and 导语 on the first frame, the jump head's title on later ones.
+    fn headline(&mut self, body: &Body) {
+        let (article, art) = (body.article, &body.article.article);
+        let (first, horizontal) = (body.slot == 0, !body.vertical);
+        let named = [
+            ("kicker", "kicker", Field::Kicker, first && horizontal && art.kicker.is_some()),
+            ("title", "title", Field::Title, first && horizontal),
+            ("subtitle", "subtitle", Field::Subtitle, first && horizontal && art.subtitle.is_some()),
+            ("byline", "byline", Field::Byline, first && art.byline.is_some() && !article.byline_at_end()),
+            ("note", "note", Field::Note, first && art.editor_note.is_some()),
+            ("lead", "lead", Field::Lead, first && art.lead.is_some()),
+            ("jump-title", "title", Field::JumpTitle, !first),
+        ];
+        for (name, key, field, present) in named {
             if present {
                 self.push(&format!(", {name}: ["));
-                self.expr(&format!("#a{a}.{field}"), origin(part));
+                self.expr(&format!("#a{}.{key}", body.index), body.origin(field));
                 self.push("]");
             }
         }
-        self.line(")[");
+    }
+
+    /// The body's blocks: those cut at the part's ends set here, sliced, and the whole ones
+    /// taken from the article's module for the slot.
+    fn blocks(&mut self, body: &Body) {
+        let (article, a) = (body.article, body.index);
         let (start, end) = (body.start, body.end);
         let last_block = end.block.min(article.blocks.len().saturating_sub(1));
         let mut module = None;
@@ -434,65 +392,59 @@ impl Writer {
             }
             if b == start.block && !start.at_block_start() || b == end.block {
                 // A paragraph the part starts or ends inside: set here, sliced at the cut.
-                self.block(article, &format!("a{a}"), a, b, start, end, body);
+                self.block(&format!("a{a}"), b, body);
             } else {
                 let name = match &module {
                     Some(name) => name,
-                    None => module.insert(self.module(article, a, body)),
+                    None => module.insert(self.module(body)),
                 };
                 self.push(&format!("#{name}.b.at({b})"));
             }
             self.line("");
             self.line("");
         }
-        if article.blocks.is_empty() && first {
+    }
+
+    /// What closes a frame: a headline-only item's dateline and byline, the signature at the
+    /// article's end, the jump line of a part that continues.
+    fn closing(&mut self, frame: &str, body: &Body) {
+        let (article, a) = (body.article, body.index);
+        let art = &article.article;
+        if article.blocks.is_empty() && body.slot == 0 {
             // A headline-only item still prints its dateline and byline, as one short line.
             if art.dateline.is_some() {
                 self.push("#t.dateline(L)[");
-                self.expr(&format!("#a{a}.dateline"), origin(Part::Dateline));
+                self.expr(&format!("#a{a}.dateline"), body.origin(Field::Dateline));
                 self.push("]");
             }
             if article.byline_at_end() {
                 self.push("#t.byline-end(L)[");
-                self.expr(&format!("#a{a}.byline"), origin(Part::Byline));
+                self.expr(&format!("#a{a}.byline"), body.origin(Field::Byline));
                 self.push("]");
             }
             self.line("");
         }
-        if end == Cut::end(&article.blocks) && !art.signature.is_empty() {
+        if body.end == Cut::end(&article.blocks) && !art.signature.is_empty() {
             self.push("#t.signature(L, (");
             for i in 0..art.signature.len() {
                 self.push("[");
-                self.expr(&format!("#a{a}.sig.at({i})"), origin(Part::Signature(i)));
+                self.expr(&format!("#a{a}.sig.at({i})"), body.origin(Field::Signature(i)));
                 self.push("], ");
             }
             self.line("))");
         }
         if body.jump {
-            let origin = Origin { article: a, part: Part::JumpLine, base: 0, slot: body.slot };
             self.push("#t.jump-to(L)[");
-            self.expr(&format!("#{frame}.at(\"jump-to\")"), origin);
+            self.expr(&format!("#{frame}.at(\"jump-to\")"), body.origin(Field::JumpLine));
             self.line("]");
         }
-        self.line("]");
     }
 
-    /// Block `b` of the part from `start` to `end`, naming the article's data `var`: its
-    /// wrapper (subhead, list item, continued paragraph), the dateline if it opens the article,
-    /// its runs sliced at the cuts, and the closing byline if it ends the article.
-    #[allow(clippy::too_many_arguments)]
-    fn block(
-        &mut self,
-        article: &PlannedArticle,
-        var: &str,
-        a: usize,
-        b: usize,
-        start: Cut,
-        end: Cut,
-        body: &Body,
-    ) {
-        let art = &article.article;
-        let origin = |part| Origin { article: a, part, base: 0, slot: body.slot };
+    /// Block `b` of the part `body` sets, naming the article's data `var`: its wrapper
+    /// (subhead, list item, continued paragraph), the dateline if it opens the article, its
+    /// runs sliced at the cuts, and the closing byline if it ends the article.
+    fn block(&mut self, var: &str, b: usize, body: &Body) {
+        let (article, start, end) = (body.article, body.start, body.end);
         // The dateline opens the first paragraph, after any subhead the body starts with.
         let dateline_block = article.blocks.iter().position(|b| b.kind != BlockKind::Subhead).unwrap_or(0);
         let block = &article.blocks[b];
@@ -507,17 +459,36 @@ impl Writer {
         if let Some(open) = wrapper {
             self.push(open);
         }
-        if b == dateline_block && !mid_start && art.dateline.is_some() {
+        if b == dateline_block && !mid_start && article.article.dateline.is_some() {
             self.push("#t.dateline(L)[");
-            self.expr(&format!("#{var}.dateline"), origin(Part::Dateline));
+            self.expr(&format!("#{var}.dateline"), body.origin(Field::Dateline));
             self.push("]");
         }
+        self.runs(var, b, body);
+        if mid_end {
+            // The part stops inside a paragraph: its last line stays justified.
+            self.push("#linebreak(justify: true)");
+        }
+        if b + 1 == article.blocks.len() && end == Cut::end(&article.blocks) && article.byline_at_end() {
+            self.push("#t.byline-end(L)[");
+            self.expr(&format!("#{var}.byline"), body.origin(Field::Byline));
+            self.push("]");
+        }
+        if wrapper.is_some() {
+            self.push("]");
+        }
+    }
+
+    /// The runs of block `b` between the part's cuts, each an expression of its own.
+    fn runs(&mut self, var: &str, b: usize, body: &Body) {
+        let (start, end) = (body.start, body.end);
+        let block = &body.article.blocks[b];
         let first_run = if b == start.block { start.run } else { 0 };
-        let last_run = if mid_end { end.run } else { block.runs.len() - 1 };
+        let last_run = if b == end.block { end.run } else { block.runs.len() - 1 };
         for r in first_run..=last_run.min(block.runs.len() - 1) {
             let run = &block.runs[r];
             let from = if (b, r) == (start.block, start.run) { start.offset } else { 0 };
-            let to = if mid_end && r == end.run { end.offset } else { run.text.len() };
+            let to = if b == end.block && r == end.run { end.offset } else { run.text.len() };
             if from >= to {
                 continue;
             }
@@ -536,28 +507,17 @@ impl Writer {
                 }
                 // A string passed to a function loses its span; in a content block it keeps it.
                 let code = if run.strong { format!("#strong[#{expr}]") } else { format!("#{expr}") };
-                self.expr(&code, Origin { article: a, part: Part::Run(b, r), base: x, slot: body.slot });
+                self.expr(&code, Origin { base: x, ..body.origin(Field::Run(b, r)) });
             }
-        }
-        if mid_end {
-            // The part stops inside a paragraph: its last line stays justified.
-            self.push("#linebreak(justify: true)");
-        }
-        if b + 1 == article.blocks.len() && end == Cut::end(&article.blocks) && article.byline_at_end() {
-            self.push("#t.byline-end(L)[");
-            self.expr(&format!("#{var}.byline"), origin(Part::Byline));
-            self.push("]");
-        }
-        if wrapper.is_some() {
-            self.push("]");
         }
     }
 
-    /// Imports the module of article `a`'s whole blocks for the part `body` sets, writing it
+    /// Imports the module of the article's whole blocks for the part `body` sets, writing it
     /// first (once per program); returns the name it is imported as. The module holds every
     /// block from the part's start to the article's end, so the measuring and the final
     /// program write the same module whatever the part's end.
-    fn module(&mut self, article: &PlannedArticle, a: usize, body: &Body) -> String {
+    fn module(&mut self, body: &Body) -> String {
+        let (article, a) = (body.article, body.index);
         let path = module_path(a, body.slot);
         if !self.modules.iter().any(|(p, _)| *p == path) {
             let mut module = Writer { path: path.clone(), ..Writer::default() };
@@ -574,11 +534,11 @@ impl Writer {
                     continue;
                 }
                 module.push("  [");
-                module.block(article, "a", a, b, Cut { block: b, run: 0, offset: 0 }, end, body);
+                module.block("a", b, &Body { start: Cut { block: b, run: 0, offset: 0 }, end, ..*body });
                 module.line("],");
             }
             module.line(")");
-            self.map.files.extend(module.map.files);
+            self.map.extend(module.map);
             self.modules.push((path.clone(), module.text));
         }
         let name = format!("m{a}_{}", body.slot);
@@ -597,7 +557,7 @@ impl Writer {
     fn expr(&mut self, code: &str, origin: Origin) {
         let start = self.text.len();
         self.text.push_str(code);
-        self.map.files.entry(self.path.clone()).or_default().push((start..self.text.len(), origin));
+        self.map.record(&self.path, start..self.text.len(), origin);
     }
 }
 

@@ -13,7 +13,7 @@ use typst::utils::LazyHash;
 /// A file of `fonts/` as (name, bytes).
 macro_rules! embed {
     ($name:literal) => {
-        ($name, include_bytes!(concat!("../fonts/", $name)))
+        ($name, include_bytes!(concat!("../../fonts/", $name)))
     };
 }
 

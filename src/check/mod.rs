@@ -1,0 +1,7 @@
+//! The checks of the laid-out pages, read from their glyphs: [`verify`] proves that every
+//! article's text is on the pages exactly once and inside its frames, and measures each part's
+//! fill and overflow; [`lines`], the line check, holds the body lines to the rules of Chinese
+//! setting (clreq).
+
+pub mod lines;
+pub mod verify;

@@ -1,0 +1,341 @@
+//! The grid: pages and their frames placed on the layout's columns and lines, checked for
+//! extent and overlap, and the 栏线 drawn between neighbouring articles.
+
+use crate::issue::{Frame, KeyPath, Page};
+use crate::layout::{EPSILON, Grid, Layout};
+
+use super::{PlannedFrame, PlannedPage, PlannedPicture, Planner, Rule};
+
+/// Narrowest text column a frame may be divided into, in body characters.
+const MIN_COLUMN_CHARS: f64 = 4.0;
+
+/// Where on the page a rectangle may lie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Area {
+    /// An inner page: the whole type area.
+    Anywhere,
+    /// Page 1: below the masthead's lines.
+    BelowMasthead,
+    /// Page 1's 报眼: within the masthead's lines, beside the name.
+    Ear,
+}
+
+/// Grid cells [column start, column end, line start, line end), ends exclusive.
+pub(super) type Cells = [u32; 4];
+
+/// A problem with a rectangle's extent: the key it is about and what is wrong.
+pub(super) type Problem = (&'static str, String);
+
+/// The rectangles taken so far on one page, with what took them, for overlap messages.
+#[derive(Default)]
+pub(super) struct Taken(Vec<(Cells, String)>);
+
+impl Taken {
+    /// What already holds part of `cells`, if anything.
+    pub(super) fn overlap(&self, cells: &Cells) -> Option<&str> {
+        self.0.iter().find(|(r, _)| overlaps(r, cells)).map(|(_, what)| what.as_str())
+    }
+
+    pub(super) fn take(&mut self, cells: Cells, what: String) {
+        self.0.push((cells, what));
+    }
+}
+
+impl Planner<'_> {
+    /// Places every page's frames and pictures on the grid.
+    pub(super) fn pages(&mut self) {
+        let file = self.file;
+        let root = KeyPath::default();
+        if file.issue.pages.is_empty() {
+            self.error(&root.clone().key("pages"), "an issue needs at least one page");
+        }
+        let mut last_number = 0;
+        for (p, page) in file.issue.pages.iter().enumerate() {
+            let key = root.clone().key("pages").index(p);
+            if page.number <= last_number {
+                let message = format!("page numbers must rise from 1: {} follows {last_number}", page.number);
+                self.error(&key.clone().key("number"), message);
+            }
+            last_number = page.number;
+            let planned = self.page(p, page, &key);
+            self.pages.push(planned);
+        }
+    }
+
+    /// One page: its frames, then its pictures, then the rules between them.
+    fn page(&mut self, p: usize, page: &Page, key: &KeyPath) -> PlannedPage {
+        let masthead = page.number == 1;
+        let mut taken = Taken::default();
+        let mut frames = Vec::new();
+        for (f, frame) in page.frames.iter().enumerate() {
+            let key = key.clone().key("frames").index(f);
+            if let Some(planned) = self.frame(frame, masthead, &key, &taken) {
+                let cells = [frame.column, frame.column + frame.span, frame.line, frame.line + frame.lines];
+                taken.take(cells, format!("pages[{p}].frames[{f}] (article `{}`)", frame.article));
+                self.articles[planned.article].frames.push((p, frames.len()));
+                self.parts[planned.article].push((frame.part, key));
+                frames.push(planned);
+            }
+        }
+        let pictures = self.page_pictures(p, page, masthead, key, &mut taken);
+        let layout = self.layout;
+        PlannedPage {
+            number: page.number,
+            name: layout.spec.continuation.page_name(page.number),
+            section: page.section.clone(),
+            editor: page.editor.clone(),
+            designer: page.designer.clone(),
+            proofreader: page.proofreader.clone(),
+            masthead,
+            rules: rules(&frames, &pictures, layout),
+            frames,
+            pictures,
+        }
+    }
+
+    /// A frame checked against its article, the grid and the frames before it; `None` (with
+    /// the problems recorded) when it cannot be placed.
+    fn frame(&mut self, frame: &Frame, masthead: bool, key: &KeyPath, taken: &Taken) -> Option<PlannedFrame> {
+        let Some(&article) = self.ids.get(frame.article.as_str()) else {
+            self.error(&key.clone().key("article"), format!("no article has the id `{}`", frame.article));
+            return None;
+        };
+        let area = match (masthead, frame.ear) {
+            (false, _) => Area::Anywhere,
+            (true, false) => Area::BelowMasthead,
+            (true, true) => Area::Ear,
+        };
+        let before = self.errors.len();
+        if frame.ear && !masthead {
+            self.error(&key.clone().key("ear"), "only page 1 has a masthead to sit beside");
+        }
+        let extent = [frame.column, frame.span, frame.line, frame.lines];
+        let cells = self.place(key, extent, area)?;
+        let columns = frame.columns.unwrap_or(frame.span);
+        let column_chars =
+            self.layout.text_column(self.layout.span_width(frame.span), columns).0 / self.layout.body_size();
+        if self.errors.len() == before && (columns == 0 || column_chars < MIN_COLUMN_CHARS) {
+            let message = format!(
+                "{columns} text columns in {} grid columns leave less than {MIN_COLUMN_CHARS} characters a column",
+                frame.span
+            );
+            self.error(&key.clone().key("columns"), message);
+        }
+        if self.errors.len() != before {
+            return None;
+        }
+        if let Some(other) = taken.overlap(&cells) {
+            self.error(key, format!("this frame overlaps {other}"));
+            return None;
+        }
+        Some(self.planned_frame(article, frame, columns))
+    }
+
+    /// A placed frame's rectangle in pt, before its chain gives it a slot and jump lines.
+    fn planned_frame(&self, article: usize, frame: &Frame, columns: u32) -> PlannedFrame {
+        let layout = self.layout;
+        let spec = &self.file.issue.articles[article];
+        let headline_span = spec.headline_span.map_or(frame.span, |s| s.clamp(1, frame.span));
+        PlannedFrame {
+            article,
+            x: layout.column_x(frame.column),
+            y: layout.line_y(frame.line),
+            width: layout.span_width(frame.span),
+            height: layout.lines_height(frame.lines),
+            columns,
+            lines: frame.lines,
+            grid_at: (frame.line, frame.column),
+            slot: 0,
+            jump_from: None,
+            jump_to: None,
+            headline_width: layout.span_width(headline_span),
+            boxed: spec.boxed || frame.ear,
+            picture: None,
+            text_width: layout.span_width(frame.span),
+            vertical: false,
+        }
+    }
+
+    /// Places a rectangle [column, span, line, lines] on the grid, recording its problems.
+    pub(super) fn place(&mut self, key: &KeyPath, extent: [u32; 4], area: Area) -> Option<Cells> {
+        match grid_place(extent, &self.layout.spec.grid, area) {
+            Ok(cells) => Some(cells),
+            Err(problems) => {
+                for (name, message) in problems {
+                    self.error(&key.clone().key(name), message);
+                }
+                None
+            }
+        }
+    }
+}
+
+/// Why a rectangle's extent on one axis leaves the grid: `start` (1-based) and `len` against
+/// `limit`, with the axis's key names (start key, length key, unit). None when it fits.
+fn extent_problem(start: u32, len: u32, limit: u32, names: [&'static str; 3]) -> Option<Problem> {
+    let [start_key, len_key, unit] = names;
+    if start == 0 || start > limit {
+        Some((start_key, format!("{start_key} {start} is outside the grid's {unit} 1–{limit}")))
+    } else if len == 0 || len > limit - start + 1 {
+        Some((
+            len_key,
+            format!("a frame from {start_key} {start} of {len} {unit} leaves the grid's {limit} {unit}"),
+        ))
+    } else {
+        None
+    }
+}
+
+/// Checks that a rectangle of the grid, [column, span, line, lines], lies inside the grid and
+/// in its `area`; returns its cells or every problem found.
+pub(super) fn grid_place(
+    [column, span, line, lines]: [u32; 4],
+    grid: &Grid,
+    area: Area,
+) -> Result<Cells, Vec<Problem>> {
+    let across = extent_problem(column, span, grid.columns, ["column", "span", "columns"]);
+    let down = extent_problem(line, lines, grid.lines, ["line", "lines", "lines"]);
+    let mut problems: Vec<Problem> = across.into_iter().chain(down.clone()).collect();
+    if down.is_none() && area == Area::BelowMasthead && line <= grid.masthead_lines {
+        let message = format!(
+            "lines 1–{} of page 1 hold the masthead; this starts at line {line}",
+            grid.masthead_lines
+        );
+        problems.push(("line", message));
+    }
+    if down.is_none() && area == Area::Ear && line + lines - 1 > grid.masthead_lines {
+        problems.push((
+            "lines",
+            format!("a 报眼 frame stays within the masthead's lines 1–{}", grid.masthead_lines),
+        ));
+    }
+    if problems.is_empty() { Ok([column, column + span, line, line + lines]) } else { Err(problems) }
+}
+
+/// Whether two rectangles of grid cells share a cell.
+fn overlaps(a: &Cells, b: &Cells) -> bool {
+    a[0] < b[1] && b[0] < a[1] && a[2] < b[3] && b[2] < a[3]
+}
+
+/// A rectangle on the page and who owns it: frames are owned by their article, each picture
+/// by itself, and no rule separates two rectangles of one owner.
+struct Owned {
+    owner: usize,
+    x: f64,
+    y: f64,
+    width: f64,
+    height: f64,
+}
+
+/// 栏线: a vertical rule in the gutter between side-by-side frames of different articles, and a
+/// horizontal rule in the leading between stacked ones, each as long as the frames share.
+fn rules(frames: &[PlannedFrame], pictures: &[PlannedPicture], layout: &Layout) -> Vec<Rule> {
+    let gutter = f64::from(layout.spec.grid.gutter_chars) * layout.body_size();
+    let leading = layout.spec.grid.line_pitch_pt - layout.body_size();
+    let close = |a: f64, b: f64| (a - b).abs() < EPSILON;
+    let boxes: Vec<Owned> = frames
+        .iter()
+        .map(|f| Owned { owner: f.article, x: f.x, y: f.y, width: f.width, height: f.height })
+        .chain(pictures.iter().enumerate().map(|(i, p)| Owned {
+            owner: usize::MAX - i,
+            x: p.x,
+            y: p.y,
+            width: p.width,
+            height: p.height,
+        }))
+        .collect();
+    let mut rules = Vec::new();
+    for (i, a) in boxes.iter().enumerate() {
+        for b in boxes[i + 1..].iter().filter(|b| b.owner != a.owner) {
+            let (left, right) = if a.x < b.x { (a, b) } else { (b, a) };
+            let (top, bottom) = if a.y < b.y { (a, b) } else { (b, a) };
+            let (y1, y2) = (a.y.max(b.y), (a.y + a.height).min(b.y + b.height));
+            let (x1, x2) = (a.x.max(b.x), (a.x + a.width).min(b.x + b.width));
+            if close(left.x + left.width + gutter, right.x) && y2 > y1 {
+                let x = left.x + left.width + gutter / 2.0;
+                rules.push(Rule { x1: x, y1, x2: x, y2: y2 - leading });
+            } else if close(top.y + top.height, bottom.y) && x2 > x1 {
+                let y = bottom.y - leading / 2.0;
+                rules.push(Rule { x1, y1: y, x2, y2: y });
+            }
+        }
+    }
+    rules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tabloid() -> Layout {
+        Layout::load("tabloid", std::path::Path::new(".")).unwrap()
+    }
+
+    fn frame(article: usize, [column, span, line, lines]: [u32; 4], layout: &Layout) -> PlannedFrame {
+        PlannedFrame {
+            article,
+            x: layout.column_x(column),
+            y: layout.line_y(line),
+            width: layout.span_width(span),
+            height: layout.lines_height(lines),
+            columns: span,
+            lines,
+            grid_at: (line, column),
+            slot: 0,
+            jump_from: None,
+            jump_to: None,
+            headline_width: layout.span_width(span),
+            boxed: false,
+            picture: None,
+            text_width: layout.span_width(span),
+            vertical: false,
+        }
+    }
+
+    #[test]
+    fn rules_separate_neighbouring_articles_only() {
+        let layout = tabloid();
+        let pitch = layout.spec.grid.line_pitch_pt;
+        // A: columns 1–3, lines 1–40; B beside it in columns 4–5, lines 11–30; C under A.
+        let frames = [
+            frame(0, [1, 3, 1, 40], &layout),
+            frame(1, [4, 2, 11, 20], &layout),
+            frame(2, [1, 3, 41, 20], &layout),
+            frame(0, [4, 2, 31, 10], &layout),
+        ];
+        let rules = rules(&frames, &[], &layout);
+        assert_eq!(rules.len(), 3, "{rules:?}");
+        let vertical = &rules[0];
+        assert_eq!(vertical.x1, layout.column_x(4) - layout.body_size() / 2.0);
+        assert_eq!((vertical.y1, vertical.x1 == vertical.x2), (10.0 * pitch, true));
+        // Between A and C, across A's width; none between A and its own frame under B.
+        assert!(rules.iter().any(|r| r.y1 == r.y2 && r.x2 - r.x1 == layout.span_width(3)));
+    }
+
+    #[test]
+    fn grid_place_checks_extent_and_area() {
+        let grid = tabloid().spec.grid;
+        let masthead = grid.masthead_lines;
+        assert_eq!(grid_place([2, 3, 20, 10], &grid, Area::Anywhere), Ok([2, 5, 20, 30]));
+        let keys =
+            |r: Result<Cells, Vec<Problem>>| r.unwrap_err().into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        assert_eq!(keys(grid_place([0, 1, 1, 1], &grid, Area::Anywhere)), ["column"]);
+        assert_eq!(keys(grid_place([grid.columns, 2, 1, 1], &grid, Area::Anywhere)), ["span"]);
+        assert_eq!(keys(grid_place([1, 1, 1, grid.lines + 1], &grid, Area::Anywhere)), ["lines"]);
+        assert_eq!(keys(grid_place([1, 9, 0, 1], &grid, Area::Anywhere)), ["span", "line"]);
+        // Page 1 keeps its masthead lines; the 报眼 stays within them.
+        assert_eq!(keys(grid_place([1, 1, masthead, 5], &grid, Area::BelowMasthead)), ["line"]);
+        assert!(grid_place([1, 1, masthead + 1, 5], &grid, Area::BelowMasthead).is_ok());
+        assert!(grid_place([4, 2, 1, masthead], &grid, Area::Ear).is_ok());
+        assert_eq!(keys(grid_place([4, 2, 1, masthead + 1], &grid, Area::Ear)), ["lines"]);
+    }
+
+    #[test]
+    fn taken_cells_find_overlaps_but_not_neighbours() {
+        let mut taken = Taken::default();
+        taken.take([1, 3, 1, 11], "A".into());
+        assert_eq!(taken.overlap(&[2, 4, 10, 20]), Some("A"));
+        assert_eq!(taken.overlap(&[3, 5, 1, 11]), None);
+        assert_eq!(taken.overlap(&[1, 3, 11, 20]), None);
+    }
+}

@@ -1,0 +1,308 @@
+//! The plan: the issue's frames checked against the layout's grid and turned into rectangles,
+//! and its articles with their bodies parsed and their frames chained. Everything after this
+//! stage trusts the plan.
+//!
+//! Words used from here on:
+//! - a *frame* is a rectangle of the grid given to one article; an article's frames form its
+//!   *chain*, and a frame's place in it is its *slot* (0-based);
+//! - a *part* is the stretch of an article's text one slot holds; *bounds* are the cuts
+//!   ([`Cut`]) between an article's parts;
+//! - a *field* ([`Field`]) is one piece of text the pages print for an article: a headline
+//!   line, the dateline, a body run, the jump line ….
+//!
+//! [`plan`] runs the checks in order — articles, paper, pages and their frames, chains — on a
+//! [`Planner`] that collects every problem, so a desk sees them all at once.
+
+mod article;
+mod grid;
+mod paper;
+mod pictures;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::body::{Block, Cut};
+use crate::error::{Diagnostic, Error, Result};
+use crate::issue::{Article, IssueFile, KeyPath};
+use crate::layout::{Layout, Output};
+
+/// A checked issue, ready to set.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub pages: Vec<PlannedPage>,
+    /// The masthead's logo picture, as a virtual path.
+    pub logo: Option<String>,
+    pub articles: Vec<PlannedArticle>,
+    /// Every picture file the pages show, once each.
+    pub images: Vec<Image>,
+    /// Findings that do not stop the build, e.g. a chain that jumps back to an earlier page.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A page and the rectangles on it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PlannedPage {
+    pub number: u32,
+    /// The page's name in the layout's numerals, e.g. 第二版.
+    pub name: String,
+    pub section: Option<String>,
+    pub editor: Option<String>,
+    pub designer: Option<String>,
+    pub proofreader: Option<String>,
+    /// Whether the page carries the masthead (page 1).
+    pub masthead: bool,
+    pub frames: Vec<PlannedFrame>,
+    /// 栏线 between neighbouring frames of different articles and pictures.
+    pub rules: Vec<Rule>,
+    pub pictures: Vec<PlannedPicture>,
+}
+
+/// A picture on the page, in pt from the type area's top-left corner.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PlannedPicture {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    /// Height in grid lines, caption included.
+    pub lines: u32,
+    /// The picture's virtual path in the generated program.
+    pub image: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// The bytes of a picture the issue uses, and its virtual path.
+#[derive(Debug, Clone)]
+pub struct Image {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A rule from (x1, y1) to (x2, y2), in pt from the type area's top-left corner.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rule {
+    pub x1: f64,
+    pub y1: f64,
+    pub x2: f64,
+    pub y2: f64,
+}
+
+/// A frame as a rectangle in pt from the type area's top-left corner.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PlannedFrame {
+    /// Index into [`Plan::articles`].
+    #[serde(skip)]
+    pub article: usize,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    /// Text columns inside the frame.
+    pub columns: u32,
+    /// Height in grid lines.
+    pub lines: u32,
+    /// Position in the grid, for ordering chains: first line and column, 1-based.
+    #[serde(skip)]
+    pub grid_at: (u32, u32),
+    /// The frame's slot in its article's chain.
+    pub slot: usize,
+    /// The jump head's line for a continued part, e.g. （上接第一版）.
+    pub jump_from: Option<String>,
+    /// The line ending a part that continues, e.g. （下转第二版）.
+    pub jump_to: Option<String>,
+    /// Width of the headline, in pt: the frame's, or less with `headline-span`.
+    pub headline_width: f64,
+    /// Width the body's text columns share, in pt: the frame's, less a vertical headline's.
+    pub text_width: f64,
+    /// Whether the headline runs down the frame's right side (竖题).
+    pub vertical: bool,
+    /// Whether a border (花线) is drawn around the frame.
+    pub boxed: bool,
+    /// The article's picture (压题照片), under the headline of its first frame.
+    pub picture: Option<FramePicture>,
+}
+
+impl PlannedFrame {
+    /// Grid lines × text columns: how many body lines the frame holds.
+    pub fn capacity(&self) -> u32 {
+        self.lines * self.columns
+    }
+
+    /// The width of one of the frame's text columns and the gutter between them, in pt.
+    pub fn text_columns(&self, layout: &Layout) -> (f64, f64) {
+        layout.text_column(self.text_width, self.columns)
+    }
+
+    /// The text column a pen position `x` falls in, with `left` the frame's left edge in the
+    /// same coordinates: the column's index and its left edge.
+    pub fn column_at(&self, layout: &Layout, left: f64, x: f64) -> (u32, f64) {
+        layout.column_at(self.text_width, self.columns, left, x)
+    }
+}
+
+/// A picture set across a frame, under its headline.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct FramePicture {
+    /// The picture's virtual path in the generated program.
+    pub image: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    /// Height in grid lines, caption included.
+    pub lines: u32,
+}
+
+/// An article with its body parsed and its frames found.
+#[derive(Debug, Clone)]
+pub struct PlannedArticle {
+    pub article: Article,
+    pub blocks: Vec<Block>,
+    /// (page index, frame index) of the article's frames, in chain order.
+    pub frames: Vec<(usize, usize)>,
+}
+
+/// A piece of text the pages print for an article: one of its own fields, or the jump head
+/// and jump line the layout adds to a continued part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Kicker,
+    Title,
+    Subtitle,
+    Dateline,
+    Byline,
+    /// The title repeated over a continued part; not part of the article's text.
+    JumpTitle,
+    /// The jump line ending a part, e.g. （下转第二版）: the layout's words, not the article's,
+    /// named in the source so that verification keeps it inside its frame too.
+    JumpLine,
+    /// 编者按.
+    Note,
+    /// 导语.
+    Lead,
+    /// A line of the closing signature.
+    Signature(usize),
+    /// A body run: (block, run).
+    Run(usize, usize),
+}
+
+/// Where each article's text is cut into parts: for each article, one cut before each of its
+/// slots and one after the last (`START, c1, …, END`). A part whose two cuts are equal is empty.
+pub type Bounds = Vec<Vec<Cut>>;
+
+/// Whether part `slot` of an article cut at `cuts` holds text that goes on in the next part,
+/// so that it ends with a jump line.
+pub fn continues(cuts: &[Cut], slot: usize) -> bool {
+    cuts[slot] < cuts[slot + 1] && cuts.get(slot + 2).is_some_and(|&next| next > cuts[slot + 1])
+}
+
+impl Plan {
+    /// The frame of article `article`'s chain slot `slot`.
+    pub fn frame(&self, article: usize, slot: usize) -> &PlannedFrame {
+        let (p, f) = self.articles[article].frames[slot];
+        &self.pages[p].frames[f]
+    }
+
+    /// The page (index into [`Plan::pages`]) of article `article`'s chain slot `slot`.
+    pub fn page_of(&self, article: usize, slot: usize) -> usize {
+        self.articles[article].frames[slot].0
+    }
+
+    /// The page number of article `article`'s chain slot `slot`.
+    pub fn page_number(&self, article: usize, slot: usize) -> u32 {
+        self.pages[self.page_of(article, slot)].number
+    }
+
+    /// Bounds that put each article's whole text in its first frame.
+    pub fn unsplit(&self) -> Bounds {
+        self.articles
+            .iter()
+            .map(|a| {
+                let end = Cut::end(&a.blocks);
+                std::iter::once(Cut::default()).chain(std::iter::repeat_n(end, a.frames.len())).collect()
+            })
+            .collect()
+    }
+}
+
+/// An issue ready to set: what every stage after planning reads, settled once per build.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub file: &'a IssueFile,
+    pub layout: &'a Layout,
+    pub plan: &'a Plan,
+    /// How the pages are drawn for this build's PDF (bleed, archive colours).
+    pub output: Output,
+}
+
+/// Checks the issue against the layout and builds the plan; all problems are reported together.
+pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
+    let mut planner = Planner::new(file, layout);
+    planner.articles()?;
+    planner.paper();
+    planner.pages();
+    planner.masthead_middle();
+    planner.chains();
+    planner.finish()
+}
+
+/// The plan under construction, with every problem found so far.
+struct Planner<'a> {
+    file: &'a IssueFile,
+    layout: &'a Layout,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    /// Article ids to their index.
+    ids: HashMap<&'a str, usize>,
+    articles: Vec<PlannedArticle>,
+    pages: Vec<PlannedPage>,
+    images: Vec<Image>,
+    logo: Option<String>,
+    /// Each article's explicit `part` keys, in the order its frames were met.
+    parts: Vec<Vec<(Option<u32>, KeyPath)>>,
+}
+
+impl<'a> Planner<'a> {
+    fn new(file: &'a IssueFile, layout: &'a Layout) -> Self {
+        Planner {
+            file,
+            layout,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            ids: HashMap::new(),
+            articles: Vec::new(),
+            pages: Vec::new(),
+            images: Vec::new(),
+            logo: None,
+            parts: Vec::new(),
+        }
+    }
+
+    /// Records a problem at `key`.
+    fn error(&mut self, key: &KeyPath, message: impl Into<String>) {
+        self.errors.push(self.file.diagnostic(key, message));
+    }
+
+    /// The 要目 box and a 报眼 article would share the masthead's middle.
+    fn masthead_middle(&mut self) {
+        let issue = &self.file.issue;
+        if issue.issue.contents && issue.pages.iter().flat_map(|p| &p.frames).any(|f| f.ear) {
+            self.error(
+                &KeyPath::default().key("issue").key("contents"),
+                "the 要目 box and a 报眼 frame both sit beside the masthead; keep one",
+            );
+        }
+    }
+
+    fn finish(self) -> Result<Plan> {
+        if !self.errors.is_empty() {
+            return Err(Error::Invalid(self.errors));
+        }
+        let Planner { pages, logo, articles, images, warnings, .. } = self;
+        Ok(Plan { pages, logo, articles, images, warnings })
+    }
+}

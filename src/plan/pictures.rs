@@ -1,0 +1,114 @@
+//! Pictures: page pictures on the grid, an article's 压题照片 in its first frame, and the
+//! masthead's logo, each file read once and checked to be a picture.
+
+use crate::error::{Diagnostic, Error};
+use crate::issue::{KeyPath, Page};
+
+use super::grid::{Area, Taken};
+use super::{FramePicture, Image, PlannedPicture, Planner};
+
+impl Planner<'_> {
+    /// A page's picture frames, placed on the grid beside its article frames.
+    pub(super) fn page_pictures(
+        &mut self,
+        p: usize,
+        page: &Page,
+        masthead: bool,
+        key: &KeyPath,
+        taken: &mut Taken,
+    ) -> Vec<PlannedPicture> {
+        let layout = self.layout;
+        let area = if masthead { Area::BelowMasthead } else { Area::Anywhere };
+        let mut pictures = Vec::new();
+        for (i, picture) in page.pictures.iter().enumerate() {
+            let key = key.clone().key("pictures").index(i);
+            let extent = [picture.column, picture.span, picture.line, picture.lines];
+            let Some(cells) = self.place(&key, extent, area) else { continue };
+            if let Some(other) = taken.overlap(&cells) {
+                let message = format!("this picture overlaps {other}");
+                self.error(&key, message);
+                continue;
+            }
+            taken.take(cells, format!("pages[{p}].pictures[{i}]"));
+            let Some(image) = self.picture(&key.clone().key("image"), &picture.image) else { continue };
+            pictures.push(PlannedPicture {
+                x: layout.column_x(picture.column),
+                y: layout.line_y(picture.line),
+                width: layout.span_width(picture.span),
+                height: layout.lines_height(picture.lines),
+                lines: picture.lines,
+                image,
+                caption: picture.caption.clone(),
+                credit: picture.credit.clone(),
+            });
+        }
+        pictures
+    }
+
+    /// Article `a`'s 压题照片, under the headline of its first frame.
+    pub(super) fn article_picture(&mut self, a: usize, key: &KeyPath) {
+        let Some(picture) = self.articles[a].article.picture.clone() else { return };
+        let (p, f) = self.articles[a].frames[0];
+        if picture.lines == 0 || picture.lines >= self.pages[p].frames[f].lines {
+            let message =
+                format!("a picture of {} lines does not fit the article's first frame", picture.lines);
+            self.error(&key.clone().key("lines"), message);
+            return;
+        }
+        if let Some(image) = self.picture(&key.clone().key("image"), &picture.image) {
+            self.pages[p].frames[f].picture = Some(FramePicture {
+                image,
+                caption: picture.caption,
+                credit: picture.credit,
+                lines: picture.lines,
+            });
+        }
+    }
+
+    /// Reads a picture the issue names at `key`, recording the problem when it cannot be used;
+    /// returns its virtual path.
+    pub(super) fn picture(&mut self, key: &KeyPath, relative: &str) -> Option<String> {
+        match self.load_picture(key, relative) {
+            Ok(path) => Some(path),
+            Err(problem) => {
+                self.errors.push(problem);
+                None
+            }
+        }
+    }
+
+    /// Reads a picture once per file: it must lie inside the issue's folder and be a PNG, JPEG
+    /// or SVG. Returns its virtual path in the generated program.
+    fn load_picture(&mut self, key: &KeyPath, relative: &str) -> Result<String, Diagnostic> {
+        let file = self.file;
+        let to_diagnostic = |e: Error| match e {
+            Error::Invalid(mut d) => d.remove(0),
+            other => file.diagnostic(key, other.to_string()),
+        };
+        let path = file.resolve(key, relative).map_err(to_diagnostic)?;
+        let bytes = std::fs::read(&path)
+            .map_err(|e| file.diagnostic(key, format!("cannot read picture {}: {e}", path.display())))?;
+        let Some(extension) = picture_kind(&bytes) else {
+            return Err(file.diagnostic(key, format!("{} is not a PNG, JPEG or SVG picture", path.display())));
+        };
+        if let Some(known) = self.images.iter().find(|i| i.bytes == bytes) {
+            return Ok(known.path.clone());
+        }
+        let virtual_path = format!("/pictures/{}.{extension}", self.images.len());
+        self.images.push(Image { path: virtual_path.clone(), bytes });
+        Ok(virtual_path)
+    }
+}
+
+/// The file extension of a picture's format, told by its first bytes.
+fn picture_kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpg")
+    } else if std::str::from_utf8(bytes).is_ok_and(|t| t.contains("<svg")) {
+        Some("svg")
+    } else {
+        None
+    }
+}

@@ -83,7 +83,20 @@ fn check_writes_nothing_and_emit_typst_writes_the_program() {
     let (dir, path) = write_issue("issue.toml", MINIMAL, &[]);
     let out = banmian(&["check", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("no problems found"));
+    // The verdict counts the warnings printed above it, never "no problems" beneath them.
+    let warnings = String::from_utf8_lossy(&out.stderr).lines().filter(|l| l.starts_with("warning:")).count();
+    let verdict = match warnings {
+        0 => "no problems found".to_string(),
+        1 => "no errors, 1 warning".to_string(),
+        n => format!("no errors, {n} warnings"),
+    };
+    assert!(warnings > 0, "MINIMAL leaves most of its frame free, which is a warning");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&verdict),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("no problems"));
     assert!(!dir.path().join("issue.pdf").exists());
 
     let emit = dir.path().join("typst");

@@ -6,7 +6,9 @@
 //! - 孤字: no paragraph ends with a line of one character;
 //! - every body baseline on the grid;
 //! - a quarter-em space between Chinese and Latin letters (Typst's `cjk-latin-spacing`; digits
-//!   are set close to Chinese, as Chinese newspapers set them).
+//!   are set close to Chinese, as Chinese newspapers set them);
+//! - no long word broken at an emergency break (see [`breaks`]); a word broken at a break a
+//!   reader expects may open a line with its `.` or `-`.
 
 use std::collections::HashMap;
 
@@ -14,6 +16,8 @@ use serde::Serialize;
 
 use crate::layout::{EPSILON, Layout};
 use crate::plan::{Field, Plan};
+use crate::typeset::breaks::{Break, breaks, in_word};
+use crate::typeset::generate::longest_unbroken;
 use crate::typeset::glyphs::Glyph;
 
 /// Punctuation that may not open a line.
@@ -44,6 +48,11 @@ pub struct BodyLine {
     pub on_grid: bool,
     /// Chinese and Latin-letter neighbours on the line set without their space.
     pub tight_pairs: usize,
+    /// Whether the line starts inside a long word, at a break a reader expects (a URL's `.`
+    /// may then open the line).
+    pub starts_in_word: bool,
+    /// Whether the line ends inside a word at an emergency break.
+    pub emergency_break: bool,
 }
 
 /// What a rule found wrong, counted per article in the report.
@@ -62,6 +71,8 @@ pub enum Rule {
     OffGrid,
     /// Chinese and Latin letters set without their space.
     CjkLatinSpacing,
+    /// A long word broken where no rule allows, because no allowed break fit the column.
+    EmergencyBreak,
 }
 
 /// Counts of each rule's violations.
@@ -74,6 +85,7 @@ pub struct Counts {
     pub lone_character: usize,
     pub off_grid: usize,
     pub cjk_latin_spacing: usize,
+    pub emergency_break: usize,
 }
 
 impl Counts {
@@ -85,6 +97,7 @@ impl Counts {
             Rule::LoneCharacter => &mut self.lone_character,
             Rule::OffGrid => &mut self.off_grid,
             Rule::CjkLatinSpacing => &mut self.cjk_latin_spacing,
+            Rule::EmergencyBreak => &mut self.emergency_break,
         } += 1;
     }
 }
@@ -108,6 +121,7 @@ impl Violation {
             Rule::LoneCharacter => "a paragraph ends with a single character (孤字)",
             Rule::OffGrid => "a body line is off the grid",
             Rule::CjkLatinSpacing => "Chinese and Latin letters touch without their space",
+            Rule::EmergencyBreak => "a word is broken where no rule allows, as nothing else fit the column",
         };
         format!("article `{article_id}`, page {}, line {}: {what}: “{}”", self.page, self.line, self.text)
     }
@@ -127,7 +141,7 @@ pub fn check(lines: &[BodyLine]) -> Vec<Violation> {
         let (Some(first), Some(last)) = (line.text.chars().next(), line.text.chars().last()) else {
             continue;
         };
-        if CLOSING.contains(first) {
+        if CLOSING.contains(first) && !line.starts_in_word {
             found.push(violation(Rule::ClosingAtStart));
         }
         if OPENING.contains(last) {
@@ -149,6 +163,9 @@ pub fn check(lines: &[BodyLine]) -> Vec<Violation> {
         }
         for _ in 0..line.tight_pairs {
             found.push(violation(Rule::CjkLatinSpacing));
+        }
+        if line.emergency_break {
+            found.push(violation(Rule::EmergencyBreak));
         }
     }
     found
@@ -237,8 +254,27 @@ fn line(
         continues_paragraph: !starts_block,
         on_grid,
         tight_pairs: tight_pairs(&glyphs, body_size),
+        starts_in_word: glyphs
+            .first()
+            .is_some_and(|g| word_break_at(g, g.bytes.start, plan, layout).is_some()),
+        emergency_break: glyphs
+            .last()
+            .is_some_and(|g| word_break_at(g, g.bytes.end, plan, layout) == Some(Break::Emergency)),
     };
     (line, blocks.first().copied(), blocks.last().copied(), starts_block)
+}
+
+/// The break the generator put at byte `at` of the glyph's run, if the text there is inside a
+/// word: what a line starting or ending there was broken at.
+fn word_break_at(glyph: &Glyph, at: usize, plan: &Plan, layout: &Layout) -> Option<Break> {
+    let Field::Run(b, r) = glyph.origin.field else { return None };
+    let text = &plan.articles[glyph.origin.article].blocks[b].runs[r].text;
+    let word = |c: Option<char>| c.is_some_and(in_word);
+    if !word(text.get(..at)?.chars().next_back()) || !word(text.get(at..)?.chars().next()) {
+        return None;
+    }
+    let longest = longest_unbroken(layout, plan.frame(glyph.origin.article, glyph.origin.slot));
+    breaks(text, longest).into_iter().find(|&(offset, _)| offset == at).map(|(_, kind)| kind)
 }
 
 /// Neighbouring glyphs, one Chinese and one a Latin letter, with less than

@@ -18,6 +18,11 @@ pub fn run(engine: &Engine, args: Args) -> Result<()> {
     let build = engine.build(&args.issue, &options)?;
     super::summarize(&build);
     super::finish(&build)?;
-    println!("{}: no problems found", args.issue.display());
+    let verdict = match build.warnings.len() {
+        0 => "no problems found".to_string(),
+        1 => "no errors, 1 warning".to_string(),
+        n => format!("no errors, {n} warnings"),
+    };
+    println!("{}: {verdict}", args.issue.display());
     Ok(())
 }

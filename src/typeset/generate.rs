@@ -16,6 +16,7 @@ use std::fmt::Write;
 use serde::Serialize;
 use serde_json::json;
 
+use super::breaks::breaks;
 use super::source_map::{Origin, SourceMap};
 use crate::body::{BlockKind, Cut};
 use crate::layout::Layout;
@@ -154,7 +155,7 @@ fn contents(plan: &Plan) -> Vec<serde_json::Value> {
 }
 
 /// How many Latin letters or digits surely fit one text column of `frame`.
-fn longest_unbroken(layout: &Layout, frame: &PlannedFrame) -> usize {
+pub fn longest_unbroken(layout: &Layout, frame: &PlannedFrame) -> usize {
     let (column, _) = frame.text_columns(layout);
     (column / layout.body_size() / LATIN_EM).floor() as usize
 }
@@ -222,29 +223,9 @@ fn article_data(article: &PlannedArticle) -> Vec<u8> {
     })
 }
 
-/// Latin letters and digits are about this wide, in em, on average; a sequence of them that
-/// could be wider than its column gets break opportunities.
+/// Latin letters and digits are about this wide, in em, on average: how many of them surely
+/// fit a column decides which long words get break opportunities ([`breaks`]).
 const LATIN_EM: f64 = 0.6;
-
-/// Byte offsets that cut `text[from..to]` into pieces: its ends, and every character boundary
-/// inside a sequence of more than `longest` Latin letters, digits and their marks.
-fn breakable_pieces(text: &str, from: usize, to: usize, longest: usize) -> Vec<usize> {
-    let word = |c: char| c.is_ascii_alphanumeric() || ".,-/:_@%+".contains(c);
-    let mut cuts = vec![from];
-    let mut sequence: Vec<usize> = Vec::new();
-    for (i, c) in text[from..to].char_indices().map(|(i, c)| (i + from, c)).chain([(to, ' ')]) {
-        if word(c) && i < to {
-            sequence.push(i);
-            continue;
-        }
-        if sequence.len() > longest {
-            cuts.extend(&sequence[1..]);
-        }
-        sequence.clear();
-    }
-    cuts.push(to);
-    cuts
-}
 
 /// Source text under construction, recording where each article expression lands.
 #[derive(Default)]
@@ -492,13 +473,14 @@ impl Writer {
             if from >= to {
                 continue;
             }
-            // Long runs of Latin letters and digits (numbers, addresses) may break between
-            // any two characters, as Chinese setting allows, or they would overrun a narrow
-            // column; the break opportunities are the template's, not the article's text.
-            let pieces = breakable_pieces(&run.text, from, to, body.longest_unbroken);
+            // Long words (URLs, addresses, numbers) get the break opportunities a reader
+            // expects, hidden so they never become text of the PDF.
+            let inner = breaks(&run.text, body.longest_unbroken).into_iter().map(|(at, _)| at);
+            let pieces: Vec<usize> =
+                std::iter::once(from).chain(inner.filter(|&at| from < at && at < to)).chain([to]).collect();
             for (i, piece) in pieces.windows(2).enumerate() {
                 if i > 0 {
-                    self.push("#sym.zws");
+                    self.push("#hide[#sym.zws]");
                 }
                 let (x, y) = (piece[0], piece[1]);
                 let mut expr = format!("{var}.b.at({b}).at({r})");
@@ -558,23 +540,5 @@ impl Writer {
         let start = self.text.len();
         self.text.push_str(code);
         self.map.record(&self.path, start..self.text.len(), origin);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::breakable_pieces;
-
-    #[test]
-    fn only_long_latin_and_digit_sequences_may_break() {
-        let text = "电话13935108044，GDP增长";
-        let from = 0;
-        let pieces = breakable_pieces(text, from, text.len(), 10);
-        let start = text.find('1').unwrap();
-        // Ends, and 10 inner boundaries of the 11-digit number.
-        assert_eq!(pieces.len(), 2 + 10);
-        assert_eq!(pieces[1], start + 1);
-        assert_eq!(breakable_pieces("GDP增长", 0, 9, 10), vec![0, 9]);
-        assert_eq!(breakable_pieces(text, 0, text.len(), 23), vec![0, text.len()]);
     }
 }

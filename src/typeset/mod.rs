@@ -3,6 +3,7 @@
 //! process ([`compile`]) in a [`world`] of in-memory files and the [`fonts`] the layout names;
 //! and the laid-out pages are read back as [`glyphs`], each traced to the text it prints.
 
+pub mod breaks;
 pub mod compile;
 pub mod fonts;
 pub mod generate;

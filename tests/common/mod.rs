@@ -71,11 +71,10 @@ pub fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name).join("issue.toml")
 }
 
-/// Extracts a PDF's text, whitespace removed (columns and justification add spaces and breaks),
-/// and the zero-width spaces the engine puts in over-long Latin and digit runs.
+/// Extracts a PDF's text, whitespace removed (columns and justification add spaces and breaks).
 pub fn pdf_text(pdf: &[u8]) -> String {
     let text = pdf_extract::extract_text_from_mem(pdf).expect("the PDF's text can be extracted");
-    text.chars().filter(|c| !c.is_whitespace() && *c != '\u{200B}').collect()
+    squeeze(&text)
 }
 
 /// Text with whitespace removed.

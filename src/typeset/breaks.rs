@@ -1,0 +1,145 @@
+//! Where long Latin runs may break: URLs, e-mail addresses, paths, identifiers, version strings
+//! and long numbers in a narrow column.
+//!
+//! Typst breaks text by Unicode's rules, which allow no break inside `www.debian.org` or
+//! `13935108044`; in a column of 13 characters such a run overruns its column. The generator
+//! gives a long *word* (a run of characters that are neither spaces nor wide CJK ones) the break
+//! opportunities a reader expects — after `/` (or `//`), before `.`, `@`, `?`, `&`, `#`, `=`,
+//! `-`, `_`, `~` and `+` when letters or digits follow — set as a hidden zero-width space, so
+//! they never become text of the PDF. Where a piece between those is still wider than the
+//! column can surely hold, every character boundary inside it becomes an *emergency* break,
+//! which the line check reports when a line ends at one.
+
+use unicode_width::UnicodeWidthChar;
+
+/// Which kind of break opportunity a position inside a word is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Break {
+    /// A break a reader expects, by the rules above.
+    Good,
+    /// A break inside a piece too long for the column.
+    Emergency,
+}
+
+/// Characters a good break may come before, when letters or digits follow them in the word.
+const BREAK_BEFORE: &str = ".@?&#=-_~+";
+
+/// The break opportunities the generator adds to `text`, in order, as (byte offset, kind):
+/// none in words of at most `longest / 2` characters, where moving the word whole reads
+/// better; good ones in longer words; and emergency ones inside any piece of more than
+/// `longest` characters, the most a text column surely holds.
+pub fn breaks(text: &str, longest: usize) -> Vec<(usize, Break)> {
+    let mut found = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        let in_word = i < text.len() && in_word(c);
+        match (in_word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                word_breaks(text, s, i, longest, &mut found);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Whether `c` belongs to a word: neither a space nor a wide (CJK) character, which Unicode's
+/// rules already break around.
+pub fn in_word(c: char) -> bool {
+    !c.is_whitespace() && c.width() != Some(2)
+}
+
+/// The breaks inside the word `text[from..to]`.
+fn word_breaks(text: &str, from: usize, to: usize, longest: usize, found: &mut Vec<(usize, Break)>) {
+    let word = &text[from..to];
+    if word.chars().count() <= longest / 2 {
+        return;
+    }
+    let good = good_breaks(word);
+    let mut last = 0;
+    for end in good.iter().copied().chain([word.len()]) {
+        let piece = &word[last..end];
+        if piece.chars().count() > longest {
+            let inner = piece.char_indices().skip(1).map(|(i, _)| (from + last + i, Break::Emergency));
+            found.extend(inner);
+        }
+        if end < word.len() {
+            found.push((from + end, Break::Good));
+        }
+        last = end;
+    }
+}
+
+/// The good breaks inside one word, as byte offsets into it.
+fn good_breaks(word: &str) -> Vec<usize> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let alnum_after = |k: usize| chars[k + 1..].iter().any(|(_, c)| c.is_alphanumeric());
+    let mut breaks = Vec::new();
+    for k in 1..chars.len() {
+        let (at, c) = chars[k];
+        let before = chars[k - 1].1;
+        let after_slash = before == '/' && c != '/';
+        let before_mark =
+            BREAK_BEFORE.contains(c) && !BREAK_BEFORE.contains(before) && before != '/' && alnum_after(k);
+        if (after_slash || before_mark) && before != ':' {
+            breaks.push(at);
+        }
+    }
+    breaks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text with `|` at good breaks and `!` at emergency ones.
+    fn marked(text: &str, longest: usize) -> String {
+        let breaks = breaks(text, longest);
+        let mut out = String::new();
+        for (i, c) in text.char_indices() {
+            match breaks.iter().find(|(at, _)| *at == i) {
+                Some((_, Break::Good)) => out.push('|'),
+                Some((_, Break::Emergency)) => out.push('!'),
+                None => {}
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn urls_break_after_slashes_and_before_dots_never_inside_the_scheme() {
+        assert_eq!(
+            marked("见https://www.debian.org/doc/manuals/。", 20),
+            "见https://|www|.debian|.org/|doc/|manuals/。"
+        );
+        assert_eq!(marked("ftp://a.b/c?x=1&y=2", 12), "ftp://|a|.b/|c|?x|=1|&y|=2");
+    }
+
+    #[test]
+    fn mail_addresses_and_identifiers_break_before_their_marks() {
+        assert_eq!(
+            marked("‹sanvila@debian.org›Installed-Size:", 20),
+            "‹sanvila|@debian|.org›Installed|-Size:"
+        );
+        assert_eq!(marked("_N_GNU_nonoption_argv_flags_", 20), "_N|_GNU|_nonoption|_argv|_flags_");
+    }
+
+    #[test]
+    fn short_words_and_sentence_ends_keep_whole() {
+        // Words of up to half a column move to the next line whole.
+        assert_eq!(marked("请访问debian.org。", 24), "请访问debian.org。");
+        // A final full stop or question mark is no break: letters must follow.
+        assert_eq!(marked("see www.example.com.", 20), "see www|.example|.com.");
+    }
+
+    #[test]
+    fn pieces_too_long_for_the_column_get_emergency_breaks() {
+        assert_eq!(marked("电话13935108044", 8), "电话1!3!9!3!5!1!0!8!0!4!4");
+        assert_eq!(marked("abcdefghij.k", 8), "a!b!c!d!e!f!g!h!i!j|.k");
+        // A number that fits the column keeps whole.
+        assert_eq!(marked("电话13935108044", 12), "电话13935108044");
+    }
+}

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::body::{self, Block};
+use crate::body::Block;
 use crate::error::{Diagnostic, Error, Result};
 use crate::issue::{Article, BylinePosition, HeadlineKind, IssueFile, KeyPath};
 use crate::layout::Layout;
@@ -163,8 +163,8 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
         if article.title.trim().is_empty() {
             errors.push(file.diagnostic(&key.clone().key("title"), "an article needs a title"));
         }
-        let blocks = match read_body(file, &key, article) {
-            Ok(markdown) => body::parse(&markdown),
+        let blocks = match file.article_blocks(i) {
+            Ok(blocks) => blocks,
             Err(Error::Invalid(mut d)) => {
                 errors.append(&mut d);
                 Vec::new()
@@ -632,24 +632,6 @@ fn rules(frames: &[PlannedFrame], pictures: &[PlannedPicture], layout: &Layout) 
 /// Grid rectangles [column start, column end, line start, line end), ends exclusive.
 fn overlaps(a: &[u32; 4], b: &[u32; 4]) -> bool {
     a[0] < b[1] && b[0] < a[1] && a[2] < b[3] && b[2] < a[3]
-}
-
-/// The article's Markdown, from `body` or from `body-file` inside the issue's folder.
-fn read_body(file: &IssueFile, key: &KeyPath, article: &Article) -> Result<String> {
-    match (&article.body, &article.body_file) {
-        (Some(body), None) => Ok(body.clone()),
-        (None, Some(rel)) => {
-            let key = key.clone().key("body-file");
-            let path = file.resolve(&key, rel)?;
-            std::fs::read_to_string(&path).map_err(|e| {
-                file.diagnostic(&key, format!("cannot read body file {}: {e}", path.display())).into()
-            })
-        }
-        (Some(_), Some(_)) => Err(file
-            .diagnostic(&key.clone().key("body-file"), "give either `body` or `body-file`, not both")
-            .into()),
-        (None, None) => Err(file.diagnostic(key, "an article needs `body` or `body-file`").into()),
-    }
 }
 
 #[cfg(test)]

@@ -96,7 +96,12 @@ fn a_picture_or_logo_linked_outside_is_refused() {
         "[[pages.pictures]]\nimage = \"p.png\"\ncolumn = 3\nspan = 2\nline = 13\nlines = 20\n\n[[articles]]",
     );
     let logo = MINIMAL.replace("name = \"测试报\"", "name = \"测试报\"\nlogo = \"p.png\"");
-    for (text, key) in [(picture, "pages[0].pictures[0].image"), (logo, "paper.logo")] {
+    let under_headline = format!("{MINIMAL}\n[articles.picture]\nimage = \"p.png\"\nlines = 10\n");
+    for (text, key) in [
+        (picture, "pages[0].pictures[0].image"),
+        (logo, "paper.logo"),
+        (under_headline, "articles[0].picture.image"),
+    ] {
         let (dir, path) = write_issue("issue.toml", &text, &[]);
         symlink(&real, dir.path().join("p.png")).unwrap();
         assert_refused(&error_at(&path), &[key, &format!("resolves to {}", real.display())]);

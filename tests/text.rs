@@ -7,6 +7,7 @@ mod common;
 
 use banmian::Error;
 use common::{BUILD, MINIMAL, engine, pdf_text, squeeze, write_issue};
+use proptest::prelude::*;
 
 const INLINE_BODY: &str = "body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"";
 
@@ -118,4 +119,84 @@ fn a_problem_in_an_inline_body_is_placed_in_the_issue_file() {
     let column =
         "\"articles\": [{\"id\": \"a\", \"title\": \"标题\", \"body\": \"第一段。\\n\\n".chars().count() + 1;
     assert!(m.contains(&format!("issue.json:3:{column}: articles[0].body: a line starting with `>`")), "{m}");
+}
+
+/// Notations Markdown gives a meaning the page cannot set, or none: each prints as written.
+const NOTATIONS: [&str; 40] = [
+    "_a_b_",
+    "_N_GNU_nonoption_argv_flags_",
+    "__init__",
+    "[x](y)",
+    "[:alnum:](字母和数字)",
+    "![图](p.png)",
+    "<a>",
+    "</a>",
+    "<https://www.debian.org/>",
+    "<sanvila@debian.org>",
+    "*x*",
+    "*",
+    "_",
+    "~~x~~",
+    "$x$",
+    "@ref",
+    "//",
+    "http://a.b/c?d=e",
+    "{}",
+    "|",
+    "^",
+    "!",
+    "\"",
+    "'",
+    "(",
+    ")",
+    "+",
+    ",",
+    "-",
+    ".",
+    ":",
+    ";",
+    "=",
+    "?",
+    "[",
+    "]",
+    "#",
+    "%",
+    "[^1]",
+    "a*b",
+];
+
+/// A body mixing the notations with Chinese and Latin words, each line opening with Chinese text
+/// (so no line starts a block construct) and no `**` anywhere (the one mark that means bold).
+fn as_written_body() -> impl Strategy<Value = String> {
+    let token = prop_oneof![
+        4 => prop::sample::select(NOTATIONS.to_vec()).prop_map(String::from),
+        2 => prop::sample::select(vec!["汉字", "正文", "word", "Debian", "123"]).prop_map(String::from),
+    ];
+    let separator = prop::sample::select(vec!["", " ", "中文", "\n中", "\n\n中"]);
+    prop::collection::vec((token, separator), 1..40)
+        .prop_map(|parts| parts.into_iter().fold("中".to_string(), |body, (t, s)| body + &t + s))
+        .prop_filter("`**` makes bold", |body| !body.contains("**"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Whatever comrak makes of the marks — links, emphasis, HTML, nothing — the page gets them
+    /// back as written, in both formats.
+    #[test]
+    fn notations_print_as_written_in_any_mix(body in as_written_body()) {
+        let markdown: String = banmian::body::parse(&body).unwrap().iter().map(|b| b.text()).collect();
+        prop_assert_eq!(squeeze(&markdown), squeeze(&body));
+        let text: String = banmian::body::parse_text(&body).iter().map(|b| b.text()).collect();
+        prop_assert_eq!(squeeze(&text), squeeze(&body));
+    }
+}
+
+#[test]
+fn the_schema_offers_the_body_formats_issue_wide_and_per_article() {
+    let schema = banmian::issue::schema();
+    assert!(schema["properties"]["body-format"].is_object(), "{schema:#}");
+    assert!(schema["$defs"]["Article"]["properties"]["body-format"].is_object(), "{schema:#}");
+    let formats = serde_json::to_string(&schema["$defs"]["BodyFormat"]).unwrap();
+    assert!(formats.contains("\"markdown\"") && formats.contains("\"text\""), "{formats}");
 }

@@ -1,12 +1,19 @@
-//! Article bodies: Markdown in, a flat list of blocks of plain-text runs out.
+//! Article bodies: Markdown or plain text in, a flat list of blocks of plain-text runs out.
+//!
+//! What the author wrote is what prints: the plain-text format interprets nothing but blank
+//! lines, and the Markdown format ([`markdown`]) only what a newspaper can set, printing the rest
+//! as written or refusing it at its place.
 //!
 //! The runs are the unit the rest of the engine works with: each reaches Typst as one JSON string
 //! (never as markup), each is one expression in the generated source, and so each laid-out glyph
 //! traces back to a run and a byte offset inside it.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
+
+mod markdown;
+
+pub use markdown::parse;
 
 /// Typst records a glyph's offset inside its text in 16 bits; runs stay well below that.
 const MAX_RUN_BYTES: usize = 16 * 1024;
@@ -104,46 +111,32 @@ impl Cut {
     }
 }
 
-/// Parses a Markdown body into blocks. Every character of text survives: inline code, HTML and
-/// link or image text are kept as plain text; only Markdown syntax itself is consumed.
-pub fn parse(markdown: &str) -> Vec<Block> {
+/// Something in a body that cannot print as its author meant, at byte `offset` of the body text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Reads a plain-text body: paragraphs are separated by blank lines and nothing else is
+/// interpreted, so text pasted from a word processor prints exactly as it stands.
+pub fn parse_text(text: &str) -> Vec<Block> {
     let mut builder = Builder::default();
-    let mut ordered: Vec<Option<u64>> = Vec::new();
-    for event in Parser::new_ext(markdown, Options::empty()) {
-        match event {
-            Event::Start(Tag::Paragraph) => builder.open(BlockKind::Para),
-            Event::Start(Tag::Heading { .. }) => builder.open(BlockKind::Subhead),
-            Event::Start(Tag::List(start)) => ordered.push(start),
-            Event::End(TagEnd::List(_)) => {
-                ordered.pop();
-            }
-            Event::Start(Tag::Item) => {
-                builder.open(BlockKind::Item);
-                if let Some(Some(n)) = ordered.last_mut() {
-                    builder.text(&format!("{n}. "));
-                    *n += 1;
-                }
-            }
-            Event::Start(Tag::CodeBlock(_)) => builder.open(BlockKind::Para),
-            Event::Start(Tag::Strong) => builder.strong += 1,
-            Event::End(TagEnd::Strong) => builder.strong -= 1,
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => {
-                builder.close()
-            }
-            Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
-                if builder.in_code_block(&text) {
-                    continue;
-                }
-                builder.text(&text)
-            }
-            Event::SoftBreak | Event::HardBreak => builder.line_break(),
-            _ => {}
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            builder.close();
+            continue;
         }
+        if builder.current.is_some() {
+            builder.line_break();
+        }
+        builder.text(line.trim());
     }
     builder.close();
     builder.blocks
 }
 
+/// Collects blocks and runs as a body is read.
 #[derive(Default)]
 struct Builder {
     blocks: Vec<Block>,
@@ -174,27 +167,14 @@ impl Builder {
         }
     }
 
-    /// Code blocks arrive as text with line ends: each line becomes a paragraph.
-    fn in_code_block(&mut self, text: &str) -> bool {
-        if !text.contains('\n') || self.current.is_none() {
-            return false;
-        }
-        let kind = self.current.as_ref().map(|b| b.kind).unwrap_or(BlockKind::Para);
-        for line in text.split_inclusive('\n') {
-            self.text(line.trim_end_matches('\n'));
-            if line.ends_with('\n') {
-                self.close();
-                self.current = Some(Block { kind, runs: Vec::new() });
-            }
-        }
-        true
-    }
-
     fn line_break(&mut self) {
         self.pending_break = true;
     }
 
     fn text(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
         if self.current.is_none() {
             self.current = Some(Block { kind: BlockKind::Para, runs: Vec::new() });
         }
@@ -262,7 +242,7 @@ mod tests {
     use super::*;
 
     fn texts(md: &str) -> Vec<(BlockKind, String)> {
-        parse(md).iter().map(|b| (b.kind, b.text())).collect()
+        parse(md).unwrap().iter().map(|b| (b.kind, b.text())).collect()
     }
 
     #[test]
@@ -273,7 +253,7 @@ mod tests {
 
     #[test]
     fn blocks_and_emphasis() {
-        let blocks = parse("## 稿件导向\n\n**一是**以链招商。\n\n- 甲\n- 乙\n\n1. 丙");
+        let blocks = parse("## 稿件导向\n\n**一是**以链招商。\n\n- 甲\n- 乙\n\n1. 丙").unwrap();
         assert_eq!(blocks[0].kind, BlockKind::Subhead);
         assert_eq!(blocks[1].runs[0], Run { text: "一是".into(), strong: true });
         assert_eq!(blocks[1].runs[1], Run { text: "以链招商。".into(), strong: false });
@@ -289,7 +269,7 @@ mod tests {
 
     #[test]
     fn cuts_advance_by_estimated_lines_across_runs_and_blocks() {
-        let blocks = parse("一二**三四**五\n\n六七abcd");
+        let blocks = parse("一二**三四**五\n\n六七abcd").unwrap();
         let start = Cut::default();
         // Lines of 2 em: 一二 | 三四 | 五 (the block's last line), then 六七 | abcd.
         assert_eq!(start.advance_lines(&blocks, 2.0, 1.0), Cut { block: 0, run: 1, offset: 0 });
@@ -308,8 +288,18 @@ mod tests {
     #[test]
     fn long_paragraphs_split_into_runs_below_typst_offset_limit() {
         let text = "汉".repeat(30_000);
-        let blocks = parse(&text);
+        let blocks = parse(&text).unwrap();
         assert_eq!(blocks[0].text(), text);
         assert!(blocks[0].runs.iter().all(|r| r.text.len() <= MAX_RUN_BYTES));
+    }
+
+    #[test]
+    fn plain_text_interprets_only_blank_lines() {
+        let text = "**提示：**[x](y) <a> `x` \\[ _a_b_ # ~~ *\n  续行 next\nline\n\n　　第二段 1. - >";
+        let blocks = parse_text(text);
+        assert_eq!(blocks.len(), 2);
+        assert!(blocks.iter().all(|b| b.kind == BlockKind::Para && b.runs.iter().all(|r| !r.strong)));
+        assert_eq!(blocks[0].text(), "**提示：**[x](y) <a> `x` \\[ _a_b_ # ~~ *续行 next line");
+        assert_eq!(blocks[1].text(), "第二段 1. - >");
     }
 }

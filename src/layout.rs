@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use typst::text::FontBook;
 
 use crate::error::{Diagnostic, Error, Location, Result};
+use crate::issue::{KeyPath, inside, toml_location};
 
 /// The template every built-in layout uses.
 const NEWSPAPER_TEMPLATE: &str = include_str!("../layouts/newspaper.typ");
@@ -242,7 +243,8 @@ pub const ROLES: [&str; 14] = [
 ];
 
 impl Layout {
-    /// Loads a built-in layout by name, or a layout file at a path relative to `base`.
+    /// Loads a built-in layout by name, or a layout file at a path relative to `base`. The file
+    /// and its template must lie inside `base` (the issue's folder), symbolic links followed.
     pub fn load(name_or_path: &str, base: &Path) -> Result<Layout> {
         if let Some((name, text)) = BUILT_IN.iter().find(|(name, _)| *name == name_or_path) {
             let path = PathBuf::from(format!("<built-in>/{name}.toml"));
@@ -259,11 +261,16 @@ impl Layout {
             ))
             .into());
         }
+        inside(&path, base).map_err(Diagnostic::new)?;
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         let spec = parse(&path, &text)?;
         let (template, template_path) = match &spec.template {
             Some(rel) => {
                 let template_path = path.parent().unwrap_or(Path::new("")).join(rel);
+                inside(&template_path, base).map_err(|why| {
+                    let key = KeyPath::default().key("template");
+                    Diagnostic::new(why).at(toml_location(&path, &text, &key)).key("template")
+                })?;
                 let template =
                     std::fs::read_to_string(&template_path).map_err(|e| Error::io(&template_path, e))?;
                 (template, template_path)

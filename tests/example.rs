@@ -23,13 +23,9 @@ fn expected_articles(path: &std::path::Path) -> Vec<Expected> {
     file.issue
         .articles
         .iter()
-        .map(|a| {
-            let markdown = match (&a.body, &a.body_file) {
-                (Some(body), _) => body.clone(),
-                (None, Some(rel)) => std::fs::read_to_string(file.dir().join(rel)).unwrap(),
-                (None, None) => String::new(),
-            };
-            let blocks = body::parse(&markdown);
+        .enumerate()
+        .map(|(i, a)| {
+            let blocks = file.article_blocks(i).unwrap();
             let first_paragraph = blocks
                 .iter()
                 .take_while(|b| b.kind == body::BlockKind::Subhead)

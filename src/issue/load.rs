@@ -105,8 +105,8 @@ impl IssueFile {
     /// Where the value at `key` is written in the file, if it is written there.
     pub fn locate(&self, key: &KeyPath) -> Option<Location> {
         let span = match self.format {
-            Format::Toml => locate_toml(&self.text, key),
-            Format::Json => locate_json(&self.text, key),
+            Format::Toml => locate_toml(&self.text, key, false),
+            Format::Json => locate_json(&self.text, key, false),
         }?;
         Some(offset_location(&self.path, &self.text, span.start))
     }
@@ -117,7 +117,8 @@ impl IssueFile {
     }
 
     /// Resolves a path written in the data against the issue folder, refusing any path that
-    /// leaves the folder (absolute, `..`), so an issue can only use files it ships with.
+    /// leaves the folder — absolute, `..`, or through a symbolic link — so an issue can only use
+    /// files it ships with, even when it was unpacked from someone else's archive.
     pub fn resolve(&self, key: &KeyPath, relative: &str) -> Result<PathBuf> {
         let rel = Path::new(relative);
         let confined = rel.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
@@ -126,8 +127,48 @@ impl IssueFile {
                 .diagnostic(key, format!("`{relative}` must be a path inside the issue's folder"))
                 .into());
         }
-        Ok(self.dir().join(rel))
+        let path = self.dir().join(rel);
+        inside(&path, self.dir()).map_err(|why| self.diagnostic(key, why))?;
+        Ok(path)
     }
+
+    /// Where byte `offset` of the string value at `key` is written in the file, escapes and
+    /// multi-line delimiters accounted for; `None` when the value is not written as `value`.
+    pub(super) fn locate_in_string(&self, key: &KeyPath, value: &str, offset: usize) -> Option<Location> {
+        let span = match self.format {
+            Format::Toml => locate_toml(&self.text, key, true),
+            Format::Json => locate_json(&self.text, key, true),
+        }?;
+        let (decoded, raw_offsets) = super::strings::decode(self.text.get(span.clone())?)?;
+        if decoded != value {
+            return None;
+        }
+        let raw = raw_offsets.get(offset.min(decoded.len()))?;
+        Some(offset_location(&self.path, &self.text, span.start + raw))
+    }
+}
+
+/// Checks that `path`, with symbolic links followed, lies inside `folder`. A path that does not
+/// exist passes: reading it then fails with its own message, and reads nothing.
+pub(crate) fn inside(path: &Path, folder: &Path) -> std::result::Result<(), String> {
+    let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+    let (Ok(real), Ok(real_folder)) = (path.canonicalize(), folder.canonicalize()) else {
+        return Ok(());
+    };
+    if real.starts_with(&real_folder) {
+        return Ok(());
+    }
+    Err(format!(
+        "{} resolves to {}, outside the issue's folder {}: an issue may only use files inside its folder",
+        path.display(),
+        real.display(),
+        real_folder.display()
+    ))
+}
+
+/// Where the value at `key` is written in TOML text, as a place for messages.
+pub(crate) fn toml_location(path: &Path, text: &str, key: &KeyPath) -> Option<Location> {
+    locate_toml(text, key, false).map(|span| offset_location(path, text, span.start))
 }
 
 /// Reads TOML text into `T`; an error names the file, line, column and key path. The issue
@@ -156,7 +197,7 @@ fn json_message(error: &serde_json::Error) -> String {
 }
 
 /// Turns a byte offset into a 1-based line and column (columns count characters).
-fn offset_location(path: &Path, text: &str, offset: usize) -> Location {
+pub(super) fn offset_location(path: &Path, text: &str, offset: usize) -> Location {
     let offset = offset.min(text.len());
     let before = &text[..text.floor_char_boundary(offset)];
     let line = before.matches('\n').count() + 1;
@@ -165,7 +206,9 @@ fn offset_location(path: &Path, text: &str, offset: usize) -> Location {
     Location { file: path.into(), line, column }
 }
 
-fn locate_toml(text: &str, key: &KeyPath) -> Option<Range<usize>> {
+/// The span of `key` in TOML text: of its key (or of the value, when `value`), or of the
+/// nearest enclosing key written there.
+fn locate_toml(text: &str, key: &KeyPath, value: bool) -> Option<Range<usize>> {
     use toml_edit::{Item, Table, Value};
 
     /// A position in the parsed document; toml_edit keeps tables, items and values apart.
@@ -208,15 +251,21 @@ fn locate_toml(text: &str, key: &KeyPath) -> Option<Range<usize>> {
     let mut span = None;
     for segment in &key.0 {
         let Some((next, next_span)) = child(node, segment) else {
-            break;
+            return if value { None } else { span };
         };
         node = next;
         span = next_span.or(span);
     }
-    span
+    match node {
+        _ if !value => span,
+        Node::Item(Item::Value(v)) | Node::Value(v) => v.span(),
+        _ => None,
+    }
 }
 
-fn locate_json(text: &str, key: &KeyPath) -> Option<Range<usize>> {
+/// The span of `key` in JSON text: of its property (or of the value, when `want_value`), or
+/// of the nearest enclosing one.
+fn locate_json(text: &str, key: &KeyPath, want_value: bool) -> Option<Range<usize>> {
     use jsonc_parser::ast::Value;
     let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &Default::default()).ok()?;
     let mut value = parsed.value?;
@@ -225,18 +274,19 @@ fn locate_json(text: &str, key: &KeyPath) -> Option<Range<usize>> {
         let (next, range) = match (value, segment) {
             (Value::Object(object), Segment::Key(k)) => {
                 let Some(prop) = object.properties.into_iter().find(|p| p.name.as_str() == k) else {
-                    break;
+                    return if want_value { None } else { span };
                 };
-                (prop.value, prop.range)
+                let range = if want_value { prop.value.range() } else { prop.range };
+                (prop.value, range)
             }
             (Value::Array(array), Segment::Index(i)) => {
                 let Some(element) = array.elements.into_iter().nth(*i) else {
-                    break;
+                    return if want_value { None } else { span };
                 };
                 let range = element.range();
                 (element, range)
             }
-            _ => break,
+            _ => return if want_value { None } else { span },
         };
         value = next;
         span = Some(range.start..range.end);

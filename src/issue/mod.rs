@@ -3,8 +3,10 @@
 //! The types mirror the file format one to one (kebab-case keys, unknown keys rejected), so the
 //! format's contract lives in one place; `load` reads TOML or JSON into them with exact error places.
 
+mod bodies;
 mod date;
 mod load;
+mod strings;
 
 pub use date::Date;
 
@@ -13,8 +15,8 @@ pub use date::Date;
 pub fn schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Issue)).expect("a schema serialises")
 }
-pub(crate) use load::from_toml;
 pub use load::{IssueFile, KeyPath, Segment};
+pub(crate) use load::{from_toml, inside, toml_location};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -26,6 +28,9 @@ pub struct Issue {
     /// A built-in layout name, or a path to a layout file relative to the issue file.
     #[serde(default = "default_layout")]
     pub layout: String,
+    /// How article bodies are read, unless an article says otherwise.
+    #[serde(default)]
+    pub body_format: BodyFormat,
     pub paper: Paper,
     pub issue: IssueInfo,
     pub pages: Vec<Page>,
@@ -155,7 +160,7 @@ pub enum BylinePosition {
     Top,
 }
 
-/// One article: headline complex, dateline, byline and a Markdown body.
+/// One article: headline complex, dateline, byline and a body.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Article {
@@ -172,10 +177,12 @@ pub struct Article {
     pub byline: Option<String>,
     #[serde(default)]
     pub byline_position: BylinePosition,
-    /// Markdown body.
+    /// The body text, in the article's body format.
     pub body: Option<String>,
-    /// Markdown body in a file, relative to the issue file and inside its folder.
+    /// The body text in a file, relative to the issue file and inside its folder.
     pub body_file: Option<String>,
+    /// How this article's body is read; the issue's `body-format` by default.
+    pub body_format: Option<BodyFormat>,
     /// 编者按: an editor's note, boxed under the headline.
     pub editor_note: Option<String>,
     /// 导语: a lead under the headline, before the body.
@@ -193,6 +200,18 @@ pub struct Article {
     /// How the headline is set: across the frame's top, or down its right side (竖题).
     #[serde(default)]
     pub headline: HeadlineKind,
+}
+
+/// How a body's text becomes paragraphs; the README lists exactly what each interprets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum BodyFormat {
+    /// CommonMark with CJK-friendly emphasis: paragraphs, `#` subheads, lists, `**bold**`,
+    /// backslash escapes and `code` quotes; other constructs print as written.
+    #[default]
+    Markdown,
+    /// Paragraphs separated by blank lines; nothing else is interpreted.
+    Text,
 }
 
 /// The direction of a headline.

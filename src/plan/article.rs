@@ -1,8 +1,9 @@
-//! Articles: their bodies read and parsed, their text by field, and their frames chained.
+//! Articles: their bodies read (see [`crate::issue::IssueFile::article_blocks`]), their text
+//! by field, and their frames chained.
 
-use crate::body::{self, BlockKind};
+use crate::body::BlockKind;
 use crate::error::{Error, Result};
-use crate::issue::{Article, BylinePosition, HeadlineKind, IssueFile, KeyPath};
+use crate::issue::{BylinePosition, HeadlineKind, KeyPath};
 use crate::layout::EPSILON;
 
 use super::{Field, PlannedArticle, PlannedPage, Planner};
@@ -98,8 +99,8 @@ impl Planner<'_> {
             if article.title.trim().is_empty() {
                 self.error(&key.clone().key("title"), "an article needs a title");
             }
-            let blocks = match read_body(file, &key, article) {
-                Ok(markdown) => body::parse(&markdown),
+            let blocks = match file.article_blocks(i) {
+                Ok(blocks) => blocks,
                 Err(Error::Invalid(mut d)) => {
                     self.errors.append(&mut d);
                     Vec::new()
@@ -229,24 +230,6 @@ fn order_chain(
         }
     }
     Ok(keyed.into_iter().map(|(frame, _)| frame).collect())
-}
-
-/// The article's Markdown, from `body` or from `body-file` inside the issue's folder.
-fn read_body(file: &IssueFile, key: &KeyPath, article: &Article) -> Result<String> {
-    match (&article.body, &article.body_file) {
-        (Some(body), None) => Ok(body.clone()),
-        (None, Some(rel)) => {
-            let key = key.clone().key("body-file");
-            let path = file.resolve(&key, rel)?;
-            std::fs::read_to_string(&path).map_err(|e| {
-                file.diagnostic(&key, format!("cannot read body file {}: {e}", path.display())).into()
-            })
-        }
-        (Some(_), Some(_)) => Err(file
-            .diagnostic(&key.clone().key("body-file"), "give either `body` or `body-file`, not both")
-            .into()),
-        (None, None) => Err(file.diagnostic(key, "an article needs `body` or `body-file`").into()),
-    }
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 //! One issue's structured data goes in; a print-ready multi-column PDF comes out. Data flows one
 //! way, one module (or folder) per stage, and no module imports a stage after it:
 //!
-//! issue file ([`issue`]) → layout ([`layout`]) → plan ([`plan`]: grid, frames, chains; bodies
-//! via [`body`]) → Typst program, compiled and read back ([`typeset`]) → continuation splits
+//! issue file ([`issue`], article bodies via [`body`]) → layout ([`layout`]) → plan ([`plan`]:
+//! grid, frames, chains) → Typst program, compiled and read back ([`typeset`]) → continuation splits
 //! ([`measure`]) → checks of the laid-out glyphs ([`check`]) → report ([`report`]) → PDF,
 //! previews and files ([`output`]).
 //!

@@ -33,6 +33,9 @@ const GRID_EPSILON: f64 = 0.05;
 #[derive(Debug, Clone, Default)]
 pub struct Line {
     pub article: usize,
+    /// The part's place in the article's chain, and the text column the line is set in.
+    pub slot: usize,
+    pub column: u32,
     pub page: u32,
     /// The line's grid line inside its frame, 1-based.
     pub number: u32,
@@ -96,6 +99,8 @@ impl Counts {
 pub struct Violation {
     pub rule: Rule,
     pub article: usize,
+    pub slot: usize,
+    pub column: u32,
     pub page: u32,
     pub line: u32,
     pub text: String,
@@ -122,6 +127,8 @@ pub fn check(lines: &[Line]) -> Vec<Violation> {
         let violation = |rule| Violation {
             rule,
             article: line.article,
+            slot: line.slot,
+            column: line.column,
             page: line.page,
             line: line.number,
             text: line.text.clone(),
@@ -197,7 +204,7 @@ pub fn lines(placed: &[Placed], plan: &Plan, layout: &Layout) -> Vec<Line> {
     }
     grouped.sort_unstable_by_key(|(key, _)| *key);
     let mut lines: Vec<(Line, Option<usize>, Option<usize>, bool)> = Vec::new();
-    for ((a, slot, _, _), mut glyphs) in grouped {
+    for ((a, slot, column, _), mut glyphs) in grouped {
         glyphs.sort_by(|x, y| x.x.total_cmp(&y.x));
         let article = &plan.articles[a];
         let (p, f) = article.frames[slot];
@@ -212,6 +219,8 @@ pub fn lines(placed: &[Placed], plan: &Plan, layout: &Layout) -> Vec<Line> {
             || glyphs.iter().any(|g| g.origin.part == Part::Dateline);
         let line = Line {
             article: a,
+            slot,
+            column,
             page: plan.pages[p].number,
             number: (steps.round().max(0.0) as u32) + 1,
             text: glyphs.iter().flat_map(|g| g.text.chars()).filter(|c| !c.is_whitespace()).collect(),

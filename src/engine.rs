@@ -20,7 +20,7 @@ use crate::generate::{self, Generated};
 use crate::issue::{IssueFile, KeyPath};
 use crate::layout::{Layout, Output};
 use crate::pdf::{PdfSettings, Standard};
-use crate::plan::plan;
+use crate::plan::{Plan, plan};
 use crate::report::{PageReport, Report, Timings};
 use crate::verify::verify;
 use crate::world::{self, NewsWorld};
@@ -72,6 +72,11 @@ pub struct Build {
     pub generated: Generated,
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
+    /// The plan and layout the pages were set from, and the line-composition violations with
+    /// their lines: what a proof draws over the pages.
+    pub plan: Plan,
+    pub layout: Layout,
+    pub violations: Vec<composition::Violation>,
 }
 
 impl Engine {
@@ -146,6 +151,8 @@ impl Engine {
         timings.split_compiles = rounds;
 
         let mut attempts = 0;
+        // How much overset was cut off (allowed), as first measured with all of it set.
+        let mut cut_off = Vec::new();
         let (generated, document, typst_warnings, findings, violations, exported) = loop {
             let clock = Instant::now();
             let generated = generate::generate(&file, &layout, &plan, &bounds);
@@ -178,6 +185,9 @@ impl Engine {
                 let (a, slot) = (over.article, over.slot);
                 let last = slot + 1 == plan.articles[a].frames.len();
                 let cut = if last {
+                    if options.allow_overset {
+                        cut_off.push((a, over.amount.clone()));
+                    }
                     options.allow_overset.then_some(over.first).flatten()
                 } else {
                     measure::line_before(&lines, a, slot, bounds[a][slot], bounds[a][slot + 1])
@@ -196,8 +206,11 @@ impl Engine {
         self.keep_worlds(key, worlds);
 
         let mut articles = findings.articles;
+        for (a, amount) in cut_off {
+            articles[a].overflow.get_or_insert(amount);
+        }
         let mut warnings_composition = Vec::new();
-        for violation in violations {
+        for violation in &violations {
             articles[violation.article].composition.add(violation.rule);
             warnings_composition
                 .push(Diagnostic::new(violation.describe(plan.articles[violation.article].id())));
@@ -275,7 +288,7 @@ impl Engine {
             warnings: warnings.iter().map(ToString::to_string).collect(),
             timings,
         };
-        Ok(Build { report, document, pdf, generated, errors, warnings })
+        Ok(Build { report, document, pdf, generated, errors, warnings, plan, layout, violations })
     }
 }
 

@@ -7,7 +7,7 @@
 //! continuation splits ([`measure`]) → Typst source ([`generate`]) →
 //! compile ([`world`], [`fonts`], [`compile`]) →
 //! verify ([`verify`], [`composition`]) → PDF, previews and report ([`pdf`], [`output`], [`preview`],
-//! [`report`]).
+//! [`report`]); the live proof in the browser ([`serve`]).
 //!
 //! [`Engine`] runs the stages and keeps fonts and the Typst library between builds.
 
@@ -26,6 +26,7 @@ pub mod pdf;
 pub mod plan;
 pub mod preview;
 pub mod report;
+pub mod serve;
 pub mod verify;
 pub mod world;
 

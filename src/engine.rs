@@ -19,9 +19,9 @@ use crate::check::verify::{Findings, verify};
 use crate::error::{Diagnostic, Error, Result};
 use crate::issue::{IssueFile, KeyPath};
 use crate::layout::Layout;
-use crate::measure::{self, Splits};
+use crate::measure::{self, Amount, Splits};
 use crate::output::pdf::{self, PdfSettings};
-use crate::plan::{Bounds, Context, plan};
+use crate::plan::{Bounds, Context, Plan, plan};
 use crate::report::{self, Outcome, Report, Timings};
 use crate::typeset::compile::compile;
 use crate::typeset::fonts::{FontOptions, FontStore};
@@ -75,10 +75,19 @@ pub struct Build {
     pub generated: Generated,
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
+    /// The plan and layout the pages were set from, and the line check's violations with
+    /// their lines: what a proof draws over the pages.
+    pub plan: Plan,
+    pub layout: Layout,
+    pub violations: Vec<Violation>,
 }
 
 /// The final pages of one attempt, checked, with the PDF exported beside the checks.
 struct SetPages<'a> {
+    /// The cuts the pages were set with.
+    bounds: Bounds,
+    /// The overset cut off (allowed) from each article, as first measured with all of it set.
+    cut_off: Vec<(usize, Amount)>,
     generated: Generated,
     document: PagedDocument,
     typst_warnings: Vec<Diagnostic>,
@@ -115,9 +124,21 @@ impl Engine {
         let mut worlds = self.take_worlds(&key);
         let mut timings = Timings { plan_ms: ms(started), ..Timings::default() };
         let splits = self.split(&mut worlds.measure, &ctx, &mut timings)?;
-        let (bounds, set) = set_until_fit(&mut worlds.pages, &ctx, splits, options, &mut timings)?;
+        let set = set_until_fit(&mut worlds.pages, &ctx, splits, options, &mut timings)?;
         self.keep_worlds(key, worlds);
-        Ok(finish(path, &ctx, &bounds, set, timings, started))
+        let SetPages { bounds, cut_off, generated, document, typst_warnings, findings, violations, exported } =
+            set;
+        let outcome = Outcome {
+            ctx: &ctx,
+            bounds: &bounds,
+            findings,
+            violations: &violations,
+            typst_warnings,
+            cut_off,
+        };
+        let (report::Assembled { report, errors, warnings }, pdf) =
+            finish(path, outcome, exported, timings, started);
+        Ok(Build { report, document, pdf, generated, errors, warnings, plan, layout, violations })
     }
 
     /// The issue's layout, with its fonts resolved against the engine's; a layout problem
@@ -178,22 +199,30 @@ fn today(ctx: &Context) -> Option<Datetime> {
 
 /// Sets the pages until no part runs past its frame: a part that does gives its last line to
 /// the next part (the measured line breaks moved when it was cut), and overset is cut off when
-/// allowed, at most [`MAX_ATTEMPTS`] times. Returns the cuts of the pages kept.
+/// allowed, at most [`MAX_ATTEMPTS`] times.
 fn set_until_fit<'a>(
     world: &mut NewsWorld,
     ctx: &Context<'a>,
     splits: Splits,
     options: &BuildOptions,
     timings: &mut Timings,
-) -> Result<(Bounds, SetPages<'a>)> {
+) -> Result<SetPages<'a>> {
     let mut bounds = splits.bounds;
+    let mut cut_off: Vec<(usize, Amount)> = Vec::new();
     let mut attempts = 0;
     loop {
-        let set = set_pages(world, ctx, &bounds, options, timings)?;
+        let mut set = set_pages(world, ctx, &bounds, options, timings)?;
         let moved = measure::moved(&bounds, &splits.lines, &set.findings.overflows, options.allow_overset);
         // The report describes the pages as compiled: cuts change only when set again.
         if moved == bounds || attempts == MAX_ATTEMPTS {
-            return Ok((bounds, set));
+            set.bounds = bounds;
+            set.cut_off = cut_off;
+            return Ok(set);
+        }
+        for over in set.findings.overflows.iter().filter(|o| o.slot + 2 == bounds[o.article].len()) {
+            if options.allow_overset && !cut_off.iter().any(|(a, _)| *a == over.article) {
+                cut_off.push((over.article, over.amount.clone()));
+            }
         }
         bounds = moved;
         attempts += 1;
@@ -231,20 +260,18 @@ fn set_pages<'a>(
     );
     timings.verify_ms += verify_ms;
     timings.pdf_ms += pdf_ms;
-    Ok(SetPages { generated, document, typst_warnings, findings, violations, exported })
+    let (bounds, cut_off) = (Bounds::new(), Vec::new());
+    Ok(SetPages { bounds, cut_off, generated, document, typst_warnings, findings, violations, exported })
 }
 
-/// The build's result: the report, and the PDF when the pages passed every check.
+/// The build's report, and the PDF when the pages passed every check.
 fn finish(
     path: &Path,
-    ctx: &Context,
-    bounds: &Bounds,
-    set: SetPages,
+    outcome: Outcome,
+    exported: Option<std::result::Result<Vec<u8>, Vec<Diagnostic>>>,
     timings: Timings,
     started: Instant,
-) -> Build {
-    let SetPages { generated, document, typst_warnings, findings, violations, exported } = set;
-    let outcome = Outcome { ctx, bounds, findings, violations, typst_warnings };
+) -> (report::Assembled, Option<Vec<u8>>) {
     let mut assembled = report::assemble(path.display().to_string(), outcome, timings);
     let pdf = match exported {
         Some(Ok(bytes)) if assembled.errors.is_empty() => Some(bytes),
@@ -255,8 +282,7 @@ fn finish(
         _ => None,
     };
     assembled.report.timings.total_ms = ms(started);
-    let report::Assembled { report, errors, warnings } = assembled;
-    Build { report, document, pdf, generated, errors, warnings }
+    (assembled, pdf)
 }
 
 /// Milliseconds since `since`.

@@ -6,7 +6,8 @@
 //! issue file ([`issue`], article bodies via [`body`]) → layout ([`layout`]) → plan ([`plan`]:
 //! grid, frames, chains) → Typst program, compiled and read back ([`typeset`]) → continuation splits
 //! ([`measure`]) → checks of the laid-out glyphs ([`check`]) → report ([`report`]) → PDF,
-//! previews and files ([`output`]).
+//! previews and files ([`output`]); the live proof's view of the pages in the browser
+//! ([`serve`]).
 //!
 //! [`Engine`] runs the stages for each build and keeps fonts, the Typst library, compilation
 //! worlds and measured splits between builds.
@@ -21,6 +22,7 @@ pub mod measure;
 pub mod output;
 pub mod plan;
 pub mod report;
+pub mod serve;
 pub mod typeset;
 
 pub use engine::{Build, BuildOptions, Engine};

@@ -101,9 +101,11 @@ pub struct Outcome<'a> {
     /// The cuts the final pages were set with.
     pub bounds: &'a Bounds,
     pub findings: Findings<'a>,
-    pub violations: Vec<Violation>,
+    pub violations: &'a [Violation],
     /// Typst's own warnings from compiling the final pages.
     pub typst_warnings: Vec<Diagnostic>,
+    /// The overset cut off (allowed) from each article, as first measured with all of it set.
+    pub cut_off: Vec<(usize, Amount)>,
 }
 
 /// The report, with the errors and warnings it lists as diagnostics.
@@ -123,7 +125,7 @@ impl Assembled {
 
 /// Assembles the report of the issue at `issue` from a build's outcome.
 pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled {
-    let Outcome { ctx, bounds, findings, violations, typst_warnings } = outcome;
+    let Outcome { ctx, bounds, findings, violations, typst_warnings, cut_off } = outcome;
     let plan = ctx.plan;
     let mut articles: Vec<ArticleReport> = plan
         .articles
@@ -131,9 +133,12 @@ pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled 
         .enumerate()
         .map(|(a, article)| article_report(ctx, a, article, &findings, bounds))
         .collect();
+    for (a, amount) in cut_off {
+        articles[a].overflow.get_or_insert(amount);
+    }
     let mut warnings = plan.warnings.clone();
     warnings.extend(typst_warnings);
-    for violation in &violations {
+    for violation in violations {
         articles[violation.article].composition.add(violation.rule);
         warnings.push(Diagnostic::new(violation.describe(plan.articles[violation.article].id())));
     }

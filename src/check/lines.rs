@@ -35,6 +35,9 @@ const GRID_EPSILON: f64 = 0.05;
 #[derive(Debug, Clone, Default)]
 pub struct BodyLine {
     pub article: usize,
+    /// The part's slot in the article's chain, and the text column the line is set in.
+    pub slot: usize,
+    pub column: u32,
     pub page: u32,
     /// The line's grid line inside its frame, 1-based.
     pub number: u32,
@@ -107,6 +110,8 @@ impl Counts {
 pub struct Violation {
     pub rule: Rule,
     pub article: usize,
+    pub slot: usize,
+    pub column: u32,
     pub page: u32,
     pub line: u32,
     pub text: String,
@@ -134,6 +139,8 @@ pub fn check(lines: &[BodyLine]) -> Vec<Violation> {
         let violation = |rule| Violation {
             rule,
             article: line.article,
+            slot: line.slot,
+            column: line.column,
             page: line.page,
             line: line.number,
             text: line.text.clone(),
@@ -229,7 +236,7 @@ fn group<'g, 'a>(
 /// One body line from its glyphs, with the first and last block it holds and whether it
 /// starts a block (the paragraph ends are found from its neighbours).
 fn line(
-    (a, slot, _, _): LineKey,
+    (a, slot, column, _): LineKey,
     mut glyphs: Vec<&Glyph>,
     plan: &Plan,
     layout: &Layout,
@@ -247,6 +254,8 @@ fn line(
         || glyphs.iter().any(|g| g.origin.field == Field::Dateline);
     let line = BodyLine {
         article: a,
+        slot,
+        column,
         page: plan.page_number(a, slot),
         number: (steps.round().max(0.0) as u32) + 1,
         text: glyphs.iter().flat_map(|g| g.text.chars()).filter(|c| !c.is_whitespace()).collect(),

@@ -6,6 +6,7 @@ mod fonts;
 mod init;
 mod preview;
 mod schema;
+mod serve;
 mod watch;
 
 use std::path::PathBuf;
@@ -91,6 +92,8 @@ enum Command {
     Init(init::Args),
     /// Rebuilds an issue whenever its files change.
     Watch(watch::Args),
+    /// Serves a live proof of an issue in the browser, rebuilt on every edit.
+    Serve(serve::Args),
     /// Prints the JSON Schema of the issue format.
     Schema,
     /// Writes PNG previews of an issue's pages and a contact sheet.
@@ -112,6 +115,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init(args) => init::run(args),
         Command::Schema => schema::run(),
         Command::Watch(args) => watch::run(&engine, args),
+        Command::Serve(args) => serve::run(&engine, args),
     }
 }
 

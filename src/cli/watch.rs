@@ -31,16 +31,8 @@ pub struct Args {
 pub fn run(engine: &Engine, args: Args) -> Result<()> {
     let options = BuildOptions { pdf: true, print: args.print.settings()?, ..BuildOptions::default() };
     let output = args.output.clone().unwrap_or_else(|| args.issue.with_extension("pdf"));
-    let folder =
-        args.issue.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
-    let (sender, events) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(sender)
-        .map_err(|e| Error::one(Diagnostic::new(format!("cannot watch files: {e}"))))?;
-    watcher
-        .watch(&folder, RecursiveMode::Recursive)
-        .map_err(|e| Error::one(Diagnostic::new(format!("cannot watch {}: {e}", folder.display()))))?;
+    let folder = folder(&args.issue);
     println!("watching {} (Ctrl-C stops)", folder.display());
-    rebuild(engine, &args, &options, &output);
     // Our own outputs change too; they are not edits. Events name absolute paths.
     let absolute_output = std::path::absolute(&output).unwrap_or_else(|_| output.clone());
     let absolute_preview =
@@ -50,6 +42,24 @@ pub fn run(engine: &Engine, args: Args) -> Result<()> {
             || absolute_preview.as_ref().is_some_and(|dir| path.starts_with(dir))
             || path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(".tmp"))
     };
+    on_edits(&folder, ours, || rebuild(engine, &args, &options, &output))
+}
+
+/// The folder an issue's files live in: the issue file's.
+pub(super) fn folder(issue: &Path) -> PathBuf {
+    issue.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()
+}
+
+/// Calls `rebuild` once, then after every edit of a file in `folder` that is not `ours`, until
+/// the watcher stops; a burst of events within [`SETTLE`] is one edit.
+pub(super) fn on_edits(folder: &Path, ours: impl Fn(&Path) -> bool, mut rebuild: impl FnMut()) -> Result<()> {
+    let (sender, events) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(sender)
+        .map_err(|e| Error::one(Diagnostic::new(format!("cannot watch files: {e}"))))?;
+    watcher
+        .watch(folder, RecursiveMode::Recursive)
+        .map_err(|e| Error::one(Diagnostic::new(format!("cannot watch {}: {e}", folder.display()))))?;
+    rebuild();
     // An edit changes a file's content or name; reading files (as every build does) does not.
     let is_edit = |event: notify::Result<notify::Event>| {
         event.is_ok_and(|e| {
@@ -68,7 +78,7 @@ pub fn run(engine: &Engine, args: Args) -> Result<()> {
             edited |= is_edit(event);
         }
         if edited {
-            rebuild(engine, &args, &options, &output);
+            rebuild();
         }
     }
 }

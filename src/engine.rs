@@ -18,10 +18,10 @@ use crate::check::lines::{self, Violation};
 use crate::check::verify::{Findings, verify};
 use crate::error::{Diagnostic, Error, Result};
 use crate::issue::{IssueFile, KeyPath};
-use crate::layout::Layout;
-use crate::measure::{self, Amount, Splits};
+use crate::layout::{Layout, Output};
+use crate::measure::{self, Amount, Fits, Splits};
 use crate::output::pdf::{self, PdfSettings};
-use crate::plan::{Bounds, Context, Plan, plan};
+use crate::plan::{Balance, Bounds, Context, Heights, Plan, plan};
 use crate::report::{self, Outcome, Report, Timings};
 use crate::typeset::compile::compile;
 use crate::typeset::fonts::{FontOptions, FontStore};
@@ -118,12 +118,14 @@ impl Engine {
         options.print.check()?;
         let file = IssueFile::read(path)?;
         let layout = self.load_layout(&file)?;
-        let plan = plan(&file, &layout)?;
-        let ctx = Context { file: &file, layout: &layout, plan: &plan, output: options.print.output() };
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let mut worlds = self.take_worlds(&key);
-        let mut timings = Timings { plan_ms: ms(started), ..Timings::default() };
-        let splits = self.split(&mut worlds.measure, &ctx, &mut timings)?;
+        let mut timings = Timings::default();
+        let output = options.print.output();
+        let (plan, splits, fits) =
+            self.plan_and_fit(&mut worlds.measure, &file, &layout, output, &mut timings)?;
+        timings.plan_ms += ms(started) - timings.split_ms;
+        let ctx = Context { file: &file, layout: &layout, plan: &plan, output, balance: &fits.balance };
         let set = set_until_fit(&mut worlds.pages, &ctx, splits, options, &mut timings)?;
         self.keep_worlds(key, worlds);
         let SetPages { bounds, cut_off, generated, document, typst_warnings, findings, violations, exported } =
@@ -159,12 +161,39 @@ impl Engine {
         Ok(layout)
     }
 
+    /// Plans the issue, measures its splits, and fits its auto and balanced frames; when an
+    /// auto frame's height was measured, plans again with it (frames stacked below move) and
+    /// measures the splits of the moved frames.
+    fn plan_and_fit(
+        &self,
+        world: &mut NewsWorld,
+        file: &IssueFile,
+        layout: &Layout,
+        output: Output,
+        timings: &mut Timings,
+    ) -> Result<(Plan, Splits, Fits)> {
+        let none = Balance::new();
+        let first = plan(file, layout, &Heights::new())?;
+        let ctx = Context { file, layout, plan: &first, output, balance: &none };
+        let splits = self.split(world, &ctx, timings)?;
+        let clock = Instant::now();
+        let fits = measure::fit(world, &self.measured, &ctx, &splits.bounds, today(&ctx))?;
+        timings.split_ms += ms(clock);
+        if fits.heights.is_empty() {
+            return Ok((first, splits, fits));
+        }
+        let fitted = plan(file, layout, &fits.heights)?;
+        let ctx = Context { plan: &fitted, ..ctx };
+        let splits = self.split(world, &ctx, timings)?;
+        Ok((fitted, splits, fits))
+    }
+
     /// Measures the continuation splits, remembering them in the engine's memo.
     fn split(&self, world: &mut NewsWorld, ctx: &Context, timings: &mut Timings) -> Result<Splits> {
         let clock = Instant::now();
         let splits = measure::split(world, &self.measured, ctx, today(ctx))?;
-        timings.split_ms = ms(clock);
-        timings.split_compiles = splits.compiles;
+        timings.split_ms += ms(clock);
+        timings.split_compiles += splits.compiles;
         Ok(splits)
     }
 

@@ -21,7 +21,7 @@ use typst::foundations::Datetime;
 use crate::body::{BlockKind, Cut};
 use crate::error::{Diagnostic, Result};
 use crate::layout::EPSILON;
-use crate::plan::{Bounds, Context, PlannedArticle};
+use crate::plan::{Balance, Bounds, Context, Heights, PlannedArticle};
 use crate::typeset::compile::compile;
 use crate::typeset::generate::{self, MeasureJob};
 use crate::typeset::glyphs::{Glyph, Reader};
@@ -74,6 +74,10 @@ enum Measured {
     Fits,
     /// The frame filled up: the first cut of each body line it holds, and the first cut beyond.
     Full { lines: Vec<Cut>, next: Cut },
+    /// A probe: the whole stretch in the frame's first text column, `head` grid lines under
+    /// the frame's top (headline, picture), taking `lines` lines, with the first cut of each
+    /// body line by its line (counted from the frame's top).
+    Probed { head: u32, lines: u32, starts: Vec<(u32, Cut)> },
 }
 
 /// Measurements kept between builds, by fingerprint (see [`generate::measure_fingerprint`]):
@@ -121,6 +125,107 @@ pub fn split(
     Ok(splitter.splits)
 }
 
+/// What fitting found: the heights of auto frames and the columns of balanced parts.
+#[derive(Debug, Default)]
+pub struct Fits {
+    pub heights: Heights,
+    pub balance: Balance,
+}
+
+/// Probes the last part of every article whose last frame is auto or balanced: an auto frame
+/// gets the fewest lines that hold its text with the columns ending within a line of each
+/// other; a balanced part gets the cuts where its later columns start.
+pub fn fit(
+    world: &mut NewsWorld,
+    memo: &Mutex<Memo>,
+    ctx: &Context,
+    bounds: &Bounds,
+    today: Option<Datetime>,
+) -> Result<Fits> {
+    let plan = ctx.plan;
+    let jobs: Vec<MeasureJob> = (0..plan.articles.len())
+        .filter_map(|a| {
+            let slot = plan.articles[a].frames.len().checked_sub(1)?;
+            let frame = plan.frame(a, slot);
+            let (start, end) = (bounds[a][slot], bounds[a][slot + 1]);
+            (frame.balance && start < end).then(|| probe_job(ctx, a, slot, start, end))
+        })
+        .collect();
+    let mut fits = Fits::default();
+    if jobs.is_empty() {
+        return Ok(fits);
+    }
+    let mut splitter = Splitter {
+        world,
+        memo,
+        ctx,
+        today,
+        context: generate::measure_context(ctx),
+        splits: Splits::default(),
+    };
+    let outcomes = splitter.measure(&jobs)?;
+    for (job, outcome) in jobs.iter().zip(outcomes) {
+        if let Measured::Probed { head, lines, starts } = outcome {
+            fits.apply(ctx, job, head, lines, &starts);
+        }
+    }
+    Ok(fits)
+}
+
+/// A probe of article `a`'s part from `start` to `end` in its slot `slot`: the frame made tall
+/// enough to hold it all in one column.
+fn probe_job(ctx: &Context, a: usize, slot: usize, start: Cut, end: Cut) -> MeasureJob {
+    let frame = ctx.plan.frame(a, slot);
+    let blocks = &ctx.plan.articles[a].blocks;
+    // At most a line per character and two per block (subheads), and room for the headline:
+    // a probe too short would spill into the next column, one too tall costs nothing.
+    let chars = end.char_index(blocks) - start.char_index(blocks);
+    let lines = chars + 2 * (end.block.min(blocks.len()) + 1 - start.block.min(blocks.len())) + 40;
+    let height = frame.height.max(lines as f64 * ctx.layout.spec.grid.line_pitch_pt);
+    MeasureJob { article: a, slot, start, end, probe_height: Some(height) }
+}
+
+impl Fits {
+    /// Takes a probe's outcome: the auto frame's height, and where the later columns start.
+    fn apply(&mut self, ctx: &Context, job: &MeasureJob, head: u32, lines: u32, starts: &[(u32, Cut)]) {
+        let frame = ctx.plan.frame(job.article, job.slot);
+        let sizes = column_sizes(lines, frame.columns);
+        let height = head + sizes.first().copied().unwrap_or(0);
+        if frame.auto {
+            let (p, f) = ctx.plan.articles[job.article].frames[job.slot];
+            self.heights.insert((p, f), height.max(1));
+        } else if height > frame.lines {
+            return;
+        }
+        let mut cuts = Vec::new();
+        let mut line = head;
+        for size in sizes.iter().take(sizes.len().saturating_sub(1)) {
+            line += size;
+            let next = starts
+                .iter()
+                .find(|(l, c)| *l >= line && *c > job.start && cuts.last().is_none_or(|p| c > p));
+            match next {
+                Some(&(at, cut)) => {
+                    line = at;
+                    cuts.push(cut);
+                }
+                None => break,
+            }
+        }
+        if !cuts.is_empty() {
+            self.balance.insert(job.article, cuts);
+        }
+    }
+}
+
+/// How many lines each of `columns` text columns takes of `lines` lines, balanced: the first
+/// columns one line longer than the last when they cannot be equal.
+fn column_sizes(lines: u32, columns: u32) -> Vec<u32> {
+    let columns = columns.max(1);
+    let (base, longer) = (lines / columns, lines % columns);
+    (0..columns).map(|c| base + u32::from(c < longer)).collect()
+}
+
 /// One build's measuring: its world, the memo, the issue, and the cuts found so far.
 struct Splitter<'a> {
     world: &'a mut NewsWorld,
@@ -158,6 +263,7 @@ impl Splitter<'_> {
                     }
                     Measured::Fits => {}
                     Measured::Full { lines, next } => self.cut(job, lines, next)?,
+                    Measured::Probed { .. } => unreachable!("splits measure no probes"),
                 }
             }
             pending = again;
@@ -174,7 +280,7 @@ impl Splitter<'_> {
         let lines = f64::from(frame.lines) * f64::from(frame.columns) * reach;
         let start = self.splits.bounds[a][slot];
         let end = start.advance_lines(&plan.articles[a].blocks, column / layout.body_size(), lines);
-        MeasureJob { article: a, slot, start, end }
+        MeasureJob { article: a, slot, start, end, probe_height: None }
     }
 
     /// What each job shows, from the memo or from one measuring compile of those it lacks.
@@ -199,7 +305,12 @@ impl Splitter<'_> {
             let mut memo = self.memo.lock().expect("the memo is never left half-written");
             for ((job, outcome), &key) in jobs.iter().zip(&mut outcomes).zip(&keys) {
                 if outcome.is_none() {
-                    let measured = measured(runs.get(&job.article), ctx, job);
+                    let glyphs = runs.get(&job.article);
+                    let measured = if job.probe_height.is_some() {
+                        probed(glyphs, ctx, job)
+                    } else {
+                        measured(glyphs, ctx, job)
+                    };
                     memo.insert(key, measured.clone());
                     *outcome = Some(measured);
                 }
@@ -255,6 +366,36 @@ fn measured(glyphs: Option<&Vec<&Glyph>>, ctx: &Context, job: &MeasureJob) -> Me
         Some(next) => Measured::Full { lines: lines.into_values().collect(), next },
         None => Measured::Fits,
     }
+}
+
+/// What a probe's frame shows: the lines above the body, the body's lines in the first text
+/// column, and where each body line starts.
+fn probed(glyphs: Option<&Vec<&Glyph>>, ctx: &Context, job: &MeasureJob) -> Measured {
+    let Some(glyphs) = glyphs else { return Measured::Nothing };
+    let (layout, article) = (ctx.layout, &ctx.plan.articles[job.article]);
+    let top = layout.type_origin().1 + ctx.plan.frame(job.article, job.slot).y;
+    let pitch = layout.spec.grid.line_pitch_pt;
+    let ascent = layout.spec.grid.ascent_em;
+    let column: Vec<&&Glyph> = glyphs.iter().filter(|g| article.in_column(g.origin.field)).collect();
+    let Some(head) = column
+        .iter()
+        .map(|g| ((g.baseline - ascent * g.size - top) / pitch + EPSILON).floor())
+        .reduce(f64::min)
+    else {
+        return Measured::Nothing;
+    };
+    let end = column
+        .iter()
+        .map(|g| ((g.baseline + (1.0 - ascent) * g.size - top) / pitch - EPSILON).ceil())
+        .fold(head, f64::max);
+    let mut starts: BTreeMap<u32, Cut> = BTreeMap::new();
+    for glyph in column.iter().filter(|g| (g.size - layout.body_size()).abs() < EPSILON) {
+        let Some(cut) = glyph.cut() else { continue };
+        let line = ((glyph.baseline - ascent * glyph.size - top) / pitch).round().max(0.0) as u32;
+        starts.entry(line).and_modify(|c| *c = (*c).min(cut)).or_insert(cut);
+    }
+    let head = head.max(0.0) as u32;
+    Measured::Probed { head, lines: (end as u32).saturating_sub(head), starts: starts.into_iter().collect() }
 }
 
 /// Each article's glyphs (a measuring program sets one stretch per article).

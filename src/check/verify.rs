@@ -259,6 +259,8 @@ mod tests {
             columns,
             lines,
             grid_at: (1, 1),
+            auto: false,
+            balance: false,
             slot: 0,
             jump_from: None,
             jump_to: None,

@@ -135,18 +135,104 @@ pub struct Frame {
     pub column: u32,
     /// Width in grid columns.
     pub span: u32,
-    /// First grid line of the type area, 1-based.
-    pub line: u32,
-    /// Height in grid lines.
-    pub lines: u32,
+    /// First grid line of the type area, 1-based; or `"below"`: right under the frames above
+    /// it in its columns, so the frame moves when they grow or shrink (a stack).
+    #[schemars(schema_with = "line_schema")]
+    pub line: FrameLine,
+    /// Height in grid lines; or `"auto"` (also when left out, and only on an article's last
+    /// frame): the fewest lines that hold the rest of the article, its text columns balanced.
+    #[serde(default)]
+    #[schemars(schema_with = "lines_schema")]
+    pub lines: FrameLines,
     /// Text columns inside the frame (破栏); defaults to `span`.
     pub columns: Option<u32>,
+    /// Whether the text columns of the article's last frame end within one line of each other
+    /// (齐栏) when its text ends before the frame does; auto frames always balance.
+    #[serde(default)]
+    pub balance: bool,
     /// This frame's place in its article's chain (1-based); by default frames chain in page
     /// order, then top to bottom, then left to right.
     pub part: Option<u32>,
     /// 报眼: the frame sits beside the masthead, inside page 1's masthead lines, boxed.
     #[serde(default)]
     pub ear: bool,
+}
+
+/// Where a frame starts down the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameLine {
+    /// At this grid line, 1-based.
+    At(u32),
+    /// Right under the frames above it in its columns.
+    Below,
+}
+
+/// How tall a frame is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FrameLines {
+    /// This many grid lines.
+    Fixed(u32),
+    /// As many as the article's rest needs.
+    #[default]
+    Auto,
+}
+
+/// `line` in the schema: a grid line or "below".
+fn line_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "anyOf": [{ "type": "integer", "minimum": 1 }, { "const": "below" }] })
+}
+
+/// `lines` in the schema: a number of grid lines or "auto".
+fn lines_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "anyOf": [{ "type": "integer", "minimum": 1 }, { "const": "auto" }] })
+}
+
+impl<'de> Deserialize<'de> for FrameLine {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        number_or_word(deserializer, "below", "a grid line (1, 2, …) or \"below\"")
+            .map(|n| n.map_or(FrameLine::Below, FrameLine::At))
+    }
+}
+
+impl<'de> Deserialize<'de> for FrameLines {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        number_or_word(deserializer, "auto", "a number of grid lines or \"auto\"")
+            .map(|n| n.map_or(FrameLines::Auto, FrameLines::Fixed))
+    }
+}
+
+/// A whole number, or `word` (as `None`); anything else is an error saying it expected `what`.
+fn number_or_word<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+    word: &'static str,
+    what: &'static str,
+) -> Result<Option<u32>, D::Error> {
+    struct Visitor {
+        word: &'static str,
+        what: &'static str,
+    }
+    impl serde::de::Visitor<'_> for Visitor {
+        type Value = Option<u32>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str(self.what)
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            u32::try_from(v)
+                .map(Some)
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            u32::try_from(v).map(Some).map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            if v == self.word {
+                Ok(None)
+            } else {
+                Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
+            }
+        }
+    }
+    deserializer.deserialize_any(Visitor { word, what })
 }
 
 /// Where a byline is set.

@@ -135,9 +135,27 @@ impl Planner<'_> {
                     continue;
                 }
             }
+            self.auto_only_last(a);
             self.headline(a, &key);
             self.article_picture(a, &key.clone().key("picture"));
             self.jumps(a, &key.key("id"));
+        }
+    }
+
+    /// Only an article's last frame may take its height from the text: the frames before it
+    /// are filled to their ends, so their heights decide where the text goes on.
+    fn auto_only_last(&mut self, a: usize) {
+        let frames = self.articles[a].frames.clone();
+        let Some((_, earlier)) = frames.split_last() else { return };
+        for &(p, f) in earlier {
+            if self.pages[p].frames[f].auto {
+                let key = KeyPath::default().key("pages").index(p).key("frames").index(f).key("lines");
+                let message = format!(
+                    "only the last frame of article `{}` can take its height from the text; give this frame its `lines`",
+                    self.articles[a].id()
+                );
+                self.error(&key, message);
+            }
         }
     }
 

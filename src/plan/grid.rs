@@ -1,7 +1,7 @@
 //! The grid: pages and their frames placed on the layout's columns and lines, checked for
 //! extent and overlap, and the 栏线 drawn between neighbouring articles.
 
-use crate::issue::{Frame, KeyPath, Page};
+use crate::issue::{Frame, FrameLine, FrameLines, KeyPath, Page};
 use crate::layout::{EPSILON, Grid, Layout};
 
 use super::{PlannedFrame, PlannedPage, PlannedPicture, Planner, Rule};
@@ -39,6 +39,11 @@ impl Taken {
     pub(super) fn take(&mut self, cells: Cells, what: String) {
         self.0.push((cells, what));
     }
+
+    /// The first line below everything taken in grid columns [from, to), if anything is.
+    fn bottom(&self, from: u32, to: u32) -> Option<u32> {
+        self.0.iter().filter(|(r, _)| r[0] < to && from < r[1]).map(|(r, _)| r[3]).max()
+    }
 }
 
 impl Planner<'_> {
@@ -69,9 +74,13 @@ impl Planner<'_> {
         let mut frames = Vec::new();
         for (f, frame) in page.frames.iter().enumerate() {
             let key = key.clone().key("frames").index(f);
-            if let Some(planned) = self.frame(frame, masthead, &key, &taken) {
-                let cells = [frame.column, frame.column + frame.span, frame.line, frame.line + frame.lines];
-                taken.take(cells, format!("pages[{p}].frames[{f}] (article `{}`)", frame.article));
+            let at = self.extent(frame, (p, f), masthead, &taken);
+            if let Some(planned) = self.frame(frame, at, masthead, &key, &taken) {
+                let [column, span, line, lines] = at;
+                taken.take(
+                    [column, column + span, line, line + lines],
+                    format!("pages[{p}].frames[{f}] (article `{}`)", frame.article),
+                );
                 self.articles[planned.article].frames.push((p, frames.len()));
                 self.parts[planned.article].push((frame.part, key));
                 frames.push(planned);
@@ -93,9 +102,44 @@ impl Planner<'_> {
         }
     }
 
+    /// The frame's grid extent [column, span, line, lines]: a stacked frame (`line = "below"`)
+    /// starts under the frames above it in its columns, an auto frame (`lines = "auto"`) takes
+    /// the height its text was measured to need, or before that a provisional one.
+    fn extent(&self, frame: &Frame, at: (usize, usize), masthead: bool, taken: &Taken) -> [u32; 4] {
+        let line = match frame.line {
+            FrameLine::At(line) => line,
+            FrameLine::Below => {
+                let top = if masthead && !frame.ear { self.layout.spec.grid.masthead_lines + 1 } else { 1 };
+                taken.bottom(frame.column, frame.column + frame.span).map_or(top, |end| end.max(top))
+            }
+        };
+        let lines = match frame.lines {
+            FrameLines::Fixed(lines) => lines,
+            FrameLines::Auto => {
+                self.heights.get(&at).copied().unwrap_or_else(|| self.provisional_lines(frame))
+            }
+        };
+        [frame.column, frame.span, line, lines]
+    }
+
+    /// An auto frame's height before its text is measured: the least that passes the plan's
+    /// checks, so the frames stacked under it stay on the page.
+    fn provisional_lines(&self, frame: &Frame) -> u32 {
+        let picture =
+            self.ids.get(frame.article.as_str()).and_then(|&a| self.file.issue.articles[a].picture.as_ref());
+        picture.map_or(1, |p| p.lines + 1)
+    }
+
     /// A frame checked against its article, the grid and the frames before it; `None` (with
     /// the problems recorded) when it cannot be placed.
-    fn frame(&mut self, frame: &Frame, masthead: bool, key: &KeyPath, taken: &Taken) -> Option<PlannedFrame> {
+    fn frame(
+        &mut self,
+        frame: &Frame,
+        extent: [u32; 4],
+        masthead: bool,
+        key: &KeyPath,
+        taken: &Taken,
+    ) -> Option<PlannedFrame> {
         let Some(&article) = self.ids.get(frame.article.as_str()) else {
             self.error(&key.clone().key("article"), format!("no article has the id `{}`", frame.article));
             return None;
@@ -109,8 +153,7 @@ impl Planner<'_> {
         if frame.ear && !masthead {
             self.error(&key.clone().key("ear"), "only page 1 has a masthead to sit beside");
         }
-        let extent = [frame.column, frame.span, frame.line, frame.lines];
-        let cells = self.place(key, extent, area)?;
+        let cells = self.place_frame(frame, key, extent, area)?;
         let columns = frame.columns.unwrap_or(frame.span);
         let column_chars =
             self.layout.text_column(self.layout.span_width(frame.span), columns).0 / self.layout.body_size();
@@ -128,30 +171,55 @@ impl Planner<'_> {
             self.error(key, format!("this frame overlaps {other}"));
             return None;
         }
-        Some(self.planned_frame(article, frame, columns))
+        Some(self.planned_frame(article, frame, extent, columns))
+    }
+
+    /// Places a frame's extent, saying for an auto frame how many lines its text needs.
+    fn place_frame(&mut self, frame: &Frame, key: &KeyPath, extent: [u32; 4], area: Area) -> Option<Cells> {
+        let grid = &self.layout.spec.grid;
+        let [_, _, line, lines] = extent;
+        if frame.lines == FrameLines::Auto && line + lines > grid.lines + 1 && line <= grid.lines {
+            let left = grid.lines + 1 - line;
+            let message = format!(
+                "the rest of article `{}` needs {lines} lines in this auto frame, but only {left} are left below line {line}: \
+                 widen the frame, give the article another frame to continue in, or cut its text",
+                frame.article
+            );
+            self.error(&key.clone().key("lines"), message);
+            return None;
+        }
+        self.place(key, extent, area)
     }
 
     /// A placed frame's rectangle in pt, before its chain gives it a slot and jump lines.
-    fn planned_frame(&self, article: usize, frame: &Frame, columns: u32) -> PlannedFrame {
+    fn planned_frame(
+        &self,
+        article: usize,
+        frame: &Frame,
+        [column, span, line, lines]: [u32; 4],
+        columns: u32,
+    ) -> PlannedFrame {
         let layout = self.layout;
         let spec = &self.file.issue.articles[article];
-        let headline_span = spec.headline_span.map_or(frame.span, |s| s.clamp(1, frame.span));
+        let headline_span = spec.headline_span.map_or(span, |s| s.clamp(1, span));
         PlannedFrame {
             article,
-            x: layout.column_x(frame.column),
-            y: layout.line_y(frame.line),
-            width: layout.span_width(frame.span),
-            height: layout.lines_height(frame.lines),
+            x: layout.column_x(column),
+            y: layout.line_y(line),
+            width: layout.span_width(span),
+            height: layout.lines_height(lines),
             columns,
-            lines: frame.lines,
-            grid_at: (frame.line, frame.column),
+            lines,
+            grid_at: (line, column),
+            auto: frame.lines == FrameLines::Auto,
+            balance: frame.balance || frame.lines == FrameLines::Auto,
             slot: 0,
             jump_from: None,
             jump_to: None,
             headline_width: layout.span_width(headline_span),
             boxed: spec.boxed || frame.ear,
             picture: None,
-            text_width: layout.span_width(frame.span),
+            text_width: layout.span_width(span),
             vertical: false,
         }
     }
@@ -281,6 +349,8 @@ mod tests {
             columns: span,
             lines,
             grid_at: (line, column),
+            auto: false,
+            balance: false,
             slot: 0,
             jump_from: None,
             jump_to: None,

@@ -15,6 +15,7 @@
 
 mod article;
 mod grid;
+pub mod holes;
 mod paper;
 mod pictures;
 
@@ -109,6 +110,12 @@ pub struct PlannedFrame {
     /// Position in the grid, for ordering chains: first line and column, 1-based.
     #[serde(skip)]
     pub grid_at: (u32, u32),
+    /// Whether the frame takes its height from its text (`lines = "auto"`).
+    #[serde(skip)]
+    pub auto: bool,
+    /// Whether the frame's text columns are balanced when its text ends early.
+    #[serde(skip)]
+    pub balance: bool,
     /// The frame's slot in its article's chain.
     pub slot: usize,
     /// The jump head's line for a continued part, e.g. （上接第一版）.
@@ -237,11 +244,21 @@ pub struct Context<'a> {
     pub plan: &'a Plan,
     /// How the pages are drawn for this build's PDF (bleed, archive colours).
     pub output: Output,
+    /// The balanced columns of articles' last parts, once measured.
+    pub balance: &'a Balance,
 }
 
+/// The heights measured for auto frames, by (page index, frame index): what [`plan`] places
+/// them with; an auto frame not in it gets a provisional height.
+pub type Heights = HashMap<(usize, usize), u32>;
+
+/// Where the later text columns of a balanced part start, by article: the cuts that end each
+/// column of the article's last frame but the last.
+pub type Balance = HashMap<usize, Vec<Cut>>;
+
 /// Checks the issue against the layout and builds the plan; all problems are reported together.
-pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
-    let mut planner = Planner::new(file, layout);
+pub fn plan(file: &IssueFile, layout: &Layout, heights: &Heights) -> Result<Plan> {
+    let mut planner = Planner::new(file, layout, heights);
     planner.articles()?;
     planner.paper();
     planner.pages();
@@ -254,6 +271,7 @@ pub fn plan(file: &IssueFile, layout: &Layout) -> Result<Plan> {
 struct Planner<'a> {
     file: &'a IssueFile,
     layout: &'a Layout,
+    heights: &'a Heights,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     /// Article ids to their index.
@@ -267,10 +285,11 @@ struct Planner<'a> {
 }
 
 impl<'a> Planner<'a> {
-    fn new(file: &'a IssueFile, layout: &'a Layout) -> Self {
+    fn new(file: &'a IssueFile, layout: &'a Layout, heights: &'a Heights) -> Self {
         Planner {
             file,
             layout,
+            heights,
             errors: Vec::new(),
             warnings: Vec::new(),
             ids: HashMap::new(),

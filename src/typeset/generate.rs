@@ -94,6 +94,9 @@ pub struct MeasureJob {
     pub slot: usize,
     pub start: Cut,
     pub end: Cut,
+    /// A probe sets the text in a frame this tall (pt) instead, so all of it lands in the
+    /// frame's first text column: the lines it needs, counted for an auto or balanced frame.
+    pub probe_height: Option<f64>,
 }
 
 /// Generates a measuring program: each job sets its stretch of text in its own frame, where
@@ -179,12 +182,16 @@ struct Body<'a> {
     vertical: bool,
     /// Whether the text continues in a later frame, so the part ends with a jump line.
     jump: bool,
+    /// Where the frame's later text columns start, when the part is balanced.
+    column_starts: &'a [Cut],
 }
 
 impl<'a> Body<'a> {
     /// Article `a`'s text from `start` to `end`, set in the frame of its slot `slot`.
     fn new(ctx: &Context<'a>, a: usize, slot: usize, start: Cut, end: Cut) -> Self {
         let frame = ctx.plan.frame(a, slot);
+        let last = slot + 1 == ctx.plan.articles[a].frames.len();
+        let column_starts = ctx.balance.get(&a).filter(|_| last).map_or(&[][..], Vec::as_slice);
         Body {
             article: &ctx.plan.articles[a],
             index: a,
@@ -194,11 +201,17 @@ impl<'a> Body<'a> {
             longest_unbroken: longest_unbroken(ctx.layout, frame),
             vertical: frame.vertical,
             jump: false,
+            column_starts,
         }
     }
 
     fn jumping(self, jump: bool) -> Self {
         Body { jump, ..self }
+    }
+
+    /// The part set in its frame's columns one after the other, as measuring does.
+    fn without_balance(self) -> Self {
+        Body { column_starts: &[], ..self }
     }
 
     /// Where an expression printing the whole of `field` comes from.
@@ -261,8 +274,12 @@ impl Writer {
     /// A measuring job's frame.
     fn measure_frame(&mut self, ctx: &Context, job: &MeasureJob) {
         let (p, f) = ctx.plan.articles[job.article].frames[job.slot];
-        let body = Body::new(ctx, job.article, job.slot, job.start, job.end);
-        self.frame(&format!("P.pages.at({p}).frames.at({f})"), &body);
+        let body = Body::new(ctx, job.article, job.slot, job.start, job.end).without_balance();
+        let frame = match job.probe_height {
+            Some(height) => format!("(..P.pages.at({p}).frames.at({f}), height: {height})"),
+            None => format!("P.pages.at({p}).frames.at({f})"),
+        };
+        self.frame(&frame, &body);
     }
 
     /// The finished program with its data files.
@@ -308,7 +325,7 @@ impl Writer {
         }
         self.headline(body);
         self.line(")[");
-        self.blocks(body);
+        self.columns(body);
         self.closing(frame, body);
         self.line("]");
     }
@@ -356,6 +373,20 @@ impl Writer {
                 self.expr(&format!("#a{}.{key}", body.index), body.origin(field));
                 self.push("]");
             }
+        }
+    }
+
+    /// The body's text columns: one stretch of blocks, or, for a balanced part, one stretch per
+    /// column with a column break between (a stretch cut inside a paragraph ends justified and
+    /// the next goes on without an indent, as parts do).
+    fn columns(&mut self, body: &Body) {
+        let inner = body.column_starts.iter().copied().filter(|&c| body.start < c && c < body.end);
+        let cuts: Vec<Cut> = std::iter::once(body.start).chain(inner).chain([body.end]).collect();
+        for (i, stretch) in cuts.windows(2).enumerate() {
+            if i > 0 {
+                self.line("#colbreak()");
+            }
+            self.blocks(&Body { start: stretch[0], end: stretch[1], ..*body });
         }
     }
 

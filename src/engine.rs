@@ -15,6 +15,7 @@ use typst::utils::LazyHash;
 use typst_layout::PagedDocument;
 
 use crate::check::lines::{self, Violation};
+use crate::check::pictures::{self, PrintedPicture};
 use crate::check::verify::{Findings, verify};
 use crate::error::{Diagnostic, Error, Result};
 use crate::issue::{IssueFile, KeyPath};
@@ -27,6 +28,7 @@ use crate::typeset::compile::compile;
 use crate::typeset::fonts::{FontOptions, FontStore};
 use crate::typeset::generate::{self, Generated};
 use crate::typeset::glyphs::Reader;
+use crate::typeset::images::images;
 use crate::typeset::world::{self, NewsWorld};
 
 /// Holds what is expensive to set up and shared by builds, and what makes a rebuild cheap: the
@@ -84,6 +86,7 @@ struct SetPages<'a> {
     typst_warnings: Vec<Diagnostic>,
     findings: Findings<'a>,
     violations: Vec<Violation>,
+    pictures: Vec<PrintedPicture>,
     /// The PDF, when one was asked for; kept only if the checks pass.
     exported: Option<std::result::Result<Vec<u8>, Vec<Diagnostic>>>,
 }
@@ -216,12 +219,13 @@ fn set_pages<'a>(
     timings.compile_ms += ms(clock);
     timings.compiles += 1;
     let reader = Reader { world, map: &generated.map, plan: ctx.plan };
-    let ((findings, violations, verify_ms), (exported, pdf_ms)) = rayon::join(
+    let ((findings, violations, pictures, verify_ms), (exported, pdf_ms)) = rayon::join(
         || {
             let clock = Instant::now();
             let findings = verify(&document, reader, ctx, bounds);
             let violations = lines::check(&lines::lines(&findings.glyphs, ctx.plan, ctx.layout));
-            (findings, violations, ms(clock))
+            let pictures = pictures::pictures(&images(&document), ctx);
+            (findings, violations, pictures, ms(clock))
         },
         || {
             let clock = Instant::now();
@@ -231,7 +235,7 @@ fn set_pages<'a>(
     );
     timings.verify_ms += verify_ms;
     timings.pdf_ms += pdf_ms;
-    Ok(SetPages { generated, document, typst_warnings, findings, violations, exported })
+    Ok(SetPages { generated, document, typst_warnings, findings, violations, pictures, exported })
 }
 
 /// The build's result: the report, and the PDF when the pages passed every check.
@@ -243,8 +247,8 @@ fn finish(
     timings: Timings,
     started: Instant,
 ) -> Build {
-    let SetPages { generated, document, typst_warnings, findings, violations, exported } = set;
-    let outcome = Outcome { ctx, bounds, findings, violations, typst_warnings };
+    let SetPages { generated, document, typst_warnings, findings, violations, pictures, exported } = set;
+    let outcome = Outcome { ctx, bounds, findings, violations, pictures, typst_warnings };
     let mut assembled = report::assemble(path.display().to_string(), outcome, timings);
     let pdf = match exported {
         Some(Ok(bytes)) if assembled.errors.is_empty() => Some(bytes),

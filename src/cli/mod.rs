@@ -6,6 +6,7 @@ mod fonts;
 mod init;
 mod preview;
 mod schema;
+mod sizes;
 mod watch;
 
 use std::path::PathBuf;

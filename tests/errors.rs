@@ -188,6 +188,29 @@ fn a_layout_with_an_impossible_grid_is_refused() {
     assert_has(&m, &["wide.toml:1:1", "does not fit the page"]);
 }
 
+#[test]
+fn a_picture_background_missing_from_the_colours_is_refused_at_its_line() {
+    let tabloid = banmian::layout::BUILT_IN.iter().find(|(n, _)| *n == "tabloid").unwrap().1;
+    let layout = tabloid.edit("background = \"paper\"", "background = \"cream\"");
+    let line = layout.lines().position(|l| l.starts_with("background")).unwrap() + 1;
+    let text = MINIMAL.edit("layout = \"tabloid\"", "layout = \"mine.toml\"");
+    let m = error_of("issue.toml", &text, &[("mine.toml", &layout)]);
+    assert_has(
+        &m,
+        &[&format!("mine.toml:{line}:1"), "pictures.background", "`cream` is not a colour of [colors]"],
+    );
+}
+
+#[test]
+fn a_picture_fit_is_cover_or_contain() {
+    let m = error_of(
+        "issue.toml",
+        &with_picture("p.svg").edit("lines = 20", "lines = 20\nfit = \"stretch\""),
+        &[],
+    );
+    assert_has(&m, &["issue.toml:28:7", "pages[0].pictures[0].fit", "unknown variant `stretch`"]);
+}
+
 /// MINIMAL with a picture frame beside the article, showing `image`.
 fn with_picture(image: &str) -> String {
     MINIMAL.edit(

@@ -235,6 +235,11 @@ fn a_missing_or_unreadable_picture_is_named() {
     assert_has(&m, &["pages[0].pictures[0].image", "cannot read picture", "gone.png"]);
     let m = error_of("issue.toml", &with_picture("notes.png"), &[("notes.png", "not a picture")]);
     assert_has(&m, &["pages[0].pictures[0].image", "notes.png is not a PNG, JPEG or SVG picture"]);
+    // A PNG cut short is refused at its key, before Typst would fail on it.
+    let (dir, path) = write_issue("issue.toml", &with_picture("cut.png"), &[]);
+    std::fs::write(dir.path().join("cut.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    let Err(e) = engine().build(&path, &BUILD) else { panic!("a PNG cut short builds") };
+    assert_has(&e.to_string(), &["issue.toml:22:1", "pages[0].pictures[0].image", "cannot decode picture"]);
 }
 
 #[test]

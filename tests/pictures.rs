@@ -165,7 +165,7 @@ fn a_picture_with_too_few_pixels_for_its_size_is_a_warning() {
     }
     // What it needs is what prints at 200 dpi.
     let row = small.report.sizes.iter().find(|s| s.article.is_none()).unwrap();
-    let [w, h] = row.picture.as_ref().unwrap().wanted_pixels;
+    let [w, h] = row.picture.as_ref().unwrap().wanted_pixels.unwrap();
     assert!(low[0].ends_with(&format!("needs {w} × {h}")), "{}", low[0]);
 
     let large = built(&text, &red_png(2400, 1500));

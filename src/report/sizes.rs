@@ -47,8 +47,8 @@ pub struct PictureSize {
     pub box_aspect: f64,
     /// Pixels per inch at the printed size; none for SVG.
     pub dpi: Option<f64>,
-    /// The pixels the layout's `min-dpi` asks for at the printed size.
-    pub wanted_pixels: [u32; 2],
+    /// The pixels the layout's `min-dpi` asks for at the printed size; none for SVG.
+    pub wanted_pixels: Option<[u32; 2]>,
 }
 
 /// The table's rows: each page's frames, then its pictures, each by grid line and column.
@@ -73,7 +73,7 @@ pub fn sizes(ctx: &Context, pictures: &[PrintedPicture]) -> Vec<SizeReport> {
             aspect: picture.image.width / picture.image.height,
             box_aspect: shown.width / shown.height,
             dpi: picture.dpi(),
-            wanted_pixels: picture.pixels_for(ctx.layout.spec.pictures.min_dpi),
+            wanted_pixels: picture.pixels.map(|_| picture.pixels_for(ctx.layout.spec.pictures.min_dpi)),
         };
         rows.push((picture.page, SizeReport { picture: Some(size), ..row }));
     }

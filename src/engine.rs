@@ -15,6 +15,7 @@ use typst::utils::LazyHash;
 use typst_layout::PagedDocument;
 
 use crate::check::lines::{self, Violation};
+use crate::check::pictures::{self, PrintedPicture};
 use crate::check::verify::{Findings, verify};
 use crate::error::{Diagnostic, Error, Result};
 use crate::issue::{IssueFile, KeyPath};
@@ -27,6 +28,7 @@ use crate::typeset::compile::compile;
 use crate::typeset::fonts::{FontOptions, FontStore};
 use crate::typeset::generate::{self, Generated};
 use crate::typeset::glyphs::Reader;
+use crate::typeset::images::images;
 use crate::typeset::world::{self, NewsWorld};
 
 /// Holds what is expensive to set up and shared by builds, and what makes a rebuild cheap: the
@@ -93,6 +95,7 @@ struct SetPages<'a> {
     typst_warnings: Vec<Diagnostic>,
     findings: Findings<'a>,
     violations: Vec<Violation>,
+    pictures: Vec<PrintedPicture>,
     /// The PDF, when one was asked for; kept only if the checks pass.
     exported: Option<std::result::Result<Vec<u8>, Vec<Diagnostic>>>,
 }
@@ -128,13 +131,23 @@ impl Engine {
         let ctx = Context { file: &file, layout: &layout, plan: &plan, output, balance: &fits.balance };
         let set = set_until_fit(&mut worlds.pages, &ctx, splits, options, &mut timings)?;
         self.keep_worlds(key, worlds);
-        let SetPages { bounds, cut_off, generated, document, typst_warnings, findings, violations, exported } =
-            set;
+        let SetPages {
+            bounds,
+            cut_off,
+            generated,
+            document,
+            typst_warnings,
+            findings,
+            violations,
+            pictures,
+            exported,
+        } = set;
         let outcome = Outcome {
             ctx: &ctx,
             bounds: &bounds,
             findings,
             violations: &violations,
+            pictures,
             typst_warnings,
             cut_off,
         };
@@ -274,12 +287,13 @@ fn set_pages<'a>(
     timings.compile_ms += ms(clock);
     timings.compiles += 1;
     let reader = Reader { world, map: &generated.map, plan: ctx.plan };
-    let ((findings, violations, verify_ms), (exported, pdf_ms)) = rayon::join(
+    let ((findings, violations, pictures, verify_ms), (exported, pdf_ms)) = rayon::join(
         || {
             let clock = Instant::now();
             let findings = verify(&document, reader, ctx, bounds);
             let violations = lines::check(&lines::lines(&findings.glyphs, ctx.plan, ctx.layout));
-            (findings, violations, ms(clock))
+            let pictures = pictures::pictures(&images(&document), ctx);
+            (findings, violations, pictures, ms(clock))
         },
         || {
             let clock = Instant::now();
@@ -290,7 +304,17 @@ fn set_pages<'a>(
     timings.verify_ms += verify_ms;
     timings.pdf_ms += pdf_ms;
     let (bounds, cut_off) = (Bounds::new(), Vec::new());
-    Ok(SetPages { bounds, cut_off, generated, document, typst_warnings, findings, violations, exported })
+    Ok(SetPages {
+        bounds,
+        cut_off,
+        generated,
+        document,
+        typst_warnings,
+        findings,
+        violations,
+        pictures,
+        exported,
+    })
 }
 
 /// The build's report, and the PDF when the pages passed every check.

@@ -79,6 +79,18 @@ pub struct Spec {
     pub colors: BTreeMap<String, [f64; 4]>,
     /// Marks for the printer, drawn outside the bleed when a build asks for bleed.
     pub print: PrintMarks,
+    pub pictures: Pictures,
+}
+
+/// How pictures print: the background a whole (`fit = "contain"`) picture sits on, and the
+/// resolution below which a picture prints visibly soft.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Pictures {
+    /// A colour from `[colors]`, filling the box around a picture shown whole.
+    pub background: String,
+    /// Pixels per inch a picture needs at its printed size; fewer is a warning.
+    pub min_dpi: f64,
 }
 
 /// Crop marks (裁切线): where they start outside the trimmed page, how long and how heavy.
@@ -250,7 +262,7 @@ impl Layout {
             let path = PathBuf::from(format!("<built-in>/{name}.toml"));
             let spec = parse(&path, text)?;
             let template_path = PathBuf::from("<built-in>/newspaper.typ");
-            return Layout::new(spec, NEWSPAPER_TEMPLATE.into(), path, template_path);
+            return Layout::new(spec, NEWSPAPER_TEMPLATE.into(), path, template_path, text);
         }
         let path = base.join(name_or_path);
         if !path.is_file() {
@@ -277,20 +289,28 @@ impl Layout {
             }
             None => (NEWSPAPER_TEMPLATE.into(), PathBuf::from("<built-in>/newspaper.typ")),
         };
-        Layout::new(spec, template, path, template_path)
+        Layout::new(spec, template, path, template_path, &text)
     }
 
-    fn new(spec: Spec, template: String, path: PathBuf, template_path: PathBuf) -> Result<Layout> {
+    /// A layout from its spec and template; `text` is the layout file's, to place problems.
+    fn new(
+        spec: Spec,
+        template: String,
+        path: PathBuf,
+        template_path: PathBuf,
+        text: &str,
+    ) -> Result<Layout> {
         let body_pt =
             spec.styles.get("body").and_then(|s| spec.sizes.get(&s.size)).copied().unwrap_or_default();
         let layout = Layout { spec, template, path, template_path, body_pt };
-        layout.check()?;
+        layout.check(text)?;
         Ok(layout)
     }
 
     /// Rejects a spec that cannot make a page: a type area larger than the page, a style
-    /// naming an unknown face or 字号, a line pitch smaller than the body size.
-    fn check(&self) -> Result<()> {
+    /// naming an unknown face or 字号, a line pitch smaller than the body size. A problem with
+    /// a key of its own is placed at that key in `text`, the others at the file's start.
+    fn check(&self, text: &str) -> Result<()> {
         let g = &self.spec;
         let mut problems = Vec::new();
         for role in ROLES {
@@ -344,11 +364,29 @@ impl Layout {
                 ));
             }
         }
-        if problems.is_empty() {
-            return Ok(());
-        }
         let at = Location { file: self.path.clone(), line: 1, column: 1 };
-        Err(Error::Invalid(problems.into_iter().map(|p| Diagnostic::new(p).at(Some(at.clone()))).collect()))
+        let mut diagnostics: Vec<_> =
+            problems.into_iter().map(|p| Diagnostic::new(p).at(Some(at.clone()))).collect();
+        for (key, problem) in self.check_pictures() {
+            let place = toml_location(&self.path, text, &key).unwrap_or_else(|| at.clone());
+            diagnostics.push(Diagnostic::new(problem).at(Some(place)).key(key.to_string()));
+        }
+        if diagnostics.is_empty() { Ok(()) } else { Err(Error::Invalid(diagnostics)) }
+    }
+
+    /// The picture background names a colour and the resolution is a positive number.
+    fn check_pictures(&self) -> Vec<(KeyPath, String)> {
+        let pictures = &self.spec.pictures;
+        let key = |name: &str| KeyPath::default().key("pictures").key(name);
+        let mut problems = Vec::new();
+        if !self.spec.colors.contains_key(&pictures.background) {
+            let message = format!("`{}` is not a colour of [colors]", pictures.background);
+            problems.push((key("background"), message));
+        }
+        if !(pictures.min_dpi.is_finite() && pictures.min_dpi > 0.0) {
+            problems.push((key("min-dpi"), "a resolution is a number of pixels per inch above 0".into()));
+        }
+        problems
     }
 
     /// Colours are CMYK percentages, body text and `ink` print on the black plate only, and the
@@ -511,7 +549,7 @@ mod tests {
         let problems = |edit: &dyn Fn(&mut Spec)| {
             let mut spec = broadsheet.spec.clone();
             edit(&mut spec);
-            match Layout::new(spec, String::new(), PathBuf::from("x.toml"), PathBuf::new()) {
+            match Layout::new(spec, String::new(), PathBuf::from("x.toml"), PathBuf::new(), "") {
                 Ok(_) => Vec::new(),
                 Err(Error::Invalid(ds)) => ds.into_iter().map(|d| d.message).collect(),
                 Err(e) => panic!("{e}"),
@@ -541,6 +579,25 @@ mod tests {
         assert_eq!(
             problems(&|g| g.styles.get_mut("title").unwrap().color = "blue".into()),
             ["styles.title.color names `blue`, which is not in [colors]"]
+        );
+    }
+
+    #[test]
+    fn a_picture_background_names_a_colour_at_its_place() {
+        let (name, text) = BUILT_IN[1];
+        let edited = text.replace("background = \"paper\"", "background = \"cream\"");
+        assert_ne!(edited, text, "the layout names its picture background");
+        let spec = parse(Path::new("t.toml"), &edited).unwrap();
+        let line = edited.lines().position(|l| l.starts_with("background")).unwrap() + 1;
+        let Err(Error::Invalid(ds)) =
+            Layout::new(spec, String::new(), format!("{name}.toml").into(), PathBuf::new(), &edited)
+        else {
+            panic!("a background missing from [colors] loads")
+        };
+        assert_eq!(ds.len(), 1);
+        assert_eq!(
+            ds[0].to_string(),
+            format!("tabloid.toml:{line}:1: pictures.background: `cream` is not a colour of [colors]")
         );
     }
 }

@@ -2,10 +2,15 @@
 //! the one place it is assembled — from the plan, the cuts, and what the checks found — with
 //! the build's errors and warnings.
 
+mod sizes;
+
 use serde::Serialize;
+
+pub use sizes::{PictureSize, SizeReport};
 
 use crate::body::Cut;
 use crate::check::lines::{Counts, Violation};
+use crate::check::pictures::{self, PrintedPicture};
 use crate::check::verify::Findings;
 use crate::error::Diagnostic;
 use crate::measure::Amount;
@@ -20,6 +25,8 @@ pub struct Report {
     pub layout: String,
     pub pages: Vec<PageReport>,
     pub articles: Vec<ArticleReport>,
+    /// Every frame and picture with its grid place and size, pictures with their resolution.
+    pub sizes: Vec<SizeReport>,
     /// Whether overset text was allowed (`--allow-overset`) and left out of the PDF.
     pub overset: bool,
     /// Errors that kept the PDF from being written; empty on success.
@@ -102,6 +109,8 @@ pub struct Outcome<'a> {
     pub bounds: &'a Bounds,
     pub findings: Findings<'a>,
     pub violations: &'a [Violation],
+    /// The pictures as they printed.
+    pub pictures: Vec<PrintedPicture>,
     /// Typst's own warnings from compiling the final pages.
     pub typst_warnings: Vec<Diagnostic>,
     /// The overset cut off (allowed) from each article, as first measured with all of it set.
@@ -125,7 +134,7 @@ impl Assembled {
 
 /// Assembles the report of the issue at `issue` from a build's outcome.
 pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled {
-    let Outcome { ctx, bounds, findings, violations, typst_warnings, cut_off } = outcome;
+    let Outcome { ctx, bounds, findings, violations, pictures, typst_warnings, cut_off } = outcome;
     let plan = ctx.plan;
     let mut articles: Vec<ArticleReport> = plan
         .articles
@@ -138,6 +147,7 @@ pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled 
     }
     let mut warnings = plan.warnings.clone();
     warnings.extend(typst_warnings);
+    warnings.extend(pictures::resolution_warnings(&pictures, ctx));
     for violation in violations {
         articles[violation.article].composition.add(violation.rule);
         warnings.push(Diagnostic::new(violation.describe(plan.articles[violation.article].id())));
@@ -168,6 +178,7 @@ pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled 
             .map(|p| PageReport { number: p.number, section: p.section.clone(), frames: p.frames.len() })
             .collect(),
         articles,
+        sizes: sizes::sizes(ctx, &pictures),
         overset: !overset.is_empty(),
         errors: errors.iter().map(ToString::to_string).collect(),
         warnings: warnings.iter().map(ToString::to_string).collect(),

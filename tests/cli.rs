@@ -79,6 +79,36 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn check_prints_each_frames_and_pictures_size() {
+    let picture = "[[pages.pictures]]\nimage = \"p.png\"\ncolumn = 3\nspan = 2\nline = 13\nlines = 20\nfit = \"contain\"\n\n[[articles]]";
+    let (dir, path) = write_issue("issue.toml", &MINIMAL.edit("[[articles]]", picture), &[]);
+    let mut pixmap = tiny_skia::Pixmap::new(800, 500).unwrap();
+    pixmap.fill(tiny_skia::Color::BLACK);
+    std::fs::write(dir.path().join("p.png"), pixmap.encode_png().unwrap()).unwrap();
+    let out = banmian(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let layout = banmian::layout::Layout::load("tabloid", std::path::Path::new(".")).unwrap();
+    let (width, height) = (layout.span_width(2), layout.lines_height(30));
+    let mm = 25.4 / 72.0;
+    let row = |what: &str| stdout.lines().find(|l| l.split_whitespace().nth(1) == Some(what)).unwrap_or("");
+    let frame = row("a");
+    for part in [
+        "1 2 13 30",
+        &format!("{:.1} × {:.1} mm", width * mm, height * mm),
+        &format!("{width:.1} × {height:.1}"),
+    ] {
+        assert!(frame.contains(part), "`{part}` not in the frame's row:\n{stdout}");
+    }
+    // The picture is wider than its box: shown whole, its width is the box's.
+    let dpi = format!("{:.0}", 800.0 / (width / 72.0));
+    let picture = row("p.png");
+    for part in ["3 2 13 20", &format!("{:.1} × ", width * mm), "800 × 500", "1.60 / ", &dpi, "contain"] {
+        assert!(picture.contains(part), "`{part}` not in the picture's row:\n{stdout}");
+    }
+}
+
+#[test]
 fn check_writes_nothing_and_emit_typst_writes_the_program() {
     let (dir, path) = write_issue("issue.toml", MINIMAL, &[]);
     let out = banmian(&["check", path.to_str().unwrap()]);

@@ -188,6 +188,29 @@ fn a_layout_with_an_impossible_grid_is_refused() {
     assert_has(&m, &["wide.toml:1:1", "does not fit the page"]);
 }
 
+#[test]
+fn a_picture_background_missing_from_the_colours_is_refused_at_its_line() {
+    let tabloid = banmian::layout::BUILT_IN.iter().find(|(n, _)| *n == "tabloid").unwrap().1;
+    let layout = tabloid.edit("background = \"paper\"", "background = \"cream\"");
+    let line = layout.lines().position(|l| l.starts_with("background")).unwrap() + 1;
+    let text = MINIMAL.edit("layout = \"tabloid\"", "layout = \"mine.toml\"");
+    let m = error_of("issue.toml", &text, &[("mine.toml", &layout)]);
+    assert_has(
+        &m,
+        &[&format!("mine.toml:{line}:1"), "pictures.background", "`cream` is not a colour of [colors]"],
+    );
+}
+
+#[test]
+fn a_picture_fit_is_cover_or_contain() {
+    let m = error_of(
+        "issue.toml",
+        &with_picture("p.svg").edit("lines = 20", "lines = 20\nfit = \"stretch\""),
+        &[],
+    );
+    assert_has(&m, &["issue.toml:28:7", "pages[0].pictures[0].fit", "unknown variant `stretch`"]);
+}
+
 /// MINIMAL with a picture frame beside the article, showing `image`.
 fn with_picture(image: &str) -> String {
     MINIMAL.edit(
@@ -212,6 +235,11 @@ fn a_missing_or_unreadable_picture_is_named() {
     assert_has(&m, &["pages[0].pictures[0].image", "cannot read picture", "gone.png"]);
     let m = error_of("issue.toml", &with_picture("notes.png"), &[("notes.png", "not a picture")]);
     assert_has(&m, &["pages[0].pictures[0].image", "notes.png is not a PNG, JPEG or SVG picture"]);
+    // A PNG cut short is refused at its key, before Typst would fail on it.
+    let (dir, path) = write_issue("issue.toml", &with_picture("cut.png"), &[]);
+    std::fs::write(dir.path().join("cut.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    let Err(e) = engine().build(&path, &BUILD) else { panic!("a PNG cut short builds") };
+    assert_has(&e.to_string(), &["issue.toml:22:1", "pages[0].pictures[0].image", "cannot decode picture"]);
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! The checks of the laid-out pages, read from their glyphs: [`verify`] proves that every
 //! article's text is on the pages exactly once and inside its frames, and measures each part's
 //! fill and overflow; [`lines`], the line check, holds the body lines to the rules of Chinese
-//! setting (clreq).
+//! setting (clreq); [`pictures`] reads each picture's box and printed size from the pages and
+//! warns of a picture with too few pixels for it.
 
 pub mod lines;
+pub mod pictures;
 pub mod verify;

@@ -257,6 +257,7 @@ mod tests {
             width,
             height: layout.lines_height(lines),
             columns,
+            span: columns,
             lines,
             grid_at: (1, 1),
             auto: false,

@@ -17,6 +17,7 @@ pub fn run(engine: &Engine, args: Args) -> Result<()> {
     let options = BuildOptions { allow_overset: args.allow_overset, ..BuildOptions::default() };
     let build = engine.build(&args.issue, &options)?;
     super::summarize(&build);
+    super::sizes::print(&build.report);
     super::finish(&build)?;
     let verdict = match build.warnings.len() {
         0 => "no problems found".to_string(),

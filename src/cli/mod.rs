@@ -7,6 +7,7 @@ mod init;
 mod preview;
 mod schema;
 mod serve;
+mod sizes;
 mod watch;
 
 use std::path::PathBuf;

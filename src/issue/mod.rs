@@ -112,6 +112,9 @@ pub struct PictureFrame {
     pub span: u32,
     pub line: u32,
     pub lines: u32,
+    /// How the picture fills its box: cropped to fill (the default) or shown whole.
+    #[serde(default)]
+    pub fit: Fit,
 }
 
 /// A picture at the top of an article's first part, across its frame (压题照片).
@@ -124,6 +127,30 @@ pub struct ArticlePicture {
     pub credit: Option<String>,
     /// Height in grid lines, caption included.
     pub lines: u32,
+    /// How the picture fills its box: cropped to fill (the default) or shown whole.
+    #[serde(default)]
+    pub fit: Fit,
+}
+
+/// How a picture fills its box above the caption.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fit {
+    /// Scaled to fill the box, centred, what overhangs cropped.
+    #[default]
+    Cover,
+    /// Scaled to fit inside the box, whole and centred, on the layout's picture background.
+    Contain,
+}
+
+impl std::fmt::Display for Fit {
+    /// The name the issue file writes.
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(match self {
+            Fit::Cover => "cover",
+            Fit::Contain => "contain",
+        })
+    }
 }
 
 /// A rectangle of the page grid given to one article.

@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use crate::body::{Block, Cut};
 use crate::error::{Diagnostic, Error, Result};
-use crate::issue::{Article, IssueFile, KeyPath};
+use crate::issue::{Article, Fit, IssueFile, KeyPath};
 use crate::layout::{Layout, Output};
 
 /// A checked issue, ready to set.
@@ -68,19 +68,28 @@ pub struct PlannedPicture {
     pub y: f64,
     pub width: f64,
     pub height: f64,
+    /// Where it sits on the grid: column, span, line and lines, caption included.
+    #[serde(skip)]
+    pub extent: [u32; 4],
     /// Height in grid lines, caption included.
     pub lines: u32,
     /// The picture's virtual path in the generated program.
     pub image: String,
+    /// The picture's file as the issue names it, for messages.
+    #[serde(skip)]
+    pub file: String,
+    pub fit: Fit,
     pub caption: Option<String>,
     pub credit: Option<String>,
 }
 
-/// The bytes of a picture the issue uses, and its virtual path.
+/// The bytes of a picture the issue uses, its virtual path, and its size in pixels (none for
+/// SVG, which has no resolution).
 #[derive(Debug, Clone)]
 pub struct Image {
     pub path: String,
     pub bytes: Vec<u8>,
+    pub pixels: Option<[u32; 2]>,
 }
 
 /// A rule from (x1, y1) to (x2, y2), in pt from the type area's top-left corner.
@@ -105,6 +114,9 @@ pub struct PlannedFrame {
     pub height: f64,
     /// Text columns inside the frame.
     pub columns: u32,
+    /// Width in grid columns.
+    #[serde(skip)]
+    pub span: u32,
     /// Height in grid lines.
     pub lines: u32,
     /// Position in the grid, for ordering chains: first line and column, 1-based.
@@ -135,6 +147,11 @@ pub struct PlannedFrame {
 }
 
 impl PlannedFrame {
+    /// Where the frame sits on the grid: column, span, line and lines.
+    pub fn extent(&self) -> [u32; 4] {
+        [self.grid_at.1, self.span, self.grid_at.0, self.lines]
+    }
+
     /// Grid lines × text columns: how many body lines the frame holds.
     pub fn capacity(&self) -> u32 {
         self.lines * self.columns
@@ -158,6 +175,10 @@ impl PlannedFrame {
 pub struct FramePicture {
     /// The picture's virtual path in the generated program.
     pub image: String,
+    /// The picture's file as the issue names it, for messages.
+    #[serde(skip)]
+    pub file: String,
+    pub fit: Fit,
     pub caption: Option<String>,
     pub credit: Option<String>,
     /// Height in grid lines, caption included.

@@ -1,6 +1,9 @@
 //! Pictures: page pictures on the grid, an article's 压题照片 in its first frame, and the
 //! masthead's logo, each file read once and checked to be a picture.
 
+use typst::foundations::{Bytes, Smart};
+use typst::visualize::{ExchangeFormat, RasterImage};
+
 use crate::error::{Diagnostic, Error};
 use crate::issue::{KeyPath, Page};
 
@@ -36,8 +39,11 @@ impl Planner<'_> {
                 y: layout.line_y(picture.line),
                 width: layout.span_width(picture.span),
                 height: layout.lines_height(picture.lines),
+                extent,
                 lines: picture.lines,
                 image,
+                file: picture.image.clone(),
+                fit: picture.fit,
                 caption: picture.caption.clone(),
                 credit: picture.credit.clone(),
             });
@@ -58,6 +64,8 @@ impl Planner<'_> {
         if let Some(image) = self.picture(&key.clone().key("image"), &picture.image) {
             self.pages[p].frames[f].picture = Some(FramePicture {
                 image,
+                file: picture.image,
+                fit: picture.fit,
                 caption: picture.caption,
                 credit: picture.credit,
                 lines: picture.lines,
@@ -78,7 +86,7 @@ impl Planner<'_> {
     }
 
     /// Reads a picture once per file: it must lie inside the issue's folder and be a PNG, JPEG
-    /// or SVG. Returns its virtual path in the generated program.
+    /// or SVG, and a PNG or JPEG must decode. Returns its virtual path in the generated program.
     fn load_picture(&mut self, key: &KeyPath, relative: &str) -> Result<String, Diagnostic> {
         let file = self.file;
         let to_diagnostic = |e: Error| match e {
@@ -94,10 +102,25 @@ impl Planner<'_> {
         if let Some(known) = self.images.iter().find(|i| i.bytes == bytes) {
             return Ok(known.path.clone());
         }
+        let pixels = match extension {
+            "svg" => None,
+            _ => Some(pixels(&bytes).map_err(|why| {
+                file.diagnostic(key, format!("cannot decode picture {}: {why}", path.display()))
+            })?),
+        };
         let virtual_path = format!("/pictures/{}.{extension}", self.images.len());
-        self.images.push(Image { path: virtual_path.clone(), bytes });
+        self.images.push(Image { path: virtual_path.clone(), bytes, pixels });
         Ok(virtual_path)
     }
+}
+
+/// A PNG's or JPEG's width and height in pixels, as it prints (EXIF rotation applied), decoded
+/// as Typst decodes it: the compile reuses this decoding from Typst's cache.
+fn pixels(bytes: &[u8]) -> Result<[u32; 2], String> {
+    let data = Bytes::new(bytes.to_vec());
+    let format = ExchangeFormat::detect(bytes).ok_or("its format is not one Typst reads")?;
+    let image = RasterImage::new(data, format, Smart::Auto).map_err(|e| e.to_string())?;
+    Ok([image.width(), image.height()])
 }
 
 /// The file extension of a picture's format, told by its first bytes.

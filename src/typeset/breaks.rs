@@ -30,19 +30,57 @@ const BREAK_BEFORE: &str = ".@?&#=-_~+";
 /// `longest` characters, the most a text column surely holds.
 pub fn breaks(text: &str, longest: usize) -> Vec<(usize, Break)> {
     let mut found = Vec::new();
+    for (from, to) in words(text) {
+        word_breaks(text, from, to, longest, &mut found);
+    }
+    found
+}
+
+/// The byte ranges of the words of `text`. Wide characters end a word, unless Unicode allows no
+/// break beside them there — `，-12` or `(见a` hold together — which joins the words around them.
+fn words(text: &str) -> Vec<(usize, usize)> {
+    let mut words: Vec<(usize, usize)> = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-        let in_word = i < text.len() && in_word(c);
-        match (in_word, start) {
+        match (i < text.len() && in_word(c), start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
-                word_breaks(text, s, i, longest, &mut found);
+                words.push((s, i));
                 start = None;
             }
             _ => {}
         }
     }
-    found
+    let mut joined: Vec<(usize, usize)> = Vec::new();
+    for (from, to) in words {
+        match joined.last_mut() {
+            Some(last)
+                if joins(
+                    &text[last.1..from],
+                    text[..last.1].chars().next_back(),
+                    text[from..].chars().next(),
+                ) =>
+            {
+                last.1 = to
+            }
+            _ => joined.push((from, to)),
+        }
+    }
+    joined
+}
+
+/// Whether the words around `gap` (what lies between them) hold together: the gap is wide
+/// characters only, and the word after it opens with a mark no line may start with, or the one
+/// before ends with a mark no line may end with.
+fn joins(gap: &str, before: Option<char>, after: Option<char>) -> bool {
+    let wide_only = !gap.is_empty() && gap.chars().all(|c| c.width() == Some(2));
+    wide_only
+        && (after.is_some_and(|c| "-)]}!,.:;/?%".contains(c)) || before.is_some_and(|c| "([{".contains(c)))
+}
+
+/// How many Latin letters wide `text` is: a wide character counts as two.
+fn latin_width(text: &str) -> usize {
+    text.chars().map(|c| if c.width() == Some(2) { 2 } else { 1 }).sum()
 }
 
 /// Whether `c` belongs to a word: neither a space nor a wide (CJK) character, which Unicode's
@@ -54,14 +92,14 @@ pub fn in_word(c: char) -> bool {
 /// The breaks inside the word `text[from..to]`.
 fn word_breaks(text: &str, from: usize, to: usize, longest: usize, found: &mut Vec<(usize, Break)>) {
     let word = &text[from..to];
-    if word.chars().count() <= longest / 2 {
+    if latin_width(word) <= longest / 2 {
         return;
     }
     let good = good_breaks(word);
     let mut last = 0;
     for end in good.iter().copied().chain([word.len()]) {
         let piece = &word[last..end];
-        if piece.chars().count() > longest {
+        if latin_width(piece) > longest {
             let inner = piece.char_indices().skip(1).map(|(i, _)| (from + last + i, Break::Emergency));
             found.extend(inner);
         }
@@ -133,6 +171,15 @@ mod tests {
         assert_eq!(marked("请访问debian.org。", 24), "请访问debian.org。");
         // A final full stop or question mark is no break: letters must follow.
         assert_eq!(marked("see www.example.com.", 20), "see www|.example|.com.");
+    }
+
+    #[test]
+    fn words_hold_together_across_marks_no_line_may_start_with() {
+        // No break is allowed between ， and -: the runs either side are one word, which gets
+        // the break a reader expects before the hyphen.
+        assert_eq!(marked("a@dty.cn0308628574，-2318630173@", 20), "a|@dty|.cn0308628574，|-2318630173@");
+        // Between Chinese text and a word Unicode breaks anyway: separate words.
+        assert_eq!(marked("中文www.example.com中文", 20), "中文www|.example|.com中文");
     }
 
     #[test]

@@ -19,13 +19,8 @@ use crate::plan::{Field, Plan};
 use crate::typeset::breaks::{Break, breaks, in_word};
 use crate::typeset::generate::longest_unbroken;
 use crate::typeset::glyphs::Glyph;
+use crate::typeset::phrases::{CLOSING, DOUBLED, OPENING, is_punctuation};
 
-/// Punctuation that may not open a line.
-const CLOSING: &str = "，。、；：？！）］｝」』”’》〉】〕〗〙〛,.;:?!)]}";
-/// Punctuation that may not end a line.
-const OPENING: &str = "（［｛「『“‘《〈【〔〖〘〚([{";
-/// Marks written doubled that must stay on one line.
-const DOUBLED: &str = "—…";
 /// The least space, in em, between Chinese and Latin letters.
 const CJK_LATIN_MIN_EM: f64 = 0.2;
 /// Tolerance for baselines on the grid, in pt.
@@ -293,14 +288,6 @@ fn tight_pairs(glyphs: &[&Glyph], size: f64) -> usize {
 
 fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
-}
-
-fn is_punctuation(c: char) -> bool {
-    c.is_ascii_punctuation()
-        || CLOSING.contains(c)
-        || OPENING.contains(c)
-        || DOUBLED.contains(c)
-        || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0x2010..=0x2027)
 }
 
 #[cfg(test)]

@@ -153,6 +153,8 @@ impl Planner<'_> {
             picture: None,
             text_width: layout.span_width(frame.span),
             vertical: false,
+            rank: 0,
+            title_size: 0.0,
         }
     }
 
@@ -289,6 +291,8 @@ mod tests {
             picture: None,
             text_width: layout.span_width(span),
             vertical: false,
+            rank: 0,
+            title_size: 0.0,
         }
     }
 

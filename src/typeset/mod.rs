@@ -8,5 +8,6 @@ pub mod compile;
 pub mod fonts;
 pub mod generate;
 pub mod glyphs;
+pub mod phrases;
 pub mod source_map;
 pub mod world;

@@ -1,7 +1,9 @@
 //! The checks of the laid-out pages, read from their glyphs: [`verify`] proves that every
 //! article's text is on the pages exactly once and inside its frames, and measures each part's
 //! fill and overflow; [`lines`], the line check, holds the body lines to the rules of Chinese
-//! setting (clreq).
+//! setting (clreq); [`headlines`] holds headlines to their phrase breaks, sizes by rank and
+//! 碰题.
 
+pub mod headlines;
 pub mod lines;
 pub mod verify;

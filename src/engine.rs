@@ -14,6 +14,7 @@ use typst::foundations::Datetime;
 use typst::utils::LazyHash;
 use typst_layout::PagedDocument;
 
+use crate::check::headlines;
 use crate::check::lines::{self, Violation};
 use crate::check::pictures::{self, PrintedPicture};
 use crate::check::verify::{Findings, verify};
@@ -291,7 +292,8 @@ fn set_pages<'a>(
         || {
             let clock = Instant::now();
             let findings = verify(&document, reader, ctx, bounds);
-            let violations = lines::check(&lines::lines(&findings.glyphs, ctx.plan, ctx.layout));
+            let mut violations = lines::check(&lines::lines(&findings.glyphs, ctx.plan, ctx.layout));
+            violations.extend(headlines::check(&findings.glyphs, ctx));
             let pictures = pictures::pictures(&images(&document), ctx);
             (findings, violations, pictures, ms(clock))
         },

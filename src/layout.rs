@@ -149,8 +149,16 @@ pub struct Grid {
 pub struct ArticleStyle {
     /// Blank grid lines between a headline and its body.
     pub headline_gap_lines: u32,
-    /// How much smaller (a fraction) a title may be set to stay on one line.
+    /// How much smaller (a fraction) a title may be set to stay on one line, or on at most
+    /// `title_max_lines`.
     pub title_shrink: f64,
+    /// The most lines a title is set on; a title that needs more is a warning.
+    #[serde(default = "two")]
+    pub title_max_lines: u32,
+    /// Title 字号 by the article's rank on its page, the lead's first; the last serves every
+    /// later rank. Empty: every title in the title style's size.
+    #[serde(default)]
+    pub title_sizes: Vec<String>,
     /// Width of the 栏线 between neighbouring articles, in pt.
     pub rule_pt: f64,
     /// Opens each list item.
@@ -231,6 +239,10 @@ fn ink() -> String {
 
 /// The colour of all text and rules that name no other.
 pub const INK: &str = "ink";
+
+fn two() -> u32 {
+    2
+}
 
 fn regular() -> u16 {
     400
@@ -338,6 +350,12 @@ impl Layout {
                 }
             }
         }
+        for size in g.article.title_sizes.iter().filter(|size| !g.sizes.contains_key(*size)) {
+            problems.push(format!("article.title-sizes names `{size}`, which is not in [sizes]"));
+        }
+        if g.article.title_max_lines == 0 {
+            problems.push("article.title-max-lines must be at least 1".into());
+        }
         problems.extend(self.check_colors());
         let grid = &g.grid;
         if grid.columns == 0 || grid.column_chars == 0 || grid.lines == 0 {
@@ -433,6 +451,19 @@ impl Layout {
             }
         }
         if problems.is_empty() { Ok(()) } else { Err(Error::Invalid(problems)) }
+    }
+
+    /// The 字号 `name` in pt, if the layout has it.
+    pub fn size_pt(&self, name: &str) -> Option<f64> {
+        self.spec.sizes.get(name).copied()
+    }
+
+    /// The title size of an article of rank `rank` (1 = the page's lead), in pt.
+    pub fn title_size(&self, rank: u32) -> f64 {
+        let sizes = &self.spec.article.title_sizes;
+        let by_rank = sizes.get(rank.saturating_sub(1) as usize).or(sizes.last());
+        let name = by_rank.unwrap_or(&self.spec.styles["title"].size);
+        self.size_pt(name).unwrap_or_default()
     }
 
     /// Size of one body character in points: the grid's unit of width.

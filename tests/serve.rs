@@ -111,6 +111,7 @@ fn the_view_puts_fill_jumps_holes_and_marks_where_they_are_on_the_page() {
         page: 1,
         line: 3,
         text: "，".into(),
+        detail: None,
     };
     build.violations.push(violation);
     let view = View::of(&build, vec!["/page/1.svg".into(), "/page/2.svg".into()], 1, 0.0);

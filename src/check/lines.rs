@@ -19,13 +19,8 @@ use crate::plan::{Field, Plan};
 use crate::typeset::breaks::{Break, breaks, in_word};
 use crate::typeset::generate::longest_unbroken;
 use crate::typeset::glyphs::Glyph;
+use crate::typeset::phrases::{CLOSING, DOUBLED, OPENING, is_punctuation};
 
-/// Punctuation that may not open a line.
-const CLOSING: &str = "，。、；：？！）］｝」』”’》〉】〕〗〙〛,.;:?!)]}";
-/// Punctuation that may not end a line.
-const OPENING: &str = "（［｛「『“‘《〈【〔〖〘〚([{";
-/// Marks written doubled that must stay on one line.
-const DOUBLED: &str = "—…";
 /// The least space, in em, between Chinese and Latin letters.
 const CJK_LATIN_MIN_EM: f64 = 0.2;
 /// Tolerance for baselines on the grid, in pt.
@@ -76,6 +71,14 @@ pub enum Rule {
     CjkLatinSpacing,
     /// A long word broken where no rule allows, because no allowed break fit the column.
     EmergencyBreak,
+    /// A headline line that ends inside a word (see [`crate::check::headlines`]).
+    HeadlineBreak,
+    /// A title on more lines than the layout's `title-max-lines`, at its least size.
+    TitleLines,
+    /// A title larger than its page's lead's, or than one of a higher rank.
+    TitleInversion,
+    /// 碰题: the title lines of side-by-side frames at the same height.
+    TitleClash,
 }
 
 /// Counts of each rule's violations.
@@ -89,6 +92,10 @@ pub struct Counts {
     pub off_grid: usize,
     pub cjk_latin_spacing: usize,
     pub emergency_break: usize,
+    pub headline_break: usize,
+    pub title_lines: usize,
+    pub title_inversion: usize,
+    pub title_clash: usize,
 }
 
 impl Counts {
@@ -101,6 +108,10 @@ impl Counts {
             Rule::OffGrid => &mut self.off_grid,
             Rule::CjkLatinSpacing => &mut self.cjk_latin_spacing,
             Rule::EmergencyBreak => &mut self.emergency_break,
+            Rule::HeadlineBreak => &mut self.headline_break,
+            Rule::TitleLines => &mut self.title_lines,
+            Rule::TitleInversion => &mut self.title_inversion,
+            Rule::TitleClash => &mut self.title_clash,
         } += 1;
     }
 }
@@ -115,6 +126,8 @@ pub struct Violation {
     pub page: u32,
     pub line: u32,
     pub text: String,
+    /// What the rule's wording leaves out, e.g. the size a title would need.
+    pub detail: Option<String>,
 }
 
 impl Violation {
@@ -127,8 +140,20 @@ impl Violation {
             Rule::OffGrid => "a body line is off the grid",
             Rule::CjkLatinSpacing => "Chinese and Latin letters touch without their space",
             Rule::EmergencyBreak => "a word is broken where no rule allows, as nothing else fit the column",
+            Rule::HeadlineBreak => "a headline line is broken inside a word",
+            Rule::TitleLines => "the title takes more lines than the layout's title-max-lines",
+            Rule::TitleInversion => {
+                "the title is larger than that of an article ranked above it (标题层次倒置)"
+            }
+            Rule::TitleClash => {
+                "the title stands beside a neighbouring frame's title at the same height (碰题)"
+            }
         };
-        format!("article `{article_id}`, page {}, line {}: {what}: “{}”", self.page, self.line, self.text)
+        let detail = self.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
+        format!(
+            "article `{article_id}`, page {}, line {}: {what}: “{}”{detail}",
+            self.page, self.line, self.text
+        )
     }
 }
 
@@ -144,6 +169,7 @@ pub fn check(lines: &[BodyLine]) -> Vec<Violation> {
             page: line.page,
             line: line.number,
             text: line.text.clone(),
+            detail: None,
         };
         let (Some(first), Some(last)) = (line.text.chars().next(), line.text.chars().last()) else {
             continue;
@@ -302,14 +328,6 @@ fn tight_pairs(glyphs: &[&Glyph], size: f64) -> usize {
 
 fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
-}
-
-fn is_punctuation(c: char) -> bool {
-    c.is_ascii_punctuation()
-        || CLOSING.contains(c)
-        || OPENING.contains(c)
-        || DOUBLED.contains(c)
-        || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0x2010..=0x2027)
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 //! article's text is on the pages exactly once and inside its frames, and measures each part's
 //! fill and overflow; [`lines`], the line check, holds the body lines to the rules of Chinese
 //! setting (clreq); [`pictures`] reads each picture's box and printed size from the pages and
-//! warns of a picture with too few pixels for it.
+//! warns of a picture with too few pixels for it; [`headlines`] holds headlines to their
+//! phrase breaks, sizes by rank and 碰题.
 
+pub mod headlines;
 pub mod lines;
 pub mod pictures;
 pub mod verify;

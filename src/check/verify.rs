@@ -268,6 +268,8 @@ mod tests {
             headline_width: width,
             text_width: width,
             vertical: false,
+            rank: 0,
+            title_size: 0.0,
             boxed: false,
             picture: None,
         }

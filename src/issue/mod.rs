@@ -313,6 +313,11 @@ pub struct Article {
     /// How the headline is set: across the frame's top, or down its right side (竖题).
     #[serde(default)]
     pub headline: HeadlineKind,
+    /// The article's rank on the page of its first frame (1 = the lead), which picks its title
+    /// size from the layout's `title-sizes`; by default, by frame area, largest first.
+    pub rank: Option<u32>,
+    /// The title's 字号 (a name of the layout's `[sizes]`), instead of the one its rank gives.
+    pub title_size: Option<String>,
 }
 
 /// How a body's text becomes paragraphs; the README lists exactly what each interprets.

@@ -222,6 +222,8 @@ impl Planner<'_> {
             picture: None,
             text_width: layout.span_width(span),
             vertical: false,
+            rank: 0,
+            title_size: 0.0,
         }
     }
 
@@ -361,6 +363,8 @@ mod tests {
             picture: None,
             text_width: layout.span_width(span),
             vertical: false,
+            rank: 0,
+            title_size: 0.0,
         }
     }
 

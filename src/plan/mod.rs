@@ -18,6 +18,7 @@ mod grid;
 pub mod holes;
 mod paper;
 mod pictures;
+mod ranks;
 
 use std::collections::HashMap;
 
@@ -144,6 +145,13 @@ pub struct PlannedFrame {
     pub boxed: bool,
     /// The article's picture (压题照片), under the headline of its first frame.
     pub picture: Option<FramePicture>,
+    /// The article's rank on the page of its first frame (1 = the lead, by frame area or the
+    /// article's `rank`); 0 on later frames.
+    #[serde(skip)]
+    pub rank: u32,
+    /// The title's size on the article's first frame, in pt (by rank, or the article's
+    /// `title-size`); 0 on later frames.
+    pub title_size: f64,
 }
 
 impl PlannedFrame {
@@ -285,6 +293,7 @@ pub fn plan(file: &IssueFile, layout: &Layout, heights: &Heights) -> Result<Plan
     planner.pages();
     planner.masthead_middle();
     planner.chains();
+    planner.ranks();
     planner.finish()
 }
 

@@ -12,11 +12,13 @@
 //! has the same place in both and Typst's memoised layout of it carries over.
 
 use std::fmt::Write;
+use std::ops::Range;
 
 use serde::Serialize;
 use serde_json::json;
 
 use super::breaks::breaks;
+use super::phrases::pieces;
 use super::source_map::{Origin, SourceMap};
 use crate::body::{BlockKind, Cut};
 use crate::layout::Layout;
@@ -358,14 +360,31 @@ impl Writer {
     fn headline(&mut self, body: &Body) {
         let (article, art) = (body.article, &body.article.article);
         let (first, horizontal) = (body.slot == 0, !body.vertical);
-        let named = [
+        // Headline lines, handed over as pieces so that they break between phrases.
+        let phrased = [
             ("kicker", "kicker", Field::Kicker, first && horizontal && art.kicker.is_some()),
             ("title", "title", Field::Title, first && horizontal),
             ("subtitle", "subtitle", Field::Subtitle, first && horizontal && art.subtitle.is_some()),
+            ("jump-title", "title", Field::JumpTitle, !first),
+        ];
+        for (name, key, field, present) in phrased {
+            if present {
+                self.push(&format!(", {name}: ("));
+                let text = article.text(field);
+                self.pieces(
+                    &format!("a{}.{key}", body.index),
+                    text,
+                    0..text.len(),
+                    body.origin(field),
+                    false,
+                );
+                self.push(")");
+            }
+        }
+        let named = [
             ("byline", "byline", Field::Byline, first && art.byline.is_some() && !article.byline_at_end()),
             ("note", "note", Field::Note, first && art.editor_note.is_some()),
             ("lead", "lead", Field::Lead, first && art.lead.is_some()),
-            ("jump-title", "title", Field::JumpTitle, !first),
         ];
         for (name, key, field, present) in named {
             if present {
@@ -387,6 +406,26 @@ impl Writer {
                 self.line("#colbreak()");
             }
             self.blocks(&Body { start: stretch[0], end: stretch[1], ..*body });
+        }
+    }
+
+    /// The pieces of `text[within]` ([`pieces`]) as template data, `(level, gap, [slice])`
+    /// each, every slice of `var` an expression of its own that keeps its span; level 0
+    /// opens the field.
+    fn pieces(&mut self, var: &str, text: &str, within: Range<usize>, origin: Origin, strong: bool) {
+        for piece in pieces(text) {
+            let (x, y) = (piece.range.start.max(within.start), piece.range.end.min(within.end));
+            if x >= y {
+                continue;
+            }
+            let level = piece.level.filter(|_| x > within.start).map_or(0, |l| l as u8);
+            self.push(&format!("({level}, {}, [", piece.gap && x > within.start));
+            let mut expr = format!("{var}.slice({x}, {y})");
+            if strong {
+                expr = format!("strong[#{expr}]");
+            }
+            self.expr(&format!("#{expr}"), Origin { base: x, ..origin });
+            self.push("]), ");
         }
     }
 
@@ -463,9 +502,8 @@ impl Writer {
         let mid_start = b == start.block && !start.at_block_start();
         let mid_end = b == end.block;
         let wrapper = match (block.kind, mid_start) {
-            (BlockKind::Subhead, _) => Some("#t.subhead(L)["),
+            (BlockKind::Subhead, _) | (BlockKind::Para, false) => None,
             (_, true) => Some("#t.continued(L)["),
-            (BlockKind::Para, false) => None,
             (BlockKind::Item, false) => Some("#t.item(L)["),
         };
         if let Some(open) = wrapper {
@@ -476,10 +514,14 @@ impl Writer {
             self.expr(&format!("#{var}.dateline"), body.origin(Field::Dateline));
             self.push("]");
         }
-        self.runs(var, b, body);
-        if mid_end {
+        if block.kind == BlockKind::Subhead {
+            self.subhead(var, b, body);
+        } else if mid_end {
+            self.runs(var, b, body);
             // The part stops inside a paragraph: its last line stays justified.
             self.push("#linebreak(justify: true)");
+        } else {
+            self.runs(var, b, body);
         }
         if b + 1 == article.blocks.len() && end == Cut::end(&article.blocks) && article.byline_at_end() {
             self.push("#t.byline-end(L)[");
@@ -489,6 +531,24 @@ impl Writer {
         if wrapper.is_some() {
             self.push("]");
         }
+    }
+
+    /// Subhead block `b`: its runs between the part's cuts as pieces, so it breaks between
+    /// phrases like a headline.
+    fn subhead(&mut self, var: &str, b: usize, body: &Body) {
+        let (start, end) = (body.start, body.end);
+        let block = &body.article.blocks[b];
+        self.push("#t.subhead(L, (");
+        for (r, run) in block.runs.iter().enumerate() {
+            let from = if (b, r) == (start.block, start.run) { start.offset } else { 0 };
+            let to = if b == end.block && r == end.run { end.offset } else { run.text.len() };
+            let inside = (b, r) >= (start.block, start.run) && (b, r) <= (end.block, end.run);
+            if inside && from < to {
+                let origin = body.origin(Field::Run(b, r));
+                self.pieces(&format!("{var}.b.at({b}).at({r})"), &run.text, from..to, origin, run.strong);
+            }
+        }
+        self.push("))");
     }
 
     /// The runs of block `b` between the part's cuts, each an expression of its own.

@@ -10,5 +10,6 @@ pub mod fonts;
 pub mod generate;
 pub mod glyphs;
 pub mod images;
+pub mod phrases;
 pub mod source_map;
 pub mod world;

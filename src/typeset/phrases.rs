@@ -1,0 +1,167 @@
+//! Where headlines may break: between phrases, never inside a word.
+//!
+//! Typst 0.15.1 breaks Chinese between any two characters (UAX #14 has no word segmentation
+//! for it), so a title may break as 「激活高／质量发展」. The generator hands a headline field
+//! (kicker, title, subtitle, subhead, jump head) to the template as *pieces*, each with the
+//! [`Level`] of the boundary before it, and the template sets each stretch between the breaks
+//! it allows as an unbreakable box: phrase boundaries (a space, after punctuation, before an
+//! opening mark) first, then boundaries between words of two or more characters from ICU's
+//! dictionary segmenter, then any segmenter boundary. No level breaks inside a Latin word or
+//! against 禁则 (before closing, after opening punctuation), nor beside a dash or ellipsis. The line check holds laid-out
+//! headlines to the same boundaries ([`boundary`]).
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
+
+use super::breaks::in_word;
+
+/// Punctuation that may not open a line.
+pub const CLOSING: &str = "，。、；：？！）］｝」』”’》〉】〕〗〙〛,.;:?!)]}";
+/// Punctuation that may not end a line.
+pub const OPENING: &str = "（［｛「『“‘《〈【〔〖〘〚([{";
+/// Marks written doubled that must stay on one line.
+pub const DOUBLED: &str = "—…";
+
+/// How good a break a headline boundary is; the template uses the best level that fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// A space, or punctuation: where a reader pauses.
+    Phrase = 1,
+    /// Between two words of two or more characters each.
+    Word = 2,
+    /// Any other boundary the segmenter finds, next to a word of one character.
+    Short = 3,
+}
+
+/// One piece of a headline field: its text's byte range, the boundary before it (`None` for
+/// the first piece), and whether the data has a space there (set as a full-width space).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub range: Range<usize>,
+    pub level: Option<Level>,
+    pub gap: bool,
+}
+
+static SEGMENTER: LazyLock<WordSegmenterBorrowed<'static>> =
+    LazyLock::new(|| WordSegmenter::new_auto(Default::default()));
+
+/// The pieces of `text` between its boundaries; whitespace belongs to no piece.
+pub fn pieces(text: &str) -> Vec<Piece> {
+    let mut pieces: Vec<Piece> = Vec::new();
+    let boundaries = boundaries(text);
+    let mut start = None;
+    let mut gap = false;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        let end_here = i == text.len() || c.is_whitespace() || boundaries.iter().any(|(at, _)| *at == i);
+        if let Some(s) = start.filter(|_| end_here) {
+            let level = boundaries.iter().find(|(at, _)| *at == s).map(|(_, l)| *l);
+            let level = if pieces.is_empty() { None } else { level.or(Some(Level::Phrase)) };
+            pieces.push(Piece { range: s..i, level, gap: std::mem::take(&mut gap) });
+            start = None;
+        }
+        if i < text.len() && c.is_whitespace() {
+            gap = !pieces.is_empty();
+        } else if start.is_none() && i < text.len() {
+            start = Some(i);
+        }
+    }
+    pieces
+}
+
+/// The level of the boundary at byte `at` of `text`, if a headline may break there; after
+/// spaces a break is a phrase boundary.
+pub fn boundary(text: &str, at: usize) -> Option<Level> {
+    let before = text.get(..at)?.chars().next_back()?;
+    if before.is_whitespace() {
+        return Some(Level::Phrase);
+    }
+    boundaries(text).into_iter().find(|(b, _)| *b == at).map(|(_, level)| level)
+}
+
+/// Every break a headline may take inside `text`'s runs of non-space characters, in order.
+fn boundaries(text: &str) -> Vec<(usize, Level)> {
+    let words: Vec<usize> = SEGMENTER.segment_str(text).collect();
+    // The segmenter's word around a boundary: its character counts on either side.
+    let chars_between = |from: usize, to: usize| text[from..to].chars().count();
+    let mut found = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for k in 1..chars.len() {
+        let ((_, a), (at, b)) = (chars[k - 1], chars[k]);
+        if a.is_whitespace() || b.is_whitespace() || CLOSING.contains(b) || OPENING.contains(a) {
+            continue;
+        }
+        // A dash or ellipsis stays with both its neighbours; a Latin word stays whole.
+        if DOUBLED.contains(a) || DOUBLED.contains(b) || (in_word(a) && in_word(b)) {
+            continue;
+        }
+        if is_punctuation(a) || OPENING.contains(b) {
+            found.push((at, Level::Phrase));
+            continue;
+        }
+        let Ok(w) = words.binary_search(&at) else { continue };
+        let (left, right) = (chars_between(words[w - 1], at), chars_between(at, words[w + 1]));
+        found.push((at, if left >= 2 && right >= 2 { Level::Word } else { Level::Short }));
+    }
+    found
+}
+
+/// Whether `c` is punctuation, Chinese or Latin.
+pub fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || CLOSING.contains(c)
+        || OPENING.contains(c)
+        || DOUBLED.contains(c)
+        || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0x2010..=0x2027)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text with `|`, `/` and `.` before pieces of level Phrase, Word and Short, and `_`
+    /// for a space.
+    fn marked(text: &str) -> String {
+        let mut out = String::new();
+        for piece in pieces(text) {
+            if piece.gap {
+                out.push('_');
+            }
+            out.push_str(match piece.level {
+                None => "",
+                Some(Level::Phrase) => "|",
+                Some(Level::Word) => "/",
+                Some(Level::Short) => ".",
+            });
+            out.push_str(&text[piece.range]);
+        }
+        out
+    }
+
+    #[test]
+    fn spaces_and_punctuation_are_phrase_boundaries() {
+        assert_eq!(marked("聚焦主业 打造铝镁专业镇"), "聚焦.主.业_|打造.铝.镁.专业.镇");
+        assert_eq!(
+            marked("以“一泓清水”激活高质量发展“绿动引擎”"),
+            "以|“一.泓.清水”|激活.高.质量/发展|“绿.动.引擎”"
+        );
+        assert_eq!(marked("——兴县、沁源两地"), "——兴.县、|沁.源.两.地");
+    }
+
+    #[test]
+    fn words_of_one_character_break_last_and_latin_words_never() {
+        assert_eq!(marked("推进项目建设 拓展产业转型新空间"), "推进/项目/建设_|拓展/产业/转型.新.空间");
+        assert_eq!(marked("Debian GNU/Linux 与其他"), "Debian_|GNU/Linux_|与其.他");
+    }
+
+    #[test]
+    fn breaks_are_found_where_the_pieces_start() {
+        let text = "聚焦主业 打造铝镁专业镇";
+        assert_eq!(boundary(text, "聚焦主业 ".len()), Some(Level::Phrase));
+        assert_eq!(boundary(text, "聚焦主业 打造铝".len()), Some(Level::Short));
+        assert_eq!(boundary("推进项目", "推进".len()), Some(Level::Word));
+        assert_eq!(boundary("GNU/Linux", "GNU/".len()), None);
+        assert_eq!(boundary("“绿动”", "“".len()), None);
+    }
+}

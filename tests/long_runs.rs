@@ -120,6 +120,6 @@ proptest! {
         let text = squeeze(&pdftotext(build.pdf.as_ref().unwrap()));
         prop_assert!(!text.contains('\u{200B}'), "the PDF's text holds zero-width spaces");
         prop_assert!(text.contains(&squeeze(&body)), "{body}\nis not in the PDF's text:\n{text}");
-        prop_assert_eq!(build.report.articles[0].composition.off_grid, 0);
+        prop_assert_eq!(build.report.articles[0].composition.off_grid, 0, "{:?}", build.warnings);
     }
 }

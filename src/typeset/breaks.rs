@@ -10,6 +10,10 @@
 //! column can surely hold, every character boundary inside it becomes an *emergency* break,
 //! which the line check reports when a line ends at one.
 
+use std::sync::LazyLock;
+
+use icu_segmenter::options::LineBreakOptions;
+use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 use unicode_width::UnicodeWidthChar;
 
 /// Which kind of break opportunity a position inside a word is.
@@ -24,6 +28,11 @@ pub enum Break {
 /// Characters a good break may come before, when letters or digits follow them in the word.
 const BREAK_BEFORE: &str = ".@?&#=-_~+";
 
+/// Marks no line may start with, and marks no line may end with (禁则): no emergency break
+/// comes before the first or after the second.
+const CLOSING: &str = "，。、；：？！）］｝」』”’》〉】〕〗〙〛,.;:?!)]}%";
+const OPENING: &str = "（［｛「『“‘《〈【〔〖〘〚([{";
+
 /// The break opportunities the generator adds to `text`, in order, as (byte offset, kind):
 /// none in words of at most `longest / 2` characters, where moving the word whole reads
 /// better; good ones in longer words; and emergency ones inside any piece of more than
@@ -36,46 +45,24 @@ pub fn breaks(text: &str, longest: usize) -> Vec<(usize, Break)> {
     found
 }
 
-/// The byte ranges of the words of `text`. Wide characters end a word, unless Unicode allows no
-/// break beside them there — `，-12` or `(见a` hold together — which joins the words around them.
+/// The byte ranges of the words of `text`: the stretches between two of the break
+/// opportunities Unicode's line breaking rules (UAX #14) allow, spaces trimmed. `“铝镁”2024`
+/// or `，-12` hold together as Typst sets them.
 fn words(text: &str) -> Vec<(usize, usize)> {
-    let mut words: Vec<(usize, usize)> = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-        match (i < text.len() && in_word(c), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                words.push((s, i));
-                start = None;
-            }
-            _ => {}
+    static SEGMENTER: LazyLock<LineSegmenterBorrowed<'static>> =
+        LazyLock::new(|| LineSegmenter::new_for_non_complex_scripts(LineBreakOptions::default()));
+    let mut words = Vec::new();
+    let mut last = 0;
+    for point in SEGMENTER.segment_str(text).filter(|&p| p > 0) {
+        let stretch = &text[last..point];
+        let from = last + (stretch.len() - stretch.trim_start().len());
+        let to = last + stretch.trim_end().len();
+        if from < to {
+            words.push((from, to));
         }
+        last = point;
     }
-    let mut joined: Vec<(usize, usize)> = Vec::new();
-    for (from, to) in words {
-        match joined.last_mut() {
-            Some(last)
-                if joins(
-                    &text[last.1..from],
-                    text[..last.1].chars().next_back(),
-                    text[from..].chars().next(),
-                ) =>
-            {
-                last.1 = to
-            }
-            _ => joined.push((from, to)),
-        }
-    }
-    joined
-}
-
-/// Whether the words around `gap` (what lies between them) hold together: the gap is wide
-/// characters only, and the word after it opens with a mark no line may start with, or the one
-/// before ends with a mark no line may end with.
-fn joins(gap: &str, before: Option<char>, after: Option<char>) -> bool {
-    let wide_only = !gap.is_empty() && gap.chars().all(|c| c.width() == Some(2));
-    wide_only
-        && (after.is_some_and(|c| "-)]}!,.:;/?%".contains(c)) || before.is_some_and(|c| "([{".contains(c)))
+    words
 }
 
 /// How many Latin letters wide `text` is: a wide character counts as two.
@@ -100,8 +87,11 @@ fn word_breaks(text: &str, from: usize, to: usize, longest: usize, found: &mut V
     for end in good.iter().copied().chain([word.len()]) {
         let piece = &word[last..end];
         if latin_width(piece) > longest {
-            let inner = piece.char_indices().skip(1).map(|(i, _)| (from + last + i, Break::Emergency));
-            found.extend(inner);
+            let inner = piece.char_indices().skip(1).filter(|&(i, c)| {
+                let before = piece[..i].chars().next_back();
+                !CLOSING.contains(c) && !before.is_some_and(|b| OPENING.contains(b))
+            });
+            found.extend(inner.map(|(i, _)| (from + last + i, Break::Emergency)));
         }
         if end < word.len() {
             found.push((from + end, Break::Good));
@@ -132,7 +122,8 @@ fn good_breaks(word: &str) -> Vec<usize> {
 mod tests {
     use super::*;
 
-    /// The text with `|` at good breaks and `!` at emergency ones.
+    /// The text with `|` at good breaks and `!` at emergency ones (Unicode's own break
+    /// opportunities, such as after `/` or `-` before a letter, are not marked).
     fn marked(text: &str, longest: usize) -> String {
         let breaks = breaks(text, longest);
         let mut out = String::new();
@@ -151,16 +142,16 @@ mod tests {
     fn urls_break_after_slashes_and_before_dots_never_inside_the_scheme() {
         assert_eq!(
             marked("见https://www.debian.org/doc/manuals/。", 20),
-            "见https://|www|.debian|.org/|doc/|manuals/。"
+            "见https://www|.debian|.org/doc/manuals/。"
         );
-        assert_eq!(marked("ftp://a.b/c?x=1&y=2", 12), "ftp://|a|.b/|c|?x|=1|&y|=2");
+        assert_eq!(marked("ftp://a.b/c?x=1&y=2", 12), "ftp://a.b/c?x|=1|&y|=2");
     }
 
     #[test]
     fn mail_addresses_and_identifiers_break_before_their_marks() {
         assert_eq!(
             marked("‹sanvila@debian.org›Installed-Size:", 20),
-            "‹sanvila|@debian|.org›Installed|-Size:"
+            "‹sanvila|@debian|.org›Installed-Size:"
         );
         assert_eq!(marked("_N_GNU_nonoption_argv_flags_", 20), "_N|_GNU|_nonoption|_argv|_flags_");
     }

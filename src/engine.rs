@@ -15,6 +15,7 @@ use typst::utils::LazyHash;
 use typst_layout::PagedDocument;
 
 use crate::check::lines::{self, Violation};
+use crate::check::page::{self, PageFault};
 use crate::check::verify::{Findings, verify};
 use crate::error::{Diagnostic, Error, Result};
 use crate::issue::{IssueFile, KeyPath};
@@ -84,6 +85,8 @@ struct SetPages<'a> {
     typst_warnings: Vec<Diagnostic>,
     findings: Findings<'a>,
     violations: Vec<Violation>,
+    /// What the page check found.
+    faults: Vec<PageFault>,
     /// The PDF, when one was asked for; kept only if the checks pass.
     exported: Option<std::result::Result<Vec<u8>, Vec<Diagnostic>>>,
 }
@@ -216,12 +219,13 @@ fn set_pages<'a>(
     timings.compile_ms += ms(clock);
     timings.compiles += 1;
     let reader = Reader { world, map: &generated.map, plan: ctx.plan };
-    let ((findings, violations, verify_ms), (exported, pdf_ms)) = rayon::join(
+    let ((findings, violations, faults, verify_ms), (exported, pdf_ms)) = rayon::join(
         || {
             let clock = Instant::now();
             let findings = verify(&document, reader, ctx, bounds);
             let violations = lines::check(&lines::lines(&findings.glyphs, ctx.plan, ctx.layout));
-            (findings, violations, ms(clock))
+            let faults = page::check(&document, &findings.glyphs, ctx);
+            (findings, violations, faults, ms(clock))
         },
         || {
             let clock = Instant::now();
@@ -231,7 +235,7 @@ fn set_pages<'a>(
     );
     timings.verify_ms += verify_ms;
     timings.pdf_ms += pdf_ms;
-    Ok(SetPages { generated, document, typst_warnings, findings, violations, exported })
+    Ok(SetPages { generated, document, typst_warnings, findings, violations, faults, exported })
 }
 
 /// The build's result: the report, and the PDF when the pages passed every check.
@@ -243,8 +247,8 @@ fn finish(
     timings: Timings,
     started: Instant,
 ) -> Build {
-    let SetPages { generated, document, typst_warnings, findings, violations, exported } = set;
-    let outcome = Outcome { ctx, bounds, findings, violations, typst_warnings };
+    let SetPages { generated, document, typst_warnings, findings, violations, faults, exported } = set;
+    let outcome = Outcome { ctx, bounds, findings, violations, faults, typst_warnings };
     let mut assembled = report::assemble(path.display().to_string(), outcome, timings);
     let pdf = match exported {
         Some(Ok(bytes)) if assembled.errors.is_empty() => Some(bytes),

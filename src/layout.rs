@@ -525,6 +525,21 @@ mod tests {
     }
 
     #[test]
+    fn broken_columns_are_whole_characters_with_the_rest_in_the_gutters() {
+        let mut broadsheet = Layout::load("broadsheet", Path::new(".")).unwrap();
+        // 四破三: 55 characters, three columns of 17 and two gutters of 2.
+        assert_eq!(broadsheet.text_column(broadsheet.span_width(4), 3), (17.0 * 9.0, 2.0 * 9.0));
+        // 三破二: 41 characters divide evenly; a grid span keeps its columns.
+        assert_eq!(broadsheet.text_column(broadsheet.span_width(3), 2), (20.0 * 9.0, 9.0));
+        assert_eq!(broadsheet.text_column(broadsheet.span_width(3), 3), (13.0 * 9.0, 9.0));
+        // Five columns over four: columns of 10, the five characters left shared by four gutters.
+        assert_eq!(broadsheet.text_column(broadsheet.span_width(4), 5), (10.0 * 9.0, 1.25 * 9.0));
+        broadsheet.spec.grid.broken_remainder = Remainder::Columns;
+        let (width, gutter) = broadsheet.text_column(broadsheet.span_width(4), 3);
+        assert!((width - 53.0 / 3.0 * 9.0).abs() < 1e-9 && gutter == 9.0);
+    }
+
+    #[test]
     fn jump_lines_name_pages_in_the_layouts_numerals() {
         let mut c = Layout::load("tabloid", Path::new(".")).unwrap().spec.continuation;
         assert_eq!(c.jump_to_line(2), "（下转第二版）");

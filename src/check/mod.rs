@@ -1,7 +1,9 @@
 //! The checks of the laid-out pages, read from their glyphs: [`verify`] proves that every
 //! article's text is on the pages exactly once and inside its frames, and measures each part's
 //! fill and overflow; [`lines`], the line check, holds the body lines to the rules of Chinese
-//! setting (clreq).
+//! setting (clreq); [`page`], the page check, holds what each page draws to its anatomy (ink
+//! inside the type area, rules clear of text).
 
 pub mod lines;
+pub mod page;
 pub mod verify;

@@ -388,11 +388,38 @@ mod tests {
         ];
         let rules = rules(&frames, &[], &layout);
         assert_eq!(rules.len(), 3, "{rules:?}");
-        let vertical = &rules[0];
+        let vertical = rules.iter().find(|r| r.x1 == r.x2).unwrap();
         assert_eq!(vertical.x1, layout.column_x(4) - layout.body_size() / 2.0);
-        assert_eq!((vertical.y1, vertical.x1 == vertical.x2), (10.0 * pitch, true));
+        // It starts where B's white above its headline is, below B's top edge.
+        let (above, leading) = (0.5 * pitch, pitch - layout.body_size());
+        assert!((vertical.y1 - (10.0 * pitch + (above - leading) / 2.0)).abs() < 1e-9);
         // Between A and C, across A's width; none between A and its own frame under B.
         assert!(rules.iter().any(|r| r.y1 == r.y2 && r.x2 - r.x1 == layout.span_width(3)));
+    }
+
+    #[test]
+    fn rules_run_on_where_nothing_crosses_them_and_meet_in_a_t() {
+        let layout = tabloid();
+        let pitch = layout.spec.grid.line_pitch_pt;
+        let (above, leading) = (0.5 * pitch, pitch - layout.body_size());
+        // A: columns 1–3, lines 1–40; B and C stacked beside it.
+        let frames = [
+            frame(0, [1, 3, 1, 40], &layout),
+            frame(1, [4, 2, 1, 20], &layout),
+            frame(2, [4, 2, 21, 20], &layout),
+        ];
+        let rules = rules(&frames, &[], &layout);
+        assert_eq!(rules.len(), 2, "{rules:?}");
+        let vertical = rules.iter().find(|r| r.x1 == r.x2).unwrap();
+        // One rule past B and C, from A's top to the white under A's last line.
+        assert!((vertical.y2 - (40.0 * pitch + (above - leading) / 2.0)).abs() < 1e-9, "{vertical:?}");
+        // The rule between B and C reaches the column rule.
+        let across = rules.iter().find(|r| r.y1 == r.y2).unwrap();
+        assert_eq!((across.x1, across.x2), (vertical.x1, layout.type_width()));
+        // A boxed frame's 花线 stands for its rules.
+        let mut boxed = frames.clone();
+        boxed[1].boxed = true;
+        assert_eq!(super::rules(&boxed, &[], &layout).len(), 1);
     }
 
     #[test]

@@ -16,6 +16,7 @@ use typst_layout::PagedDocument;
 
 use crate::check::headlines;
 use crate::check::lines::{self, Violation};
+use crate::check::page::{self, PageFault};
 use crate::check::pictures::{self, PrintedPicture};
 use crate::check::verify::{Findings, verify};
 use crate::error::{Diagnostic, Error, Result};
@@ -97,6 +98,8 @@ struct SetPages<'a> {
     findings: Findings<'a>,
     violations: Vec<Violation>,
     pictures: Vec<PrintedPicture>,
+    /// What the page check found.
+    faults: Vec<PageFault>,
     /// The PDF, when one was asked for; kept only if the checks pass.
     exported: Option<std::result::Result<Vec<u8>, Vec<Diagnostic>>>,
 }
@@ -141,6 +144,7 @@ impl Engine {
             findings,
             violations,
             pictures,
+            faults,
             exported,
         } = set;
         let outcome = Outcome {
@@ -149,6 +153,7 @@ impl Engine {
             findings,
             violations: &violations,
             pictures,
+            faults,
             typst_warnings,
             cut_off,
         };
@@ -288,14 +293,15 @@ fn set_pages<'a>(
     timings.compile_ms += ms(clock);
     timings.compiles += 1;
     let reader = Reader { world, map: &generated.map, plan: ctx.plan };
-    let ((findings, violations, pictures, verify_ms), (exported, pdf_ms)) = rayon::join(
+    let ((findings, violations, pictures, faults, verify_ms), (exported, pdf_ms)) = rayon::join(
         || {
             let clock = Instant::now();
             let findings = verify(&document, reader, ctx, bounds);
             let mut violations = lines::check(&lines::lines(&findings.glyphs, ctx.plan, ctx.layout));
             violations.extend(headlines::check(&findings.glyphs, ctx));
             let pictures = pictures::pictures(&images(&document), ctx);
-            (findings, violations, pictures, ms(clock))
+            let faults = page::check(&document, &findings.glyphs, ctx);
+            (findings, violations, pictures, faults, ms(clock))
         },
         || {
             let clock = Instant::now();
@@ -315,6 +321,7 @@ fn set_pages<'a>(
         findings,
         violations,
         pictures,
+        faults,
         exported,
     })
 }

@@ -121,6 +121,9 @@ pub struct PageSize {
     pub height_mm: f64,
     /// From the page's top edge to the type area; inner pages set their running head in it.
     pub margin_top_mm: f64,
+    /// From page 1's top edge to its masthead: page 1 has no running head, so its masthead
+    /// takes that part of the margin too.
+    pub masthead_top_mm: f64,
 }
 
 /// The page grid: columns of body characters and lines of the body's line pitch.
@@ -141,6 +144,22 @@ pub struct Grid {
     /// How much of a line's 1-em box lies above its baseline; the rest lies below. Fixed edges
     /// keep every line box the same height, so lines sit on the grid.
     pub ascent_em: f64,
+    /// Where the width left over goes when a frame is divided into text columns (破栏).
+    pub broken_remainder: Remainder,
+}
+
+/// Where the width left over goes when a frame's width is divided into a number of text
+/// columns that is not its grid span (破栏, e.g. four grid columns re-divided into three).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Remainder {
+    /// Every text column is a whole number of characters, as a 方正飞腾 user sets 破栏: the
+    /// gutters share what is left, each widened by the same amount (a half or a whole
+    /// character for two or three columns), so characters line up down every column.
+    Gutters,
+    /// The columns share it: the grid's gutters stay, columns may be a fraction of a character
+    /// wide and lines are squeezed or stretched to fill them.
+    Columns,
 }
 
 /// How article parts sit in their frames.
@@ -159,8 +178,14 @@ pub struct ArticleStyle {
     /// later rank. Empty: every title in the title style's size.
     #[serde(default)]
     pub title_sizes: Vec<String>,
+    /// White above a frame's first ink — a headline or jump head, a 竖题 frame's text (rounded
+    /// up to whole lines), a page's picture — in grid lines: the 栏线 above lies in it.
+    pub headline_above_lines: f64,
     /// Width of the 栏线 between neighbouring articles, in pt.
     pub rule_pt: f64,
+    /// The least white between a 栏线 and the text beside it, in pt; the page check counts
+    /// rules closer than this.
+    pub rule_clearance_pt: f64,
     /// Opens each list item.
     pub list_marker: String,
     /// How strongly line breaking avoids a paragraph ending in a line of one character (孤字),
@@ -364,6 +389,9 @@ impl Layout {
         if !(grid.ascent_em > 0.0 && grid.ascent_em < 1.0) {
             problems.push("grid.ascent-em must lie between 0 and 1".into());
         }
+        if !(0.0..=g.page.margin_top_mm).contains(&g.page.masthead_top_mm) {
+            problems.push("page.masthead-top-mm must lie between 0 and page.margin-top-mm".into());
+        }
         if grid.masthead_lines >= grid.lines {
             problems.push("grid.masthead-lines must leave lines for articles on page 1".into());
         }
@@ -479,6 +507,11 @@ impl Layout {
         (span * chars + (span - 1.0).max(0.0) * gutter) * self.body_size()
     }
 
+    /// The grid's gutter (栏空) between columns, in pt.
+    pub fn gutter(&self) -> f64 {
+        f64::from(self.spec.grid.gutter_chars) * self.body_size()
+    }
+
     /// Horizontal distance from the type area's left edge to grid column `column` (1-based).
     pub fn column_x(&self, column: u32) -> f64 {
         let grid = &self.spec.grid;
@@ -486,20 +519,18 @@ impl Layout {
     }
 
     /// The width of one text column of a frame with `columns` columns `width` wide, and the
-    /// gutter between them, in pt.
+    /// gutter between them, in pt: columns of whole characters with the remainder in the
+    /// gutters, or equal shares of the width, as the grid's `broken-remainder` says.
     pub fn text_column(&self, width: f64, columns: u32) -> (f64, f64) {
-        let gutter = f64::from(self.spec.grid.gutter_chars) * self.body_size();
+        let char_pt = self.body_size();
+        let gutter = f64::from(self.spec.grid.gutter_chars) * char_pt;
         let n = f64::from(columns.max(1));
-        ((width - (n - 1.0) * gutter) / n, gutter)
-    }
-
-    /// The text column of `columns` columns sharing `width` that a pen position `x` falls in,
-    /// with `left` their left edge in the same coordinates: the column's index and its left edge.
-    pub fn column_at(&self, width: f64, columns: u32, left: f64, x: f64) -> (u32, f64) {
-        let (column_width, gutter) = self.text_column(width, columns);
-        let last = f64::from(columns.max(1) - 1);
-        let column = ((x - left + EPSILON) / (column_width + gutter)).floor().clamp(0.0, last);
-        (column as u32, left + column * (column_width + gutter))
+        let even = (width - (n - 1.0) * gutter) / n;
+        if columns <= 1 || self.spec.grid.broken_remainder == Remainder::Columns {
+            return (even, gutter);
+        }
+        let whole = ((even + EPSILON) / char_pt).floor() * char_pt;
+        (whole, (width - n * whole) / (n - 1.0))
     }
 
     /// Distance from the type area's top to grid line `line` (1-based).
@@ -535,6 +566,7 @@ impl Layout {
             "type-width-pt": self.type_width(),
             "type-height-pt": self.type_height(),
             "margin-left-pt": self.type_origin().0,
+            "masthead-raise-pt": (self.spec.page.margin_top_mm - self.spec.page.masthead_top_mm) * MM,
         });
         value["output"] = serde_json::to_value(output).expect("output settings serialise");
         value["output"]["slug-pt"] = output.bleed_pt.map(|b| self.spec.print.slug_pt(b)).into();
@@ -559,6 +591,21 @@ mod tests {
         assert!((tabloid.type_width() / MM - 235.0).abs() < 0.5);
         assert!((tabloid.span_width(2) - 29.0 * 9.0).abs() < 1e-9);
         assert_eq!(tabloid.column_x(2), 15.0 * 9.0);
+    }
+
+    #[test]
+    fn broken_columns_are_whole_characters_with_the_rest_in_the_gutters() {
+        let mut broadsheet = Layout::load("broadsheet", Path::new(".")).unwrap();
+        // 四破三: 55 characters, three columns of 17 and two gutters of 2.
+        assert_eq!(broadsheet.text_column(broadsheet.span_width(4), 3), (17.0 * 9.0, 2.0 * 9.0));
+        // 三破二: 41 characters divide evenly; a grid span keeps its columns.
+        assert_eq!(broadsheet.text_column(broadsheet.span_width(3), 2), (20.0 * 9.0, 9.0));
+        assert_eq!(broadsheet.text_column(broadsheet.span_width(3), 3), (13.0 * 9.0, 9.0));
+        // Five columns over four: columns of 10, the five characters left shared by four gutters.
+        assert_eq!(broadsheet.text_column(broadsheet.span_width(4), 5), (10.0 * 9.0, 1.25 * 9.0));
+        broadsheet.spec.grid.broken_remainder = Remainder::Columns;
+        let (width, gutter) = broadsheet.text_column(broadsheet.span_width(4), 3);
+        assert!((width - 53.0 / 3.0 * 9.0).abs() < 1e-9 && gutter == 9.0);
     }
 
     #[test]

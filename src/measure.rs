@@ -276,7 +276,7 @@ impl Splitter<'_> {
     fn job(&self, a: usize, slot: usize, reach: f64) -> MeasureJob {
         let (layout, plan) = (self.ctx.layout, self.ctx.plan);
         let frame = plan.frame(a, slot);
-        let (column, _) = frame.text_columns(layout);
+        let column = frame.column_width;
         let lines = f64::from(frame.lines) * f64::from(frame.columns) * reach;
         let start = self.splits.bounds[a][slot];
         let end = start.advance_lines(&plan.articles[a].blocks, column / layout.body_size(), lines);
@@ -355,7 +355,7 @@ fn measured(glyphs: Option<&Vec<&Glyph>>, ctx: &Context, job: &MeasureJob) -> Me
     let mut lines: BTreeMap<(u32, i64), Cut> = BTreeMap::new();
     for glyph in inside {
         let Some(cut) = glyph.cut() else { continue };
-        let (column, _) = frame.column_at(ctx.layout, left, glyph.x);
+        let (column, _) = frame.column_at(left, glyph.x);
         lines.entry((column, glyph.line_key())).and_modify(|c| *c = (*c).min(cut)).or_insert(cut);
     }
     // What ran on below is body text, or only what closes the article (its byline or

@@ -10,6 +10,7 @@ pub use sizes::{PictureSize, SizeReport};
 
 use crate::body::Cut;
 use crate::check::lines::{Counts, Violation};
+use crate::check::page::{self, PageFault};
 use crate::check::pictures::{self, PrintedPicture};
 use crate::check::verify::Findings;
 use crate::error::Diagnostic;
@@ -61,6 +62,8 @@ pub struct PageReport {
     pub number: u32,
     pub section: Option<String>,
     pub frames: usize,
+    /// Page-check faults found on the page.
+    pub anatomy: page::Counts,
 }
 
 /// One article: its size and where it went.
@@ -111,6 +114,8 @@ pub struct Outcome<'a> {
     pub violations: &'a [Violation],
     /// The pictures as they printed.
     pub pictures: Vec<PrintedPicture>,
+    /// Page-check faults, by page.
+    pub faults: Vec<PageFault>,
     /// Typst's own warnings from compiling the final pages.
     pub typst_warnings: Vec<Diagnostic>,
     /// The overset cut off (allowed) from each article, as first measured with all of it set.
@@ -134,7 +139,7 @@ impl Assembled {
 
 /// Assembles the report of the issue at `issue` from a build's outcome.
 pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled {
-    let Outcome { ctx, bounds, findings, violations, pictures, typst_warnings, cut_off } = outcome;
+    let Outcome { ctx, bounds, findings, violations, pictures, faults, typst_warnings, cut_off } = outcome;
     let plan = ctx.plan;
     let mut articles: Vec<ArticleReport> = plan
         .articles
@@ -151,6 +156,9 @@ pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled 
     for violation in violations {
         articles[violation.article].composition.add(violation.rule);
         warnings.push(Diagnostic::new(violation.describe(plan.articles[violation.article].id())));
+    }
+    for fault in &faults {
+        warnings.push(Diagnostic::new(fault.describe(plan.pages[fault.page].number)));
     }
     let mut errors = findings.errors;
     for over in &findings.overflows {
@@ -175,7 +183,13 @@ pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled 
         pages: plan
             .pages
             .iter()
-            .map(|p| PageReport { number: p.number, section: p.section.clone(), frames: p.frames.len() })
+            .enumerate()
+            .map(|(i, p)| PageReport {
+                number: p.number,
+                section: p.section.clone(),
+                frames: p.frames.len(),
+                anatomy: anatomy(&faults, i),
+            })
             .collect(),
         articles,
         sizes: sizes::sizes(ctx, &pictures),
@@ -228,6 +242,15 @@ fn article_report(
             .map(|o| o.amount.clone()),
         composition: Counts::default(),
     }
+}
+
+/// The page check's counts for page `index`.
+fn anatomy(faults: &[PageFault], index: usize) -> page::Counts {
+    let mut counts = page::Counts::default();
+    for fault in faults.iter().filter(|f| f.page == index) {
+        counts.add(fault.fault);
+    }
+    counts
 }
 
 /// Warnings about an article's fill: many free lines at its end, frames left empty after it.

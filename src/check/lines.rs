@@ -242,7 +242,7 @@ fn group<'g, 'a>(
             continue;
         }
         let frame = plan.frame(o.article, o.slot);
-        let (column, _) = frame.column_at(layout, ox + frame.x, glyph.x);
+        let (column, _) = frame.column_at(ox + frame.x, glyph.x);
         let key = (o.article, o.slot, column, glyph.line_key());
         match grouped.last_mut() {
             Some((last, glyphs)) if *last == key => glyphs.push(glyph),

@@ -127,7 +127,7 @@ impl<'g, 'a> Sorted<'g, 'a> {
             }
             tally.lines.insert(glyph.line_key());
             tally.first = tally.first.into_iter().chain(glyph.cut()).min();
-        } else if within_x(glyph, article, frame, ox, layout) {
+        } else if within_x(glyph, article, frame, ox) {
             self.inside.entry((a, slot)).or_default().push(glyph);
         } else if self.overfull.insert((a, glyph.line_key())) {
             let context: String = article.text(origin.field)[glyph.bytes.start..].chars().take(8).collect();
@@ -144,11 +144,11 @@ impl<'g, 'a> Sorted<'g, 'a> {
 
 /// Whether the glyph's ink lies across its place: body text inside one text column,
 /// headlines across the frame.
-fn within_x(glyph: &Glyph, article: &PlannedArticle, frame: &PlannedFrame, ox: f64, layout: &Layout) -> bool {
+fn within_x(glyph: &Glyph, article: &PlannedArticle, frame: &PlannedFrame, ox: f64) -> bool {
     let left = ox + frame.x;
     let (from, to) = if article.in_column(glyph.origin.field) {
-        let (_, from) = frame.column_at(layout, left, glyph.x);
-        (from, from + frame.text_columns(layout).0)
+        let (_, from) = frame.column_at(left, glyph.x);
+        (from, from + frame.column_width)
     } else {
         (left, left + frame.width)
     };
@@ -184,14 +184,13 @@ fn fills(sorted: &Sorted, ctx: &Context, bounds: &Bounds) -> Vec<Vec<Fill>> {
 /// Whole grid lines left empty at the bottom of each text column of a frame, with the type
 /// area's origin at `origin`.
 fn free_lines(frame: &PlannedFrame, glyphs: &[&Glyph], origin: (f64, f64), layout: &Layout) -> u32 {
-    let (column_width, gutter) = frame.text_columns(layout);
     let pitch = layout.spec.grid.line_pitch_pt;
     let descent = 1.0 - layout.spec.grid.ascent_em;
     let bottom = origin.1 + frame.y + frame.height;
     (0..frame.columns)
         .map(|c| {
-            let left = origin.0 + frame.x + f64::from(c) * (column_width + gutter);
-            let right = left + column_width;
+            let (left, width) = frame.column(c, origin.0 + frame.x);
+            let right = left + width;
             let lowest = glyphs
                 .iter()
                 .filter(|g| g.x + g.width > left + EPSILON && g.x < right - EPSILON)
@@ -249,35 +248,14 @@ mod tests {
     use crate::typeset::source_map::Origin;
 
     fn frame(layout: &Layout, columns: u32, lines: u32) -> PlannedFrame {
-        let width = layout.span_width(columns);
-        PlannedFrame {
-            article: 0,
-            x: 0.0,
-            y: 0.0,
-            width,
-            height: layout.lines_height(lines),
-            columns,
-            span: columns,
-            lines,
-            grid_at: (1, 1),
-            auto: false,
-            balance: false,
-            slot: 0,
-            jump_from: None,
-            jump_to: None,
-            headline_width: width,
-            text_width: width,
-            vertical: false,
-            rank: 0,
-            title_size: 0.0,
-            boxed: false,
-            picture: None,
-        }
+        let mut frame = PlannedFrame::on_grid(layout, 0, [1, columns, 1, lines], columns);
+        frame.grid_at = (1, 1);
+        frame
     }
 
     /// A body glyph on grid line `line` (1-based) of text column `column`.
     fn glyph(layout: &Layout, frame: &PlannedFrame, column: u32, line: u32) -> Glyph<'static> {
-        let (width, gutter) = frame.text_columns(layout);
+        let (x, _) = frame.column(column, 0.0);
         let size = layout.body_size();
         let pitch = layout.spec.grid.line_pitch_pt;
         Glyph {
@@ -285,7 +263,7 @@ mod tests {
             origin: Origin { article: 0, field: Field::Run(0, 0), base: 0, slot: 0 },
             bytes: 0..3,
             text: "字",
-            x: f64::from(column) * (width + gutter),
+            x,
             width: size,
             natural: size,
             ink: Some((0.0, size)),

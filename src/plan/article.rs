@@ -184,7 +184,7 @@ impl Planner<'_> {
         }
         // The headline takes the first frame's rightmost grid column.
         let frame = &mut self.pages[p].frames[f];
-        let one_column = layout.span_width(1) + f64::from(layout.spec.grid.gutter_chars) * layout.body_size();
+        let one_column = layout.span_width(1) + layout.gutter();
         if frame.width < layout.span_width(2) - EPSILON {
             self.error(
                 &key.clone().key("headline"),
@@ -192,8 +192,9 @@ impl Planner<'_> {
             );
         } else {
             frame.vertical = true;
-            frame.text_width = frame.width - one_column;
+            frame.text_width -= one_column;
             frame.columns = frame.columns.saturating_sub(1).max(1);
+            frame.settle_columns(layout);
         }
     }
 

@@ -155,8 +155,8 @@ impl Planner<'_> {
         }
         let cells = self.place_frame(frame, key, extent, area)?;
         let columns = frame.columns.unwrap_or(frame.span);
-        let column_chars =
-            self.layout.text_column(self.layout.span_width(frame.span), columns).0 / self.layout.body_size();
+        let column_chars = self.layout.text_column(self.layout.span_width(frame.span), columns.max(1)).0
+            / self.layout.body_size();
         if self.errors.len() == before && (columns == 0 || column_chars < MIN_COLUMN_CHARS) {
             let message = format!(
                 "{columns} text columns in {} grid columns leave less than {MIN_COLUMN_CHARS} characters a column",
@@ -191,40 +191,27 @@ impl Planner<'_> {
         self.place(key, extent, area)
     }
 
-    /// A placed frame's rectangle in pt, before its chain gives it a slot and jump lines.
-    fn planned_frame(
-        &self,
-        article: usize,
-        frame: &Frame,
-        [column, span, line, lines]: [u32; 4],
-        columns: u32,
-    ) -> PlannedFrame {
+    /// A placed frame's rectangle in pt, before its chain gives it a slot and jump lines. A
+    /// boxed frame's text keeps half a gutter from its 花线 on each side, so the box lies on
+    /// the frame's edges, inside the type area.
+    fn planned_frame(&self, article: usize, frame: &Frame, extent: [u32; 4], columns: u32) -> PlannedFrame {
         let layout = self.layout;
         let spec = &self.file.issue.articles[article];
+        let span = extent[1];
         let headline_span = spec.headline_span.map_or(span, |s| s.clamp(1, span));
-        PlannedFrame {
-            article,
-            x: layout.column_x(column),
-            y: layout.line_y(line),
-            width: layout.span_width(span),
-            height: layout.lines_height(lines),
-            columns,
-            span,
-            lines,
-            grid_at: (line, column),
-            auto: frame.lines == FrameLines::Auto,
-            balance: frame.balance || frame.lines == FrameLines::Auto,
-            slot: 0,
-            jump_from: None,
-            jump_to: None,
-            headline_width: layout.span_width(headline_span),
-            boxed: spec.boxed || frame.ear,
-            picture: None,
-            text_width: layout.span_width(span),
-            vertical: false,
-            rank: 0,
-            title_size: 0.0,
+        let mut planned = PlannedFrame::on_grid(layout, article, extent, columns);
+        planned.auto = frame.lines == FrameLines::Auto;
+        planned.balance = frame.balance || planned.auto;
+        planned.headline_width = layout.span_width(headline_span);
+        planned.boxed = spec.boxed || frame.ear;
+        if planned.boxed {
+            let inset = layout.gutter() / 2.0;
+            planned.text_x = inset;
+            planned.text_width -= 2.0 * inset;
+            planned.headline_width = planned.headline_width.min(planned.text_width);
+            planned.settle_columns(layout);
         }
+        planned
     }
 
     /// Places a rectangle [column, span, line, lines] on the grid, recording its problems.
@@ -283,32 +270,83 @@ pub(super) fn grid_place(
     if problems.is_empty() { Ok([column, column + span, line, line + lines]) } else { Err(problems) }
 }
 
+impl PlannedFrame {
+    /// The frame on grid cells [column, span, line, lines] with `columns` text columns across
+    /// its whole width, before its article gives it a headline, box or slot.
+    pub fn on_grid(
+        layout: &Layout,
+        article: usize,
+        [column, span, line, lines]: [u32; 4],
+        columns: u32,
+    ) -> Self {
+        let width = layout.span_width(span);
+        let mut frame = PlannedFrame {
+            article,
+            x: layout.column_x(column),
+            y: layout.line_y(line),
+            width,
+            height: layout.lines_height(lines),
+            columns,
+            lines,
+            span,
+            grid_at: (line, column),
+            auto: false,
+            balance: false,
+            slot: 0,
+            jump_from: None,
+            jump_to: None,
+            headline_width: width,
+            text_width: width,
+            rank: 0,
+            title_size: 0.0,
+            text_x: 0.0,
+            column_width: 0.0,
+            column_gutter: 0.0,
+            vertical: false,
+            boxed: false,
+            picture: None,
+        };
+        frame.settle_columns(layout);
+        frame
+    }
+}
+
 /// Whether two rectangles of grid cells share a cell.
 fn overlaps(a: &Cells, b: &Cells) -> bool {
     a[0] < b[1] && b[0] < a[1] && a[2] < b[3] && b[2] < a[3]
 }
 
 /// A rectangle on the page and who owns it: frames are owned by their article, each picture
-/// by itself, and no rule separates two rectangles of one owner.
+/// by itself, and no rule separates two rectangles of one owner, nor a boxed frame (its 花线
+/// does) from anything.
 struct Owned {
     owner: usize,
+    boxed: bool,
     x: f64,
     y: f64,
     width: f64,
     height: f64,
 }
 
-/// 栏线: a vertical rule in the gutter between side-by-side frames of different articles, and a
-/// horizontal rule in the leading between stacked ones, each as long as the frames share.
+/// 栏线: a vertical rule in the middle of the gutter between side-by-side frames of different
+/// articles, and a horizontal rule in the middle of the white between stacked ones — the
+/// upper one's last leading and the white above the lower one's first ink — each as long as
+/// the frames share; rules that meet end to end along one line are drawn as one.
 fn rules(frames: &[PlannedFrame], pictures: &[PlannedPicture], layout: &Layout) -> Vec<Rule> {
-    let gutter = f64::from(layout.spec.grid.gutter_chars) * layout.body_size();
+    let gutter = layout.gutter();
     let leading = layout.spec.grid.line_pitch_pt - layout.body_size();
+    let above = layout.spec.article.headline_above_lines * layout.spec.grid.line_pitch_pt;
+    // Where a horizontal rule lies under a frame's bottom edge, and vertical ones end there.
+    let under = |edge: f64| edge + (above - leading) / 2.0;
+    let bottom_of =
+        |edge: f64| if edge < layout.type_height() - EPSILON { under(edge) } else { edge - leading };
     let close = |a: f64, b: f64| (a - b).abs() < EPSILON;
     let boxes: Vec<Owned> = frames
         .iter()
-        .map(|f| Owned { owner: f.article, x: f.x, y: f.y, width: f.width, height: f.height })
+        .map(|f| Owned { owner: f.article, boxed: f.boxed, x: f.x, y: f.y, width: f.width, height: f.height })
         .chain(pictures.iter().enumerate().map(|(i, p)| Owned {
             owner: usize::MAX - i,
+            boxed: false,
             x: p.x,
             y: p.y,
             width: p.width,
@@ -317,21 +355,75 @@ fn rules(frames: &[PlannedFrame], pictures: &[PlannedPicture], layout: &Layout) 
         .collect();
     let mut rules = Vec::new();
     for (i, a) in boxes.iter().enumerate() {
-        for b in boxes[i + 1..].iter().filter(|b| b.owner != a.owner) {
+        for b in boxes[i + 1..].iter().filter(|b| b.owner != a.owner && !a.boxed && !b.boxed) {
             let (left, right) = if a.x < b.x { (a, b) } else { (b, a) };
             let (top, bottom) = if a.y < b.y { (a, b) } else { (b, a) };
             let (y1, y2) = (a.y.max(b.y), (a.y + a.height).min(b.y + b.height));
             let (x1, x2) = (a.x.max(b.x), (a.x + a.width).min(b.x + b.width));
             if close(left.x + left.width + gutter, right.x) && y2 > y1 {
                 let x = left.x + left.width + gutter / 2.0;
-                rules.push(Rule { x1: x, y1, x2: x, y2: y2 - leading });
+                rules.push(Rule {
+                    x1: x,
+                    y1: y1 + ((above - leading) / 2.0).max(0.0),
+                    x2: x,
+                    y2: bottom_of(y2),
+                });
             } else if close(top.y + top.height, bottom.y) && x2 > x1 {
-                let y = bottom.y - leading / 2.0;
+                let y = under(bottom.y);
                 rules.push(Rule { x1, y1: y, x2, y2: y });
             }
         }
     }
+    let rules = joined(rules, EPSILON);
+    joined(meeting(rules, gutter / 2.0), EPSILON)
+}
+
+/// The rules with each end of a horizontal rule carried `reach` further when a vertical rule
+/// passes there, so the two meet in a T instead of leaving the gutter's half between them.
+fn meeting(rules: Vec<Rule>, reach: f64) -> Vec<Rule> {
+    let vertical: Vec<Rule> = rules.iter().filter(|r| r.x1 == r.x2).cloned().collect();
+    let passes = |x: f64, y: f64| {
+        vertical.iter().any(|v| (v.x1 - x).abs() < EPSILON && v.y1 - EPSILON <= y && y <= v.y2 + EPSILON)
+    };
     rules
+        .into_iter()
+        .map(|mut r| {
+            if r.y1 == r.y2 {
+                if passes(r.x1 - reach, r.y1) {
+                    r.x1 -= reach;
+                }
+                if passes(r.x2 + reach, r.y1) {
+                    r.x2 += reach;
+                }
+            }
+            r
+        })
+        .collect()
+}
+
+/// The rules with those on one line that meet or leave at most `gap` between them drawn as
+/// one, so a column rule runs on where no rule crosses it.
+fn joined(mut rules: Vec<Rule>, gap: f64) -> Vec<Rule> {
+    rules.sort_by(|a, b| (a.x1, a.y1, a.x2, a.y2).partial_cmp(&(b.x1, b.y1, b.x2, b.y2)).expect("finite"));
+    let mut out: Vec<Rule> = Vec::new();
+    for r in rules {
+        let vertical = r.x1 == r.x2;
+        let extends = |last: &Rule| {
+            let on_line = if vertical {
+                last.x1 == last.x2 && (last.x1 - r.x1).abs() < EPSILON
+            } else {
+                last.y1 == last.y2 && (last.y1 - r.y1).abs() < EPSILON
+            };
+            let gap_here = if vertical { r.y1 - last.y2 } else { r.x1 - last.x2 };
+            on_line && gap_here <= gap
+        };
+        match out.iter_mut().rev().find(|last| extends(last)) {
+            Some(last) if vertical => last.y2 = last.y2.max(r.y2),
+            Some(last) => last.x2 = last.x2.max(r.x2),
+            None => out.push(r),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -342,30 +434,8 @@ mod tests {
         Layout::load("tabloid", std::path::Path::new(".")).unwrap()
     }
 
-    fn frame(article: usize, [column, span, line, lines]: [u32; 4], layout: &Layout) -> PlannedFrame {
-        PlannedFrame {
-            article,
-            x: layout.column_x(column),
-            y: layout.line_y(line),
-            width: layout.span_width(span),
-            height: layout.lines_height(lines),
-            columns: span,
-            lines,
-            span,
-            grid_at: (line, column),
-            auto: false,
-            balance: false,
-            slot: 0,
-            jump_from: None,
-            jump_to: None,
-            headline_width: layout.span_width(span),
-            boxed: false,
-            picture: None,
-            text_width: layout.span_width(span),
-            vertical: false,
-            rank: 0,
-            title_size: 0.0,
-        }
+    fn frame(article: usize, cells: [u32; 4], layout: &Layout) -> PlannedFrame {
+        PlannedFrame::on_grid(layout, article, cells, cells[1])
     }
 
     #[test]
@@ -381,11 +451,38 @@ mod tests {
         ];
         let rules = rules(&frames, &[], &layout);
         assert_eq!(rules.len(), 3, "{rules:?}");
-        let vertical = &rules[0];
+        let vertical = rules.iter().find(|r| r.x1 == r.x2).unwrap();
         assert_eq!(vertical.x1, layout.column_x(4) - layout.body_size() / 2.0);
-        assert_eq!((vertical.y1, vertical.x1 == vertical.x2), (10.0 * pitch, true));
+        // It starts where B's white above its headline is, below B's top edge.
+        let (above, leading) = (0.5 * pitch, pitch - layout.body_size());
+        assert!((vertical.y1 - (10.0 * pitch + (above - leading) / 2.0)).abs() < 1e-9);
         // Between A and C, across A's width; none between A and its own frame under B.
         assert!(rules.iter().any(|r| r.y1 == r.y2 && r.x2 - r.x1 == layout.span_width(3)));
+    }
+
+    #[test]
+    fn rules_run_on_where_nothing_crosses_them_and_meet_in_a_t() {
+        let layout = tabloid();
+        let pitch = layout.spec.grid.line_pitch_pt;
+        let (above, leading) = (0.5 * pitch, pitch - layout.body_size());
+        // A: columns 1–3, lines 1–40; B and C stacked beside it.
+        let frames = [
+            frame(0, [1, 3, 1, 40], &layout),
+            frame(1, [4, 2, 1, 20], &layout),
+            frame(2, [4, 2, 21, 20], &layout),
+        ];
+        let rules = rules(&frames, &[], &layout);
+        assert_eq!(rules.len(), 2, "{rules:?}");
+        let vertical = rules.iter().find(|r| r.x1 == r.x2).unwrap();
+        // One rule past B and C, from A's top to the white under A's last line.
+        assert!((vertical.y2 - (40.0 * pitch + (above - leading) / 2.0)).abs() < 1e-9, "{vertical:?}");
+        // The rule between B and C reaches the column rule.
+        let across = rules.iter().find(|r| r.y1 == r.y2).unwrap();
+        assert_eq!((across.x1, across.x2), (vertical.x1, layout.type_width()));
+        // A boxed frame's 花线 stands for its rules.
+        let mut boxed = frames.clone();
+        boxed[1].boxed = true;
+        assert_eq!(super::rules(&boxed, &[], &layout).len(), 1);
     }
 
     #[test]

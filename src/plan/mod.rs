@@ -27,7 +27,7 @@ use serde::Serialize;
 use crate::body::{Block, Cut};
 use crate::error::{Diagnostic, Error, Result};
 use crate::issue::{Article, Fit, IssueFile, KeyPath};
-use crate::layout::{Layout, Output};
+use crate::layout::{EPSILON, Layout, Output};
 
 /// A checked issue, ready to set.
 #[derive(Debug, Clone)]
@@ -137,8 +137,16 @@ pub struct PlannedFrame {
     pub jump_to: Option<String>,
     /// Width of the headline, in pt: the frame's, or less with `headline-span`.
     pub headline_width: f64,
-    /// Width the body's text columns share, in pt: the frame's, less a vertical headline's.
+    /// Width the body's text columns share, in pt: the frame's, less a vertical headline's
+    /// and a box's insets.
     pub text_width: f64,
+    /// From the frame's left edge to its first text column, in pt: a boxed frame's inset.
+    pub text_x: f64,
+    /// The width of each text column and of the gutters between them, in pt, as
+    /// [`Layout::text_column`] divides `text_width`: the template sets them, the checks read
+    /// them.
+    pub column_width: f64,
+    pub column_gutter: f64,
     /// Whether the headline runs down the frame's right side (竖题).
     pub vertical: bool,
     /// Whether a border (花线) is drawn around the frame.
@@ -165,15 +173,26 @@ impl PlannedFrame {
         self.lines * self.columns
     }
 
-    /// The width of one of the frame's text columns and the gutter between them, in pt.
-    pub fn text_columns(&self, layout: &Layout) -> (f64, f64) {
-        layout.text_column(self.text_width, self.columns)
+    /// Divides the text width into text columns as the layout says; called whenever the text
+    /// width is settled.
+    pub fn settle_columns(&mut self, layout: &Layout) {
+        (self.column_width, self.column_gutter) = layout.text_column(self.text_width, self.columns);
+    }
+
+    /// Where text column `k` (0-based) lies, with `left` the frame's left edge in the caller's
+    /// coordinates: its left edge and width. The template, measuring and every check place
+    /// columns by this.
+    pub fn column(&self, k: u32, left: f64) -> (f64, f64) {
+        (left + self.text_x + f64::from(k) * (self.column_width + self.column_gutter), self.column_width)
     }
 
     /// The text column a pen position `x` falls in, with `left` the frame's left edge in the
     /// same coordinates: the column's index and its left edge.
-    pub fn column_at(&self, layout: &Layout, left: f64, x: f64) -> (u32, f64) {
-        layout.column_at(self.text_width, self.columns, left, x)
+    pub fn column_at(&self, left: f64, x: f64) -> (u32, f64) {
+        let step = self.column_width + self.column_gutter;
+        let last = f64::from(self.columns.max(1) - 1);
+        let k = ((x - left - self.text_x + EPSILON) / step).floor().clamp(0.0, last) as u32;
+        (k, self.column(k, left).0)
     }
 }
 

@@ -234,8 +234,7 @@ impl<'a> Places<'a> {
 
     /// Grid line `line` (1-based) of text column `column` (0-based) of `frame`.
     fn line(&self, frame: &PlannedFrame, column: u32, line: u32) -> Rect {
-        let (width, gutter) = frame.text_columns(self.layout);
-        let x = frame.x + f64::from(column) * (width + gutter);
+        let (x, width) = frame.column(column, frame.x);
         self.rect(x, frame.y + f64::from(line.max(1) - 1) * self.pitch, width, self.pitch)
     }
 

@@ -161,8 +161,7 @@ fn contents(plan: &Plan) -> Vec<serde_json::Value> {
 
 /// How many Latin letters or digits surely fit one text column of `frame`.
 pub fn longest_unbroken(layout: &Layout, frame: &PlannedFrame) -> usize {
-    let (column, _) = frame.text_columns(layout);
-    (column / layout.body_size() / LATIN_EM).floor() as usize
+    (frame.column_width / layout.body_size() / LATIN_EM).floor() as usize
 }
 
 fn to_bytes(value: &impl Serialize) -> Vec<u8> {
@@ -236,6 +235,16 @@ fn article_data(article: &PlannedArticle) -> Vec<u8> {
         sig: a.signature.iter().map(String::as_str).collect(),
         b: article.blocks.iter().map(|b| b.runs.iter().map(|r| r.text.as_str()).collect()).collect(),
     })
+}
+
+/// Whether block `b` is a notice's salutation (称呼, e.g. 全省各开区：), set flush left: the
+/// first paragraph of an article without a dateline, ending in a colon.
+fn salutation(article: &PlannedArticle, b: usize) -> bool {
+    let block = &article.blocks[b];
+    b == 0
+        && block.kind == BlockKind::Para
+        && article.article.dateline.is_none()
+        && block.runs.last().is_some_and(|r| r.text.trim_end().ends_with(['：', ':']))
 }
 
 /// Latin letters and digits are about this wide, in em, on average: how many of them surely
@@ -502,8 +511,10 @@ impl Writer {
         let mid_start = b == start.block && !start.at_block_start();
         let mid_end = b == end.block;
         let wrapper = match (block.kind, mid_start) {
-            (BlockKind::Subhead, _) | (BlockKind::Para, false) => None,
+            (BlockKind::Subhead, _) => None,
             (_, true) => Some("#t.continued(L)["),
+            (BlockKind::Para, false) if salutation(article, b) => Some("#t.salutation(L)["),
+            (BlockKind::Para, false) => None,
             (BlockKind::Item, false) => Some("#t.item(L)["),
         };
         if let Some(open) = wrapper {

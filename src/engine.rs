@@ -220,7 +220,7 @@ fn set_pages<'a>(
         || {
             let clock = Instant::now();
             let findings = verify(&document, reader, ctx, bounds);
-            let violations = lines::check(&lines::lines(&findings.glyphs, ctx.plan, ctx.layout));
+            let violations = lines::check_pages(&findings.glyphs, ctx.plan, ctx.layout);
             (findings, violations, ms(clock))
         },
         || {

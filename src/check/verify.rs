@@ -283,6 +283,7 @@ mod tests {
             x: f64::from(column) * (width + gutter),
             width: size,
             natural: size,
+            offset: 0.0,
             ink: Some((0.0, size)),
             baseline: f64::from(line - 1) * pitch + layout.spec.grid.ascent_em * size,
             size,

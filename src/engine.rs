@@ -297,7 +297,7 @@ fn set_pages<'a>(
         || {
             let clock = Instant::now();
             let findings = verify(&document, reader, ctx, bounds);
-            let mut violations = lines::check(&lines::lines(&findings.glyphs, ctx.plan, ctx.layout));
+            let mut violations = lines::check_pages(&findings.glyphs, ctx.plan, ctx.layout);
             violations.extend(headlines::check(&findings.glyphs, ctx));
             let pictures = pictures::pictures(&images(&document), ctx);
             let faults = page::check(&document, &findings.glyphs, ctx);

@@ -194,6 +194,31 @@ pub struct ArticleStyle {
     /// Tracking a justified line may lose per character, in em, so a line squeezes before a
     /// character is pushed to the next (先挤进，后推出).
     pub squeeze_em: f64,
+    /// Space a justified line may add between two characters, in em: the line breaker avoids
+    /// looser lines, and the line check counts those it could not avoid.
+    pub max_stretch_em: f64,
+    /// The space between Chinese characters and digits (Latin letters always get a quarter em).
+    pub cjk_digit_spacing: DigitSpacing,
+}
+
+/// How digits beside Chinese characters are set: house styles differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DigitSpacing {
+    /// Set close, as many Chinese newspapers set them: 200辆.
+    None,
+    /// A quarter em, as between Chinese and Latin letters (clreq): 200 辆.
+    Quarter,
+}
+
+impl DigitSpacing {
+    /// The space, in em, between a Chinese character and a digit.
+    pub fn em(self) -> f64 {
+        match self {
+            DigitSpacing::None => 0.0,
+            DigitSpacing::Quarter => 0.25,
+        }
+    }
 }
 
 /// How continued articles are worded and split.

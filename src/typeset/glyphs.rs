@@ -33,6 +33,9 @@ pub struct Glyph<'a> {
     pub width: f64,
     /// The advance the font gives the glyph, before justification and spacing.
     pub natural: f64,
+    /// How far the glyph's drawing is shifted right of the pen: the space Typst adds before
+    /// it (CJK–Latin spacing), negative where punctuation is compressed on its left.
+    pub offset: f64,
     /// The horizontal extent of the glyph's ink; none for a space.
     pub ink: Option<(f64, f64)>,
     pub baseline: f64,
@@ -147,6 +150,7 @@ impl<'a> Reader<'_, 'a> {
                         x: x.to_pt(),
                         width: advance.to_pt(),
                         natural: natural.to_pt(),
+                        offset: glyph.x_offset.at(item.size).to_pt(),
                         ink,
                         baseline: pen.y.to_pt(),
                         size: item.size.to_pt(),

@@ -1,0 +1,146 @@
+//! What the line check finds across lines: an end byline or a signature line set on more than
+//! one line, and a text column of a part that continues ending above its frame's last line
+//! (a professional fills every column, 齐底; the jump line's line counts as used).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::lines::{BodyLine, Rule, Violation, grid_steps, line_number};
+use crate::layout::Layout;
+use crate::plan::{Field, Plan};
+use crate::typeset::glyphs::Glyph;
+
+/// A closing field: (article, field) — a byline or one signature line.
+type Closing = (usize, Field);
+
+/// Bylines and signature lines whose glyphs lie on more than one line.
+pub fn split_closings(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<Violation> {
+    let placed = glyphs.iter().filter(|g| matches!(g.origin.field, Field::Byline | Field::Signature(_)));
+    let placed: Vec<(Closing, (usize, i64))> =
+        placed.map(|g| ((g.origin.article, g.origin.field), (g.origin.slot, g.line_key()))).collect();
+    split(&placed)
+        .into_iter()
+        .map(|((a, field), (slot, key))| {
+            let steps = grid_steps(key as f64 / 100.0, plan, a, slot, layout);
+            Violation {
+                rule: Rule::SplitClosing,
+                article: a,
+                slot,
+                column: 0,
+                page: plan.page_number(a, slot),
+                line: line_number(steps),
+                text: plan.articles[a].text(field).to_string(),
+                detail: None,
+            }
+        })
+        .collect()
+}
+
+/// The closings placed (slot, line key) on more than one line, with the first of their lines.
+fn split(placed: &[(Closing, (usize, i64))]) -> Vec<(Closing, (usize, i64))> {
+    let mut lines: HashMap<Closing, BTreeSet<(usize, i64)>> = HashMap::new();
+    for (closing, at) in placed {
+        lines.entry(*closing).or_default().insert(*at);
+    }
+    let mut split: Vec<_> = lines
+        .into_iter()
+        .filter(|(_, at)| at.len() > 1)
+        .filter_map(|(c, at)| Some((c, *at.first()?)))
+        .collect();
+    split.sort_by_key(|&((a, _), at)| (a, at));
+    split
+}
+
+/// Where a text column's text ends: its last line's number and text.
+type Ends = BTreeMap<(usize, usize, u32), (u32, String)>;
+
+/// Text columns of every frame but its article's last that end above the frame's last line.
+pub fn short_columns(lines: &[BodyLine], glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<Violation> {
+    let mut ends = Ends::new();
+    for line in lines {
+        let end = ends.entry((line.article, line.slot, line.column)).or_default();
+        if line.number >= end.0 {
+            *end = (line.number, line.text.clone());
+        }
+    }
+    let (ox, _) = layout.type_origin();
+    for g in glyphs.iter().filter(|g| g.origin.field == Field::JumpLine) {
+        let (a, slot) = (g.origin.article, g.origin.slot);
+        let frame = plan.frame(a, slot);
+        let (column, _) = frame.column_at(ox + frame.x, g.x);
+        let number = line_number(grid_steps(g.baseline, plan, a, slot, layout));
+        let end = ends.entry((a, slot, column)).or_default();
+        end.0 = end.0.max(number);
+    }
+    short(&ends, |a, slot| {
+        let frame = plan.frame(a, slot);
+        (frame.columns, frame.lines, plan.page_number(a, slot))
+    })
+}
+
+/// The short columns among `ends`, given each frame's (text columns, lines, page number).
+fn short(ends: &Ends, frame: impl Fn(usize, usize) -> (u32, u32, u32)) -> Vec<Violation> {
+    let mut last_slot: BTreeMap<usize, usize> = BTreeMap::new();
+    for &(a, slot, _) in ends.keys() {
+        let last = last_slot.entry(a).or_default();
+        *last = (*last).max(slot);
+    }
+    let slots: BTreeSet<(usize, usize)> = ends.keys().map(|&(a, slot, _)| (a, slot)).collect();
+    let mut found = Vec::new();
+    for (a, slot) in slots.into_iter().filter(|(a, slot)| *slot < last_slot[a]) {
+        let (columns, lines, page) = frame(a, slot);
+        for column in 0..columns {
+            let (line, text) = ends.get(&(a, slot, column)).cloned().unwrap_or_default();
+            if line < lines {
+                let short = Violation {
+                    rule: Rule::ShortColumn,
+                    article: a,
+                    slot,
+                    column,
+                    page,
+                    line,
+                    text,
+                    detail: None,
+                };
+                found.push(short);
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closing_on_two_lines_is_split() {
+        let byline = (0, Field::Byline);
+        let signature = (0, Field::Signature(1));
+        let placed = [
+            (byline, (0, 100)),
+            (byline, (0, 100)),
+            (byline, (0, 1270)),
+            (signature, (0, 1400)),
+            (signature, (0, 1400)),
+        ];
+        assert_eq!(split(&placed), vec![(byline, (0, 100))]);
+    }
+
+    #[test]
+    fn columns_of_a_continued_part_must_reach_the_frames_last_line() {
+        let mut ends = Ends::new();
+        // Article 0: slot 0 has two columns of 10 lines, the second ends at line 9; slot 1 is
+        // its last part, and may end anywhere.
+        ends.insert((0, 0, 0), (10, "满".into()));
+        ends.insert((0, 0, 1), (9, "短".into()));
+        ends.insert((0, 1, 0), (3, "末".into()));
+        // Article 1 has one frame: its end is free.
+        ends.insert((1, 0, 0), (2, "完".into()));
+        let found = short(&ends, |_, _| (2, 10, 1));
+        let found: Vec<_> = found.iter().map(|v| (v.article, v.line, v.text.as_str())).collect();
+        assert_eq!(found, vec![(0, 9, "短")]);
+        // A column with no text at all is short too.
+        ends.remove(&(0, 0, 1));
+        assert_eq!(short(&ends, |_, _| (2, 10, 1)).len(), 1);
+    }
+}

@@ -1,0 +1,168 @@
+//! The space between neighbouring characters of a laid-out line, measured from the glyphs'
+//! advances against their natural widths: what justification added (how loose the line is),
+//! and what Typst's CJK–Latin spacing put between Chinese and Latin letters or digits.
+
+use crate::layout::EPSILON;
+use crate::typeset::glyphs::Glyph;
+use crate::typeset::joins::{is_han, is_western};
+
+/// Float noise allowed over a bound, in em.
+pub const TOLERANCE_EM: f64 = 0.005;
+
+/// Spacing between Chinese and Latin or digits at or above this, in em, is a quarter-em space
+/// (Typst shrinks it to an eighth of an em at most); below it, none.
+pub const SPACED_EM: f64 = 0.1;
+
+/// Two neighbouring visible characters of a line and the space between them beyond their
+/// natural widths (and the natural width of any word space between them), in em.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pair {
+    pub before: char,
+    pub after: char,
+    pub space_em: f64,
+    /// Whether a word space stands between them.
+    pub word_space: bool,
+}
+
+/// The pairs of neighbouring visible characters of a line's glyphs (in order of `x`). Glyphs
+/// with something between them that is not article text (a dateline's space, a byline's
+/// parenthesis) make no pair.
+pub fn pairs(glyphs: &[&Glyph]) -> Vec<Pair> {
+    let mut found = Vec::new();
+    let mut previous: Option<(&Glyph, char)> = None;
+    let (mut spaces, mut end) = (0.0, f64::NAN);
+    for g in glyphs {
+        let touching = (g.x - end).abs() < EPSILON;
+        end = g.x + g.width;
+        let Some(first) = g.text.chars().next() else {
+            previous = None;
+            continue;
+        };
+        if !touching {
+            previous = None;
+        }
+        if first.is_whitespace() {
+            spaces += g.natural;
+            continue;
+        }
+        if let Some((p, before)) = previous {
+            let space = (g.x + g.offset) - (p.x + p.offset + p.natural) - spaces;
+            found.push(Pair { before, after: first, space_em: space / p.size, word_space: spaces > 0.0 });
+        }
+        previous = g.text.chars().last().map(|last| (*g, last));
+        spaces = 0.0;
+    }
+    found
+}
+
+/// Whether a pair is Chinese beside a Latin letter or digit, with no word space between: its
+/// space is Typst's CJK–Latin spacing, measured by its own rule.
+fn mixed(pair: &Pair) -> bool {
+    if pair.word_space {
+        return false;
+    }
+    (is_han(pair.before) && is_western(pair.after)) || (is_western(pair.before) && is_han(pair.after))
+}
+
+/// How loose a line is: the widest space justification added between two of its characters,
+/// in em (0 for a line set at its natural width or squeezed).
+pub fn stretch(pairs: &[Pair]) -> f64 {
+    pairs.iter().filter(|p| !mixed(p)).map(|p| p.space_em).fold(0.0, f64::max)
+}
+
+/// The space, in em, between each Chinese character and a neighbour that is `western` (see
+/// [`is_western`]; letters, or digits), less what justification gave every gap of the line: the median
+/// space between two Chinese characters.
+pub fn beside_han(pairs: &[Pair], western: impl Fn(char) -> bool) -> Vec<f64> {
+    let mut han: Vec<f64> =
+        pairs.iter().filter(|p| is_han(p.before) && is_han(p.after)).map(|p| p.space_em).collect();
+    han.sort_by(f64::total_cmp);
+    let justified = han.get(han.len() / 2).copied().unwrap_or(0.0);
+    pairs
+        .iter()
+        .filter(|p| mixed(p) && western(if is_han(p.before) { p.after } else { p.before }))
+        .map(|p| p.space_em - justified)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Field;
+    use crate::typeset::source_map::Origin;
+
+    /// Glyphs set one after another from x = 0 at 10 pt: each (text, advance, natural, offset)
+    /// in em.
+    fn set(glyphs: &[(&'static str, f64, f64, f64)]) -> Vec<Glyph<'static>> {
+        let mut x = 0.0;
+        let origin = Origin { article: 0, field: Field::Run(0, 0), base: 0, slot: 0 };
+        glyphs
+            .iter()
+            .map(|&(text, width, natural, offset)| {
+                let g = Glyph {
+                    page: 0,
+                    origin,
+                    bytes: 0..text.len(),
+                    text,
+                    x,
+                    width: width * 10.0,
+                    natural: natural * 10.0,
+                    offset: offset * 10.0,
+                    ink: None,
+                    baseline: 0.0,
+                    size: 10.0,
+                };
+                x += width * 10.0;
+                g
+            })
+            .collect()
+    }
+
+    fn measured(glyphs: &[(&'static str, f64, f64, f64)]) -> Vec<Pair> {
+        let set = set(glyphs);
+        pairs(&set.iter().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn a_line_is_as_loose_as_its_widest_added_space_and_a_word_space_counts() {
+        // 联 系 人 stretched by 0.3 em each, then a word space of 0.9 em (natural 0.25).
+        let line = measured(&[
+            ("联", 1.3, 1.0, 0.0),
+            ("系", 1.3, 1.0, 0.0),
+            ("人", 1.3, 1.0, 0.0),
+            (" ", 0.6, 0.25, 0.0),
+            ("王", 1.0, 1.0, 0.0),
+        ]);
+        assert_eq!(line.len(), 3);
+        let stretch = stretch(&line);
+        assert!((stretch - 0.65).abs() < 1e-9, "{stretch}");
+        // A squeezed line is not loose.
+        assert_eq!(super::stretch(&measured(&[("一", 0.98, 1.0, 0.0), ("二", 1.0, 1.0, 0.0)])), 0.0);
+    }
+
+    #[test]
+    fn chinese_beside_digits_is_measured_less_the_lines_justification() {
+        // Every gap stretched 0.1 em; 辆 after 200 shifted by a quarter em (Typst's offset).
+        let line = measured(&[
+            ("美", 1.1, 1.0, 0.0),
+            ("锦", 1.35, 1.0, 0.0),
+            ("200", 1.6, 1.5, 0.0),
+            ("辆", 1.35, 1.0, 0.25),
+            ("重", 1.1, 1.0, 0.0),
+            ("卡", 1.0, 1.0, 0.0),
+        ]);
+        let digits = beside_han(&line, |c| c.is_ascii_digit());
+        assert_eq!(digits.len(), 2);
+        assert!(digits.iter().all(|em| (em - 0.25).abs() < 1e-9), "{digits:?}");
+        // The quarter em is the spacing rule's, not looseness.
+        assert!((stretch(&line) - 0.1).abs() < 1e-9);
+        assert!(beside_han(&line, |c| c.is_alphabetic()).is_empty());
+    }
+
+    #[test]
+    fn text_between_that_is_not_the_articles_makes_no_pair() {
+        let mut glyphs = set(&[("文", 1.0, 1.0, 0.0), ("魏", 1.0, 1.0, 0.0)]);
+        glyphs[1].x += 10.0;
+        assert!(pairs(&glyphs.iter().collect::<Vec<_>>()).is_empty());
+    }
+}

@@ -58,6 +58,18 @@ const KEPT_WORLDS: usize = 8;
 /// How many times a build may move splits back and set the pages again.
 const MAX_ATTEMPTS: usize = 4;
 
+/// How many lines a build may add to auto frames whose text ran over them, in all.
+const MAX_GROWTH: u32 = 8;
+
+/// One build's request: the issue, its layout and the options, settled before any stage runs.
+struct Job<'a> {
+    path: &'a Path,
+    file: &'a IssueFile,
+    layout: &'a Layout,
+    options: &'a BuildOptions,
+    started: Instant,
+}
+
 /// What a build should do beyond laying out and verifying.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BuildOptions {
@@ -127,14 +139,36 @@ impl Engine {
         let layout = self.load_layout(&file)?;
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let mut worlds = self.take_worlds(&key);
-        let mut timings = Timings::default();
-        let output = options.print.output();
-        let (plan, splits, fits) =
-            self.plan_and_fit(&mut worlds.measure, &file, &layout, output, &mut timings)?;
-        timings.plan_ms += ms(started) - timings.split_ms;
-        let ctx = Context { file: &file, layout: &layout, plan: &plan, output, balance: &fits.balance };
-        let set = set_until_fit(&mut worlds.pages, &ctx, splits, options, &mut timings)?;
+        let job = Job { path, file: &file, layout: &layout, options, started };
+        let built = self.build_fitted(&job, &mut worlds, Heights::new(), Timings::default());
         self.keep_worlds(key, worlds);
+        built
+    }
+
+    /// Plans, measures, fits and sets the pages, giving each auto frame `extra` lines beyond
+    /// its measured height; when an auto frame's text still runs over it (a balanced column
+    /// broke a line differently from the measuring), builds again with the lines it lacked.
+    fn build_fitted(
+        &self,
+        job: &Job,
+        worlds: &mut Worlds,
+        extra: Heights,
+        mut timings: Timings,
+    ) -> Result<Build> {
+        let (file, layout, output) = (job.file, job.layout, job.options.print.output());
+        let (plan, splits, fits) =
+            self.plan_and_fit(&mut worlds.measure, file, layout, output, &extra, &mut timings)?;
+        timings.plan_ms = ms(job.started) - timings.split_ms - timings.compile_ms - timings.verify_ms;
+        let ctx = Context { file, layout, plan: &plan, output, balance: &fits.balance };
+        let set = set_until_fit(&mut worlds.pages, &ctx, splits, job.options, &mut timings)?;
+        let grow = overrun_auto_frames(&ctx, &set.findings.overflows);
+        if !grow.is_empty() && extra.values().sum::<u32>() < MAX_GROWTH {
+            let mut extra = extra;
+            for (frame, lines) in grow {
+                *extra.entry(frame).or_default() += lines;
+            }
+            return self.build_fitted(job, worlds, extra, timings);
+        }
         let SetPages {
             bounds,
             cut_off,
@@ -158,7 +192,8 @@ impl Engine {
             cut_off,
         };
         let (report::Assembled { report, errors, warnings }, pdf) =
-            finish(path, outcome, exported, timings, started);
+            finish(job.path, outcome, exported, timings, job.started);
+        let layout = layout.clone();
         Ok(Build { report, document, pdf, generated, errors, warnings, plan, layout, violations })
     }
 
@@ -180,31 +215,40 @@ impl Engine {
         Ok(layout)
     }
 
-    /// Plans the issue, measures its splits, and fits its auto and balanced frames; when an
-    /// auto frame's height was measured, plans again with it (frames stacked below move) and
-    /// measures the splits of the moved frames.
+    /// Plans the issue, measures its splits, and fits its auto and balanced frames. A measured
+    /// height moves the frames stacked below it and the cuts before an auto frame, so the issue
+    /// is planned, split and fitted again until the heights stay (the memo keeps what did not
+    /// change), at most [`MAX_ATTEMPTS`] times.
     fn plan_and_fit(
         &self,
         world: &mut NewsWorld,
         file: &IssueFile,
         layout: &Layout,
         output: Output,
+        extra: &Heights,
         timings: &mut Timings,
     ) -> Result<(Plan, Splits, Fits)> {
         let none = Balance::new();
-        let first = plan(file, layout, &Heights::new())?;
-        let ctx = Context { file, layout, plan: &first, output, balance: &none };
-        let splits = self.split(world, &ctx, timings)?;
-        let clock = Instant::now();
-        let fits = measure::fit(world, &self.measured, &ctx, &splits.bounds, today(&ctx))?;
-        timings.split_ms += ms(clock);
-        if fits.heights.is_empty() {
-            return Ok((first, splits, fits));
+        let mut heights = Heights::new();
+        let mut attempts = 0;
+        loop {
+            let planned = plan(file, layout, &heights)?;
+            let ctx = Context { file, layout, plan: &planned, output, balance: &none };
+            let splits = self.split(world, &ctx, timings)?;
+            let clock = Instant::now();
+            let mut fits = measure::fit(world, &self.measured, &ctx, &splits.bounds, today(&ctx))?;
+            timings.split_ms += ms(clock);
+            for (frame, lines) in extra {
+                if let Some(height) = fits.heights.get_mut(frame) {
+                    *height += lines;
+                }
+            }
+            if fits.heights == heights || attempts == MAX_ATTEMPTS {
+                return Ok((planned, splits, fits));
+            }
+            heights = fits.heights;
+            attempts += 1;
         }
-        let fitted = plan(file, layout, &fits.heights)?;
-        let ctx = Context { plan: &fitted, ..ctx };
-        let splits = self.split(world, &ctx, timings)?;
-        Ok((fitted, splits, fits))
     }
 
     /// Measures the continuation splits, remembering them in the engine's memo.
@@ -237,6 +281,21 @@ impl Engine {
             kept.remove(0);
         }
     }
+}
+
+/// The auto frames whose text ran over them on the set pages (a balanced column broke a line
+/// differently from the measuring), with the lines each needs more.
+fn overrun_auto_frames(ctx: &Context, overflows: &[measure::Overflow]) -> Heights {
+    overflows
+        .iter()
+        .filter(|o| {
+            o.slot + 1 == ctx.plan.articles[o.article].frames.len() && ctx.plan.frame(o.article, o.slot).auto
+        })
+        .map(|o| {
+            let columns = ctx.plan.frame(o.article, o.slot).columns.max(1) as usize;
+            (ctx.plan.articles[o.article].frames[o.slot], o.amount.lines.div_ceil(columns).max(1) as u32)
+        })
+        .collect()
 }
 
 /// The issue's date, which the pages show as today.

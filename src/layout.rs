@@ -141,6 +141,10 @@ pub struct Grid {
     pub line_pitch_pt: f64,
     /// Top grid lines of page 1 kept for the masthead (报头).
     pub masthead_lines: u32,
+    /// The fewest lines of an uncovered grid rectangle, one column wide or more, that the
+    /// build reports as a hole (开天窗).
+    #[serde(default = "two")]
+    pub hole_lines: u32,
     /// How much of a line's 1-em box lies above its baseline; the rest lies below. Fixed edges
     /// keep every line box the same height, so lines sit on the grid.
     pub ascent_em: f64,

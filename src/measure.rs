@@ -197,20 +197,24 @@ impl Fits {
         } else if height > frame.lines {
             return;
         }
+        let blocks = &ctx.plan.articles[job.article].blocks;
+        let subhead = |c: &Cut| blocks.get(c.block).is_some_and(|b| b.kind == BlockKind::Subhead);
         let mut cuts = Vec::new();
         let mut line = head;
         for size in sizes.iter().take(sizes.len().saturating_sub(1)) {
             line += size;
-            let next = starts
+            let Some(mut i) = starts
                 .iter()
-                .find(|(l, c)| *l >= line && *c > job.start && cuts.last().is_none_or(|p| c > p));
-            match next {
-                Some(&(at, cut)) => {
-                    line = at;
-                    cuts.push(cut);
-                }
-                None => break,
+                .position(|(l, c)| *l >= line && *c > job.start && cuts.last().is_none_or(|p| c > p))
+            else {
+                break;
+            };
+            // A subhead never ends a column: it goes on with the paragraph it heads.
+            while i > 0 && subhead(&starts[i - 1].1) && cuts.last().is_none_or(|p| starts[i - 1].1 > *p) {
+                i -= 1;
             }
+            line = starts[i].0;
+            cuts.push(starts[i].1);
         }
         if !cuts.is_empty() {
             self.balance.insert(job.article, cuts);
@@ -389,9 +393,9 @@ fn probed(glyphs: Option<&Vec<&Glyph>>, ctx: &Context, job: &MeasureJob) -> Meas
         .map(|g| ((g.baseline + (1.0 - ascent) * g.size - top) / pitch - EPSILON).ceil())
         .fold(head, f64::max);
     let mut starts: BTreeMap<u32, Cut> = BTreeMap::new();
-    for glyph in column.iter().filter(|g| (g.size - layout.body_size()).abs() < EPSILON) {
+    for glyph in column.iter() {
         let Some(cut) = glyph.cut() else { continue };
-        let line = ((glyph.baseline - ascent * glyph.size - top) / pitch).round().max(0.0) as u32;
+        let line = ((glyph.baseline - ascent * glyph.size - top) / pitch + EPSILON).floor().max(0.0) as u32;
         starts.entry(line).and_modify(|c| *c = (*c).min(cut)).or_insert(cut);
     }
     let head = head.max(0.0) as u32;

@@ -12,9 +12,11 @@ use crate::body::Cut;
 use crate::check::lines::{Counts, Violation};
 use crate::check::page::{self, PageFault};
 use crate::check::pictures::{self, PrintedPicture};
+use crate::check::verify::Fill;
 use crate::check::verify::Findings;
 use crate::error::Diagnostic;
 use crate::measure::Amount;
+use crate::plan::holes::holes;
 use crate::plan::{Bounds, Context, PlannedArticle, continues};
 
 /// The whole issue's report.
@@ -64,6 +66,22 @@ pub struct PageReport {
     pub frames: usize,
     /// Page-check faults found on the page.
     pub anatomy: page::Counts,
+    /// How much of the type area (below the masthead on page 1) holds text, headlines or
+    /// pictures, in percent: every grid cell of a frame or picture, less its frame's free lines.
+    pub fill_percent: f64,
+    /// Grid rectangles no frame or picture covers, at least one column × the layout's
+    /// `hole-lines` (开天窗): columns and lines 1-based.
+    pub holes: Vec<Hole>,
+}
+
+/// A hole on a page: grid rectangle [column, columns, line, lines], 1-based.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Hole {
+    pub column: u32,
+    pub columns: u32,
+    pub line: u32,
+    pub lines: u32,
 }
 
 /// One article: its size and where it went.
@@ -160,6 +178,7 @@ pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled 
     for fault in &faults {
         warnings.push(Diagnostic::new(fault.describe(plan.pages[fault.page].number)));
     }
+    let findings_fills = findings.fills;
     let mut errors = findings.errors;
     for over in &findings.overflows {
         errors.push(Diagnostic::new(format!(
@@ -175,6 +194,14 @@ pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled 
     for (report, article) in articles.iter().zip(&plan.articles) {
         warnings.extend(fill_warnings(ctx, report, article));
     }
+    for (i, page) in plan.pages.iter().enumerate() {
+        for hole in page_holes(ctx, i) {
+            warnings.push(Diagnostic::new(format!(
+                "page {}: a hole of {} columns × {} lines at column {}, line {} (开天窗): no frame or picture covers it",
+                page.number, hole.columns, hole.lines, hole.column, hole.line
+            )));
+        }
+    }
     let overset = overset(ctx, bounds);
     warnings.extend(overset.iter().map(|w| Diagnostic::new(w.clone())));
     let report = Report {
@@ -189,6 +216,8 @@ pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled 
                 section: p.section.clone(),
                 frames: p.frames.len(),
                 anatomy: anatomy(&faults, i),
+                fill_percent: fill_percent(ctx, i, &findings_fills),
+                holes: page_holes(ctx, i),
             })
             .collect(),
         articles,
@@ -199,6 +228,34 @@ pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled 
         timings,
     };
     Assembled { report, errors, warnings }
+}
+
+/// How full page `p` is, in percent of its type area (below the masthead on page 1): the grid
+/// cells of its frames and pictures, less the free lines of each frame (a free line of a text
+/// column counts the grid columns that column spans).
+fn fill_percent(ctx: &Context, p: usize, fills: &[Vec<Fill>]) -> f64 {
+    let (plan, grid) = (ctx.plan, &ctx.layout.spec.grid);
+    let page = &plan.pages[p];
+    let lines = grid.lines - if page.masthead { grid.masthead_lines } else { 0 };
+    let area = f64::from(grid.columns * lines);
+    let mut covered: f64 = page.pictures.iter().map(|pic| f64::from(pic.extent[1] * pic.extent[3])).sum();
+    for frame in &page.frames {
+        let (a, slot) = (frame.article, frame.slot);
+        let free = fills.get(a).and_then(|f| f.get(slot)).map_or(0, |f| f.free_lines);
+        let per_column = f64::from(frame.span) / f64::from(frame.columns.max(1));
+        covered += f64::from(frame.span * frame.lines) - f64::from(free) * per_column;
+    }
+    (100.0 * covered / area).clamp(0.0, 100.0)
+}
+
+/// Page `p`'s holes of at least one column × the layout's `hole-lines`, 1-based.
+fn page_holes(ctx: &Context, p: usize) -> Vec<Hole> {
+    let least = ctx.layout.spec.grid.hole_lines;
+    holes(&ctx.plan.pages[p], ctx.layout)
+        .into_iter()
+        .filter(|c| c.lines >= least)
+        .map(|c| Hole { column: c.column + 1, columns: c.columns, line: c.line + 1, lines: c.lines })
+        .collect()
 }
 
 /// One article's row: each part's place, text, capacity and fill, and its overset.

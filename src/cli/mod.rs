@@ -133,7 +133,8 @@ fn pages(n: usize) -> String {
     if n == 1 { "1 page".into() } else { format!("{n} pages") }
 }
 
-/// One line per article: where it went and how full its frames are.
+/// One line per part: where it went and how full its frame is (lines of one text column, the
+/// unit every count of the report uses); then one line per page: its fill and its holes.
 fn summarize(build: &banmian::Build) {
     for article in &build.report.articles {
         for part in &article.parts {
@@ -148,5 +149,14 @@ fn summarize(build: &banmian::Build) {
                 article.id, part.page, part.chars, part.used_lines, part.lines, part.free_lines
             );
         }
+    }
+    for page in &build.report.pages {
+        let holes: Vec<String> = page
+            .holes
+            .iter()
+            .map(|h| format!("{} col × {} lines at column {}, line {}", h.columns, h.lines, h.column, h.line))
+            .collect();
+        let holes = if holes.is_empty() { "no holes".to_string() } else { holes.join("; ") };
+        println!("page {:<3} {:>5.1} % filled, {holes}", page.number, page.fill_percent);
     }
 }

@@ -110,8 +110,13 @@ pub struct PictureFrame {
     pub credit: Option<String>,
     pub column: u32,
     pub span: u32,
-    pub line: u32,
-    pub lines: u32,
+    /// First grid line, or `"below"`: under the frames above it in its columns.
+    #[schemars(schema_with = "line_schema")]
+    pub line: FrameLine,
+    /// Height in grid lines, caption included, or `"rest"`: down to the page's foot or the
+    /// first frame or picture below it, so the picture takes up what the text leaves.
+    #[schemars(schema_with = "lines_schema")]
+    pub lines: FrameLines,
     /// How the picture fills its box: cropped to fill (the default) or shown whole.
     #[serde(default)]
     pub fit: Fit,
@@ -202,6 +207,9 @@ pub enum FrameLines {
     /// As many as the article's rest needs.
     #[default]
     Auto,
+    /// Down to the page's foot, or to the first frame or picture below it in its columns
+    /// that has a line of its own.
+    Rest,
 }
 
 /// `line` in the schema: a grid line or "below".
@@ -211,55 +219,59 @@ fn line_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 
 /// `lines` in the schema: a number of grid lines or "auto".
 fn lines_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({ "anyOf": [{ "type": "integer", "minimum": 1 }, { "const": "auto" }] })
+    schemars::json_schema!({ "anyOf": [{ "type": "integer", "minimum": 1 }, { "enum": ["auto", "rest"] }] })
 }
 
 impl<'de> Deserialize<'de> for FrameLine {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        number_or_word(deserializer, "below", "a grid line (1, 2, …) or \"below\"")
-            .map(|n| n.map_or(FrameLine::Below, FrameLine::At))
+        Ok(match number_or_word(deserializer, &["below"], "a grid line (1, 2, …) or \"below\"")? {
+            Ok(line) => FrameLine::At(line),
+            Err(_) => FrameLine::Below,
+        })
     }
 }
 
 impl<'de> Deserialize<'de> for FrameLines {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        number_or_word(deserializer, "auto", "a number of grid lines or \"auto\"")
-            .map(|n| n.map_or(FrameLines::Auto, FrameLines::Fixed))
+        let what = "a number of grid lines, \"auto\" or \"rest\"";
+        Ok(match number_or_word(deserializer, &["auto", "rest"], what)? {
+            Ok(lines) => FrameLines::Fixed(lines),
+            Err("rest") => FrameLines::Rest,
+            Err(_) => FrameLines::Auto,
+        })
     }
 }
 
-/// A whole number, or `word` (as `None`); anything else is an error saying it expected `what`.
+/// A whole number, or one of `words` (as `Err(word)`); anything else is an error saying it
+/// expected `what`.
 fn number_or_word<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
-    word: &'static str,
+    words: &'static [&'static str],
     what: &'static str,
-) -> Result<Option<u32>, D::Error> {
+) -> Result<Result<u32, &'static str>, D::Error> {
     struct Visitor {
-        word: &'static str,
+        words: &'static [&'static str],
         what: &'static str,
     }
     impl serde::de::Visitor<'_> for Visitor {
-        type Value = Option<u32>;
+        type Value = Result<u32, &'static str>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str(self.what)
         }
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            u32::try_from(v)
-                .map(Some)
-                .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+            u32::try_from(v).map(Ok).map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
         }
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            u32::try_from(v).map(Some).map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+            u32::try_from(v).map(Ok).map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
         }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            if v == self.word {
-                Ok(None)
-            } else {
-                Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
+            match self.words.iter().find(|w| **w == v) {
+                Some(word) => Ok(Err(word)),
+                None => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
             }
         }
     }
-    deserializer.deserialize_any(Visitor { word, what })
+    deserializer.deserialize_any(Visitor { words, what })
 }
 
 /// Where a byline is set.

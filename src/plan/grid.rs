@@ -41,7 +41,7 @@ impl Taken {
     }
 
     /// The first line below everything taken in grid columns [from, to), if anything is.
-    fn bottom(&self, from: u32, to: u32) -> Option<u32> {
+    pub(super) fn bottom(&self, from: u32, to: u32) -> Option<u32> {
         self.0.iter().filter(|(r, _)| r[0] < to && from < r[1]).map(|(r, _)| r[3]).max()
     }
 }
@@ -106,20 +106,35 @@ impl Planner<'_> {
     /// starts under the frames above it in its columns, an auto frame (`lines = "auto"`) takes
     /// the height its text was measured to need, or before that a provisional one.
     fn extent(&self, frame: &Frame, at: (usize, usize), masthead: bool, taken: &Taken) -> [u32; 4] {
-        let line = match frame.line {
-            FrameLine::At(line) => line,
-            FrameLine::Below => {
-                let top = if masthead && !frame.ear { self.layout.spec.grid.masthead_lines + 1 } else { 1 };
-                taken.bottom(frame.column, frame.column + frame.span).map_or(top, |end| end.max(top))
-            }
-        };
+        let page = &self.file.issue.pages[at.0];
+        let across = [frame.column, frame.column + frame.span];
+        let line = self.start_line(frame.line, across, masthead && !frame.ear, taken);
         let lines = match frame.lines {
             FrameLines::Fixed(lines) => lines,
+            FrameLines::Rest => rest_lines(page, across, line, self.layout.spec.grid.lines),
             FrameLines::Auto => {
                 self.heights.get(&at).copied().unwrap_or_else(|| self.provisional_lines(frame))
             }
         };
         [frame.column, frame.span, line, lines]
+    }
+
+    /// The first line of a rectangle across grid columns [from, to): its own, or with
+    /// `"below"` the line under what is taken in those columns (or the top of the area).
+    pub(super) fn start_line(
+        &self,
+        line: FrameLine,
+        [from, to]: [u32; 2],
+        below_masthead: bool,
+        taken: &Taken,
+    ) -> u32 {
+        match line {
+            FrameLine::At(line) => line,
+            FrameLine::Below => {
+                let top = if below_masthead { self.layout.spec.grid.masthead_lines + 1 } else { 1 };
+                taken.bottom(from, to).map_or(top, |end| end.max(top))
+            }
+        }
     }
 
     /// An auto frame's height before its text is measured: the least that passes the plan's
@@ -226,6 +241,22 @@ impl Planner<'_> {
             }
         }
     }
+}
+
+/// How many lines `"rest"` gives a rectangle across grid columns [from, to) starting at
+/// `line`: down to the first frame or picture of the page below it in those columns that has
+/// a line of its own, or to the grid's foot (`lines` lines).
+pub(super) fn rest_lines(page: &Page, [from, to]: [u32; 2], line: u32, lines: u32) -> u32 {
+    let starts = page.frames.iter().map(|f| (f.column, f.span, f.line));
+    let starts = starts.chain(page.pictures.iter().map(|p| (p.column, p.span, p.line)));
+    let next = starts
+        .filter_map(|(column, span, at)| match at {
+            FrameLine::At(at) if at > line && column < to && from < column + span => Some(at),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(lines + 1);
+    next.saturating_sub(line).max(1)
 }
 
 /// Why a rectangle's extent on one axis leaves the grid: `start` (1-based) and `len` against

@@ -5,9 +5,9 @@ use typst::foundations::{Bytes, Smart};
 use typst::visualize::{ExchangeFormat, RasterImage};
 
 use crate::error::{Diagnostic, Error};
-use crate::issue::{KeyPath, Page};
+use crate::issue::{FrameLines, KeyPath, Page};
 
-use super::grid::{Area, Taken};
+use super::grid::{Area, Taken, rest_lines};
 use super::{FramePicture, Image, PlannedPicture, Planner};
 
 impl Planner<'_> {
@@ -25,7 +25,20 @@ impl Planner<'_> {
         let mut pictures = Vec::new();
         for (i, picture) in page.pictures.iter().enumerate() {
             let key = key.clone().key("pictures").index(i);
-            let extent = [picture.column, picture.span, picture.line, picture.lines];
+            let across = [picture.column, picture.column + picture.span];
+            let line = self.start_line(picture.line, across, masthead, taken);
+            let lines = match picture.lines {
+                FrameLines::Fixed(lines) => lines,
+                FrameLines::Rest => rest_lines(page, across, line, layout.spec.grid.lines),
+                FrameLines::Auto => {
+                    self.error(
+                        &key.clone().key("lines"),
+                        "a picture has no text to size it: give its `lines`, or \"rest\"",
+                    );
+                    continue;
+                }
+            };
+            let extent = [picture.column, picture.span, line, lines];
             let Some(cells) = self.place(&key, extent, area) else { continue };
             if let Some(other) = taken.overlap(&cells) {
                 let message = format!("this picture overlaps {other}");
@@ -36,11 +49,11 @@ impl Planner<'_> {
             let Some(image) = self.picture(&key.clone().key("image"), &picture.image) else { continue };
             pictures.push(PlannedPicture {
                 x: layout.column_x(picture.column),
-                y: layout.line_y(picture.line),
+                y: layout.line_y(line),
                 width: layout.span_width(picture.span),
-                height: layout.lines_height(picture.lines),
+                height: layout.lines_height(lines),
                 extent,
-                lines: picture.lines,
+                lines,
                 image,
                 file: picture.image.clone(),
                 fit: picture.fit,

@@ -1,0 +1,110 @@
+//! Frames that fit their text: auto heights, balanced columns, stacks that reflow.
+
+mod common;
+
+use common::{BUILD, Edit, MINIMAL, engine, write_issue};
+use proptest::prelude::*;
+
+/// Paragraphs of the seed's prose, cut to random lengths.
+const PROSE: &str = "今年以来，兴县经济技术开发区秉承“产业强区、科技兴区”的理念，围绕打造“百万吨千亿级铝镁产业集群”目标，\
+稳步实施“新材料、新能源、节能环保”主导产业发展计划，全面构建具有区域特色的“铝镁专业镇”。依托丰富的矿产资源、\
+优惠的国家和地方政策及良好的市场前景，兴县经开区不断创新招商引资方式，持续招商引强，形成人人招商、全员招商的良好氛围。";
+
+fn paragraphs(lengths: &[usize]) -> String {
+    let chars: Vec<char> = PROSE.chars().collect();
+    lengths
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| chars.iter().cycle().skip(i * 17).take(n).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// An issue with article `a` in an auto frame of `span` grid columns and `columns` text
+/// columns, then article `b` stacked below it.
+fn stacked(body: &str, span: u32, columns: u32, lines_a: &str) -> String {
+    MINIMAL
+        .edit(
+            "span = 2\nline = 13\nlines = 30",
+            &format!("span = {span}\ncolumns = {columns}\nline = 13\nlines = {lines_a}"),
+        )
+        .edit("body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"", &format!("body = '''\n{body}\n'''"))
+        + &format!(
+            "\n[[pages.frames]]\narticle = \"b\"\ncolumn = 1\nspan = {span}\nline = \"below\"\nlines = 6\n\n\
+             [[articles]]\nid = \"b\"\ntitle = \"下面一篇\"\nbody = \"在下面的文章。\"\n"
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(10))]
+
+    /// An auto frame holds its text exactly: nothing over, its columns end within a line of
+    /// each other, so the shortest has at most one free line (the texts are long enough to
+    /// give every column a line); the frame stacked below starts right under it, as it would
+    /// with the coordinates written out.
+    #[test]
+    fn auto_frames_hold_their_text_with_balanced_columns(
+        lengths in proptest::collection::vec(80usize..400, 1..5),
+        span in 2u32..=5,
+        narrow in any::<bool>(),
+    ) {
+        let columns = if narrow { span } else { (span - 1).max(1) };
+        let body = paragraphs(&lengths);
+        let (_dir, path) = write_issue("issue.toml", &stacked(&body, span, columns, "\"auto\""), &[]);
+        let build = engine().build(&path, &BUILD).unwrap();
+        prop_assert!(build.errors.is_empty(), "{:?}", build.errors);
+        let part = &build.report.articles[0].parts[0];
+        prop_assert!(part.free_lines < columns, "{} free lines in {} columns", part.free_lines, columns);
+        // The same pages with the measured height written out (and the columns balanced).
+        let frame = &build.plan.pages[0].frames[0];
+        let written = format!("{}\nbalance = true", frame.lines);
+        let fixed = stacked(&body, span, columns, &written).edit("line = \"below\"", &format!("line = {}", 13 + frame.lines));
+        let (_dir2, path2) = write_issue("issue.toml", &fixed, &[]);
+        let by_hand = engine().build(&path2, &BUILD).unwrap();
+        prop_assert!(by_hand.errors.is_empty(), "{:?}", by_hand.errors);
+        prop_assert_eq!(
+            by_hand.report.articles[0].parts[0].free_lines, part.free_lines,
+            "the auto frame and the same frame written out"
+        );
+        prop_assert_eq!(by_hand.plan.pages[0].frames[1].y, build.plan.pages[0].frames[1].y);
+    }
+}
+
+#[test]
+fn a_stack_reflows_when_the_article_above_grows() {
+    let short = paragraphs(&[120]);
+    let long = paragraphs(&[120, 200]);
+    let build = |body: &str| {
+        let (_dir, path) = write_issue("issue.toml", &stacked(body, 3, 3, "\"auto\""), &[]);
+        engine().build(&path, &BUILD).unwrap()
+    };
+    let (before, after) = (build(&short), build(&long));
+    assert!(before.errors.is_empty() && after.errors.is_empty(), "{:?} {:?}", before.errors, after.errors);
+    let grew = after.plan.pages[0].frames[0].lines - before.plan.pages[0].frames[0].lines;
+    assert!(grew > 0);
+    let moved = after.plan.pages[0].frames[1].y - before.plan.pages[0].frames[1].y;
+    let pitch = after.layout.spec.grid.line_pitch_pt;
+    assert!(
+        (moved - f64::from(grew) * pitch).abs() < 1e-6,
+        "the frame below moved {moved} pt for {grew} lines"
+    );
+}
+
+#[test]
+fn only_an_articles_last_frame_may_be_auto() {
+    let text = MINIMAL.edit("lines = 30", "lines = \"auto\"")
+        + "\n[[pages]]\nnumber = 2\n\n[[pages.frames]]\narticle = \"a\"\ncolumn = 1\nspan = 2\nline = 1\nlines = 20\n";
+    let (_dir, path) = write_issue("issue.toml", &text, &[]);
+    let message = engine().build(&path, &BUILD).err().expect("refused").to_string();
+    assert!(message.contains("only the last frame of article `a`"), "{message}");
+}
+
+#[test]
+fn an_auto_frame_that_runs_past_the_foot_says_how_many_lines_it_needs() {
+    let text = MINIMAL
+        .edit("line = 13\nlines = 30", "line = 70\nlines = \"auto\"")
+        .edit("第二段正文。", &paragraphs(&[300, 300]));
+    let (_dir, path) = write_issue("issue.toml", &text, &[]);
+    let message = engine().build(&path, &BUILD).err().expect("refused").to_string();
+    assert!(message.contains("needs") && message.contains("only 11 are left below line 70"), "{message}");
+}

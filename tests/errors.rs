@@ -168,8 +168,8 @@ fn a_broken_layout_template_is_reported_at_its_line() {
     let tabloid = banmian::layout::BUILT_IN.iter().find(|(n, _)| *n == "tabloid").unwrap().1;
     let layout = format!("template = \"broken.typ\"\n{tabloid}");
     let template = include_str!("../layouts/newspaper.typ").edit(
-        "#let dateline(L, body) = [#styled(L, \"dateline\", body)#h(0.5em)]",
-        "#let dateline(L, body) = [#styled(L, \"dateline\", body)#h(0.5em)#undefined-thing]",
+        "#let dateline(L, body) = [#styled(L, \"dateline\", body)~]",
+        "#let dateline(L, body) = [#styled(L, \"dateline\", body)~#undefined-thing]",
     );
     assert!(template.contains("undefined-thing"));
     let text = MINIMAL.edit("layout = \"tabloid\"", "layout = \"mine.toml\"");

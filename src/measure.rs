@@ -110,14 +110,8 @@ pub fn split(
     ctx: &Context,
     today: Option<Datetime>,
 ) -> Result<Splits> {
-    let mut splitter = Splitter {
-        world,
-        memo,
-        ctx,
-        today,
-        context: generate::measure_context(ctx),
-        splits: Splits { bounds: ctx.plan.unsplit(), ..Splits::default() },
-    };
+    let mut splitter = Splitter::new(world, memo, ctx, today);
+    splitter.splits.bounds = ctx.plan.unsplit();
     let longest = ctx.plan.articles.iter().map(|a| a.frames.len()).max().unwrap_or(0);
     for slot in 0..longest.saturating_sub(1) {
         splitter.round(slot)?;
@@ -155,14 +149,7 @@ pub fn fit(
     if jobs.is_empty() {
         return Ok(fits);
     }
-    let mut splitter = Splitter {
-        world,
-        memo,
-        ctx,
-        today,
-        context: generate::measure_context(ctx),
-        splits: Splits::default(),
-    };
+    let mut splitter = Splitter::new(world, memo, ctx, today);
     let outcomes = splitter.measure(&jobs)?;
     for (job, outcome) in jobs.iter().zip(outcomes) {
         if let Measured::Probed { head, lines, starts } = outcome {
@@ -241,7 +228,17 @@ struct Splitter<'a> {
     splits: Splits,
 }
 
-impl Splitter<'_> {
+impl<'a> Splitter<'a> {
+    fn new(
+        world: &'a mut NewsWorld,
+        memo: &'a Mutex<Memo>,
+        ctx: &'a Context<'a>,
+        today: Option<Datetime>,
+    ) -> Self {
+        let context = generate::measure_context(ctx);
+        Splitter { world, memo, ctx, today, context, splits: Splits::default() }
+    }
+
     /// Cuts every chain after slot `slot`. Each article measures a little more than its frame
     /// can hold; one whose measured stretch all fit is measured again with more, so a short
     /// stretch never passes for the article's end.

@@ -78,7 +78,7 @@ impl Planner<'_> {
             if let Some(planned) = self.frame(frame, at, masthead, &key, &taken) {
                 let [column, span, line, lines] = at;
                 taken.take(
-                    [column, column + span, line, line + lines],
+                    [column, column.saturating_add(span), line, line.saturating_add(lines)],
                     format!("pages[{p}].frames[{f}] (article `{}`)", frame.article),
                 );
                 self.articles[planned.article].frames.push((p, frames.len()));
@@ -107,7 +107,7 @@ impl Planner<'_> {
     /// the height its text was measured to need, or before that a provisional one.
     fn extent(&self, frame: &Frame, at: (usize, usize), masthead: bool, taken: &Taken) -> [u32; 4] {
         let page = &self.file.issue.pages[at.0];
-        let across = [frame.column, frame.column + frame.span];
+        let across = [frame.column, frame.column.saturating_add(frame.span)];
         let line = self.start_line(frame.line, across, masthead && !frame.ear, taken);
         let lines = match frame.lines {
             FrameLines::Fixed(lines) => lines,
@@ -193,7 +193,10 @@ impl Planner<'_> {
     fn place_frame(&mut self, frame: &Frame, key: &KeyPath, extent: [u32; 4], area: Area) -> Option<Cells> {
         let grid = &self.layout.spec.grid;
         let [_, _, line, lines] = extent;
-        if frame.lines == FrameLines::Auto && line + lines > grid.lines + 1 && line <= grid.lines {
+        if frame.lines == FrameLines::Auto
+            && line.saturating_add(lines) > grid.lines + 1
+            && line <= grid.lines
+        {
             let left = grid.lines + 1 - line;
             let message = format!(
                 "the rest of article `{}` needs {lines} lines in this auto frame, but only {left} are left below line {line}: \
@@ -251,7 +254,7 @@ pub(super) fn rest_lines(page: &Page, [from, to]: [u32; 2], line: u32, lines: u3
     let starts = starts.chain(page.pictures.iter().map(|p| (p.column, p.span, p.line)));
     let next = starts
         .filter_map(|(column, span, at)| match at {
-            FrameLine::At(at) if at > line && column < to && from < column + span => Some(at),
+            FrameLine::At(at) if at > line && column < to && from < column.saturating_add(span) => Some(at),
             _ => None,
         })
         .min()

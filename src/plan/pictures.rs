@@ -25,7 +25,7 @@ impl Planner<'_> {
         let mut pictures = Vec::new();
         for (i, picture) in page.pictures.iter().enumerate() {
             let key = key.clone().key("pictures").index(i);
-            let across = [picture.column, picture.column + picture.span];
+            let across = [picture.column, picture.column.saturating_add(picture.span)];
             let line = self.start_line(picture.line, across, masthead, taken);
             let lines = match picture.lines {
                 FrameLines::Fixed(lines) => lines,

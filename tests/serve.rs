@@ -124,7 +124,7 @@ fn the_view_puts_fill_jumps_holes_and_marks_where_they_are_on_the_page() {
     assert!(jump.label.contains("下转"), "{}", jump.label);
     assert_eq!(view.pages[1].frames[0].jump_from.as_ref().unwrap().target, "p0-f0");
 
-    let mark = &view.pages[0].marks[0];
+    let mark = view.pages[0].marks.iter().find(|m| m.text.ends_with("“，”")).expect("the injected mark");
     let third = frame.rect.w / 3.0;
     assert!(
         mark.rect.x > frame.rect.x + third - 1.0
@@ -133,10 +133,22 @@ fn the_view_puts_fill_jumps_holes_and_marks_where_they_are_on_the_page() {
     assert!((mark.rect.y - (frame.rect.y + 2.0 * mark.rect.h)).abs() < 0.01, "{mark:?} in {frame:?}");
     assert!(view.warnings.is_empty(), "the mark's warning is on the page: {:?}", view.warnings);
 
-    // Page 2 leaves columns 4–5 empty below line 34.
+    // The example leaves no hole; without the picture under the notice on page 2, columns
+    // 4–5 stay empty below it, to the page's foot.
+    assert!(view.pages.iter().all(|p| p.holes.is_empty()));
+    let dir = tempfile::tempdir().unwrap();
+    let example = common::example("kaifaqu-2023-10");
+    copy_dir(example.parent().unwrap(), dir.path());
+    let issue = dir.path().join("issue.toml");
+    let text = std::fs::read_to_string(&issue).unwrap();
+    let picture = text.find("[[pages.pictures]]               # illustrative: the same drawing").unwrap();
+    let next = picture + text[picture..].find("\n[[").unwrap();
+    std::fs::write(&issue, format!("{}{}", &text[..picture], &text[next + 1..])).unwrap();
+    let build = common::engine().build(&issue, &options).unwrap();
+    let view = View::of(&build, vec!["/page/1.svg".into(), "/page/2.svg".into()], 1, 0.0);
     let holes = &view.pages[1].holes;
-    assert_eq!(holes.iter().map(|h| (h.columns, h.lines)).collect::<Vec<_>>(), [(2, 46)]);
     let right = view.pages[1].frames.iter().find(|f| f.article == "zhenggao").unwrap();
+    assert_eq!(holes.iter().map(|h| h.columns).collect::<Vec<_>>(), [2]);
     assert!(
         (holes[0].rect.x - right.rect.x).abs() < 0.01
             && (holes[0].rect.y - (right.rect.y + right.rect.h)).abs() < 0.01
@@ -306,7 +318,8 @@ async fn the_proof_updates_in_the_browser_without_a_reload() {
 
     // An edit that runs the article over: the page changes, drawn red, without a reload.
     client.execute("window.notReloaded = true", vec![]).await.unwrap();
-    let body = served.file("articles/xingxian.md");
+    // (yuanqu's frame reaches the page's foot; an auto frame would grow instead.)
+    let body = served.file("articles/yuanqu.md");
     let text = std::fs::read_to_string(&body).unwrap();
     std::fs::write(&body, format!("{text}\n\n{text}")).unwrap();
     let overset =

@@ -5,6 +5,7 @@
 //! still runs past its frame), assemble the report. Each stage is a function of its own over
 //! the build's [`Context`].
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -24,7 +25,7 @@ use crate::issue::{IssueFile, KeyPath};
 use crate::layout::{Layout, Output};
 use crate::measure::{self, Amount, Fits, Splits};
 use crate::output::pdf::{self, PdfSettings};
-use crate::plan::{Balance, Bounds, Context, Heights, Plan, plan};
+use crate::plan::{Balance, Bounds, Context, Heights, Plan, Tracking, plan};
 use crate::report::{self, Outcome, Report, Timings};
 use crate::typeset::compile::compile;
 use crate::typeset::fonts::{FontOptions, FontStore};
@@ -68,6 +69,8 @@ struct Job<'a> {
     layout: &'a Layout,
     options: &'a BuildOptions,
     started: Instant,
+    /// Copy-fit's tracking per article, as far as copy-fitting has gone.
+    tracking: Tracking,
 }
 
 /// What a build should do beyond laying out and verifying.
@@ -80,6 +83,8 @@ pub struct BuildOptions {
     pub allow_overset: bool,
     /// How the PDF is made: bleed and crop marks, standard, timestamp.
     pub print: PdfSettings,
+    /// Copy-fit every article, as if each had `fit = true`.
+    pub fit: bool,
 }
 
 /// What one build produced. `pdf` is present only when `errors` is empty and a PDF was asked for.
@@ -139,10 +144,36 @@ impl Engine {
         let layout = self.load_layout(&file)?;
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let mut worlds = self.take_worlds(&key);
-        let job = Job { path, file: &file, layout: &layout, options, started };
-        let built = self.build_fitted(&job, &mut worlds, Heights::new(), Timings::default());
+        let mut job = Job { path, file: &file, layout: &layout, options, started, tracking: Tracking::new() };
+        let built = self.build_copy_fitted(&mut job, &mut worlds);
         self.keep_worlds(key, worlds);
         built
+    }
+
+    /// Builds the issue, then copy-fits (自动调整) each article that asks for it: one that
+    /// runs over its last fixed frame is built again with its tracking tightened a step, one
+    /// that stops short of it loosened a step, within the layout's `[fit]` bound, until it
+    /// fits or the bound is reached. A step that runs a loosened article over, or makes the
+    /// pages fail a check they passed (Typst may break a tightened line badly), is taken back.
+    fn build_copy_fitted(&self, job: &mut Job, worlds: &mut Worlds) -> Result<Build> {
+        let mut fit = CopyFit::new(job);
+        let mut built = self.build_fitted(job, worlds, Heights::new(), Timings::default())?;
+        let mut baseline = other_errors(&built);
+        loop {
+            let stepped = fit.step(job, &built);
+            if stepped.is_empty() {
+                return Ok(built);
+            }
+            job.tracking = fit.tracking();
+            let next = self.build_fitted(job, worlds, Heights::new(), Timings::default())?;
+            if other_errors(&next) > baseline {
+                fit.take_back(&stepped);
+                job.tracking = fit.tracking();
+                continue;
+            }
+            baseline = other_errors(&next);
+            built = next;
+        }
     }
 
     /// Plans, measures, fits and sets the pages, giving each auto frame `extra` lines beyond
@@ -156,8 +187,15 @@ impl Engine {
         mut timings: Timings,
     ) -> Result<Build> {
         let (file, layout, output) = (job.file, job.layout, job.options.print.output());
-        let (plan, splits, fits) =
-            self.plan_and_fit(&mut worlds.measure, file, layout, output, &extra, &mut timings)?;
+        let (plan, splits, fits) = self.plan_and_fit(
+            &mut worlds.measure,
+            file,
+            layout,
+            output,
+            &extra,
+            &job.tracking,
+            &mut timings,
+        )?;
         timings.plan_ms = ms(job.started) - timings.split_ms - timings.compile_ms - timings.verify_ms;
         let ctx = Context { file, layout, plan: &plan, output, balance: &fits.balance };
         let set = set_until_fit(&mut worlds.pages, &ctx, splits, job.options, &mut timings)?;
@@ -226,13 +264,14 @@ impl Engine {
         layout: &Layout,
         output: Output,
         extra: &Heights,
+        tracking: &Tracking,
         timings: &mut Timings,
     ) -> Result<(Plan, Splits, Fits)> {
         let none = Balance::new();
         let mut heights = Heights::new();
         let mut attempts = 0;
         loop {
-            let planned = plan(file, layout, &heights)?;
+            let planned = plan(file, layout, &heights, tracking)?;
             let ctx = Context { file, layout, plan: &planned, output, balance: &none };
             let splits = self.split(world, &ctx, timings)?;
             let clock = Instant::now();
@@ -296,6 +335,77 @@ fn overrun_auto_frames(ctx: &Context, overflows: &[measure::Overflow]) -> Height
             (ctx.plan.articles[o.article].frames[o.slot], o.amount.lines.div_ceil(columns).max(1) as u32)
         })
         .collect()
+}
+
+/// Copy-fit's progress: each fitted article's tracking in steps of the layout's bound, and the
+/// articles that are done.
+struct CopyFit {
+    step: f64,
+    steps: i64,
+    levels: HashMap<usize, i64>,
+    settled: Vec<usize>,
+}
+
+impl CopyFit {
+    fn new(job: &Job) -> Self {
+        let bounds = &job.layout.spec.fit;
+        let step = bounds.tracking_em / f64::from(bounds.steps.max(1));
+        CopyFit { step, steps: i64::from(bounds.steps), levels: HashMap::new(), settled: Vec::new() }
+    }
+
+    /// Moves every unsettled fitted article a step towards its fit; returns those it moved.
+    fn step(&mut self, job: &Job, built: &Build) -> Vec<usize> {
+        let mut moved = Vec::new();
+        for (a, article) in job.file.issue.articles.iter().enumerate() {
+            if !(article.fit || job.options.fit) || self.settled.contains(&a) {
+                continue;
+            }
+            let report = &built.report.articles[a];
+            let free = report.parts.last().map_or(0, |p| p.free_lines);
+            let auto = built.plan.articles[a]
+                .frames
+                .last()
+                .is_some_and(|&(p, f)| built.plan.pages[p].frames[f].auto);
+            let level = self.levels.entry(a).or_default();
+            let next = match (report.overflow.is_some(), free > 0 && !auto) {
+                // A loosening that ran over goes back a step, and stays there.
+                (true, _) if *level > 0 => Some((*level - 1, true)),
+                (true, _) if *level > -self.steps => Some((*level - 1, false)),
+                (false, true) if *level >= 0 && *level < self.steps => Some((*level + 1, false)),
+                _ => None,
+            };
+            match next {
+                Some((to, settle)) => {
+                    *level = to;
+                    moved.push(a);
+                    if settle {
+                        self.settled.push(a);
+                    }
+                }
+                None => self.settled.push(a),
+            }
+        }
+        moved
+    }
+
+    /// Takes back the last step of `articles`, which settle where they were.
+    fn take_back(&mut self, articles: &[usize]) {
+        for &a in articles {
+            let level = self.levels.entry(a).or_default();
+            *level -= level.signum();
+            self.settled.push(a);
+        }
+    }
+
+    fn tracking(&self) -> Tracking {
+        self.levels.iter().filter(|(_, l)| **l != 0).map(|(&a, &l)| (a, l as f64 * self.step)).collect()
+    }
+}
+
+/// A build's errors other than its overflows, which copy-fit works on.
+fn other_errors(built: &Build) -> usize {
+    let overflows = built.report.articles.iter().filter(|a| a.overflow.is_some()).count();
+    built.errors.len().saturating_sub(overflows)
 }
 
 /// The issue's date, which the pages show as today.

@@ -80,6 +80,9 @@ pub struct Spec {
     /// Marks for the printer, drawn outside the bleed when a build asks for bleed.
     pub print: PrintMarks,
     pub pictures: Pictures,
+    /// How far copy-fit may go.
+    #[serde(default)]
+    pub fit: FitBounds,
 }
 
 /// How pictures print: the background a whole (`fit = "contain"`) picture sits on, and the
@@ -91,6 +94,23 @@ pub struct Pictures {
     pub background: String,
     /// Pixels per inch a picture needs at its printed size; fewer is a warning.
     pub min_dpi: f64,
+}
+
+/// How far copy-fit (自动调整) may change an article, in steps: the same tracking for the whole
+/// article, so its colour stays even, never the leading (lines stay on the grid).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct FitBounds {
+    /// The most tracking added or taken per character, in em.
+    pub tracking_em: f64,
+    /// How many steps copy-fit tries on the way to that bound.
+    pub steps: u32,
+}
+
+impl Default for FitBounds {
+    fn default() -> Self {
+        FitBounds { tracking_em: 0.03, steps: 3 }
+    }
 }
 
 /// Crop marks (裁切线): where they start outside the trimmed page, how long and how heavy.

@@ -15,7 +15,7 @@ use crate::check::pictures::{self, PrintedPicture};
 use crate::check::verify::Fill;
 use crate::check::verify::Findings;
 use crate::error::Diagnostic;
-use crate::measure::Amount;
+use crate::measure::{Amount, Overflow};
 use crate::plan::holes::holes;
 use crate::plan::{Bounds, Context, PlannedArticle, continues};
 
@@ -96,6 +96,8 @@ pub struct ArticleReport {
     pub parts: Vec<PartReport>,
     /// Text left after the last frame (overset), when any.
     pub overflow: Option<Amount>,
+    /// Copy-fit's change to the article's tracking (字距), in em; 0 when not fitted.
+    pub tracking_em: f64,
     /// Line-check violations found on the article's laid-out lines.
     pub composition: Counts,
 }
@@ -181,15 +183,7 @@ pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled 
     let findings_fills = findings.fills;
     let mut errors = findings.errors;
     for over in &findings.overflows {
-        errors.push(Diagnostic::new(format!(
-            "article `{}` does not fit its frame on page {}: 差 {} 行 / {} 字 (over by {} lines, {} characters)",
-            plan.articles[over.article].id(),
-            plan.page_number(over.article, over.slot),
-            over.amount.lines,
-            over.amount.chars,
-            over.amount.lines,
-            over.amount.chars
-        )));
+        errors.push(Diagnostic::new(overflow_message(ctx, over)));
     }
     for (report, article) in articles.iter().zip(&plan.articles) {
         warnings.extend(fill_warnings(ctx, report, article));
@@ -228,6 +222,26 @@ pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled 
         timings,
     };
     Assembled { report, errors, warnings }
+}
+
+/// What a desk does about an overflow: how much is over, in lines of one text column and
+/// characters, the frame height that would hold it, and whether copy-fit already went to its
+/// bound.
+fn overflow_message(ctx: &Context, over: &Overflow) -> String {
+    let plan = ctx.plan;
+    let frame = plan.frame(over.article, over.slot);
+    let (lines, chars) = (over.amount.lines, over.amount.chars);
+    let wanted = frame.lines as usize + lines.div_ceil(frame.columns.max(1) as usize);
+    let fitted = match frame.tracking_em {
+        t if t != 0.0 => format!("; copy-fit could take 字距 no further than {t:+.3} em"),
+        _ => String::new(),
+    };
+    format!(
+        "article `{}` does not fit its frame on page {}: 差 {lines} 行 / {chars} 字 (over by {lines} lines of a \
+         text column, {chars} characters; a frame of {wanted} grid lines would hold it{fitted})",
+        plan.articles[over.article].id(),
+        plan.page_number(over.article, over.slot),
+    )
 }
 
 /// How full page `p` is, in percent of its type area (below the masthead on page 1): the grid
@@ -297,6 +311,7 @@ fn article_report(
             .iter()
             .find(|o| o.article == a && o.slot == last)
             .map(|o| o.amount.clone()),
+        tracking_em: plan.frame(a, 0).tracking_em,
         composition: Counts::default(),
     }
 }

@@ -108,3 +108,50 @@ fn an_auto_frame_that_runs_past_the_foot_says_how_many_lines_it_needs() {
     let message = engine().build(&path, &BUILD).err().expect("refused").to_string();
     assert!(message.contains("needs") && message.contains("only 11 are left below line 70"), "{message}");
 }
+
+/// Paragraphs cut from the seed's prose in a fixed pattern, and an issue with the article in a
+/// fixed frame of `lines` lines and 2 text columns; `fit` asks for copy-fit.
+fn copy_fit_issue(paragraphs: usize, lines: u32, fit: bool) -> String {
+    let chars: Vec<char> = PROSE.chars().collect();
+    let body: Vec<String> =
+        (0..paragraphs).map(|i| chars[(i * 7) % 50..].iter().take(60 + (i * 23) % 70).collect()).collect();
+    let fit = if fit { "\nfit = true" } else { "" };
+    MINIMAL
+        .edit("lines = 30", &format!("lines = {lines}"))
+        .edit("title = \"标题\"", &format!("title = \"标题\"\nbody-format = \"text\"{fit}"))
+        .edit(
+            "body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"",
+            &format!("body = '''\n{}\n'''", body.join("\n\n")),
+        )
+}
+
+#[test]
+fn copy_fit_loosens_an_article_that_stops_short_of_its_frame() {
+    let build = |lines, fit| {
+        let (_dir, path) = write_issue("issue.toml", &copy_fit_issue(7, lines, fit), &[]);
+        engine().build(&path, &BUILD).unwrap()
+    };
+    // From the first frame height that holds the article on: with copy-fit the article never
+    // ends further from its frame's foot, never runs over, and somewhere ends closer.
+    let first = (10..80).find(|&lines| build(lines, false).errors.is_empty()).expect("some height holds it");
+    let mut closer = 0;
+    for lines in first..first + 6 {
+        let (plain, fitted) = (build(lines, false), build(lines, true));
+        assert!(fitted.errors.is_empty(), "{lines} lines: {:?}", fitted.errors);
+        let (before, after) = (&plain.report.articles[0], &fitted.report.articles[0]);
+        assert!(after.parts[0].free_lines <= before.parts[0].free_lines, "{lines} lines");
+        assert!((0.0..=0.03).contains(&after.tracking_em), "{}", after.tracking_em);
+        assert_eq!(after.chars, before.chars);
+        closer += usize::from(after.parts[0].free_lines < before.parts[0].free_lines);
+    }
+    assert!(closer > 0, "copy-fit never brought the article's end closer to its frame's foot");
+}
+
+#[test]
+fn copy_fit_beyond_its_bound_says_how_much_is_over() {
+    let (_dir, path) = write_issue("issue.toml", &copy_fit_issue(3, 11, true), &[]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    let message = build.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n");
+    assert!(message.contains("差 ") && message.contains("a frame of"), "{message}");
+    assert!(build.report.articles[0].overflow.is_some());
+}

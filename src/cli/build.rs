@@ -30,14 +30,22 @@ pub struct Args {
     /// and marked in the report.
     #[arg(long)]
     allow_overset: bool,
+    /// Copy-fits every article: its tracking tightened or loosened within the layout's [fit]
+    /// bound so it ends where its last frame does.
+    #[arg(long)]
+    fit: bool,
     #[command(flatten)]
     print: super::PrintArgs,
 }
 
 pub fn run(engine: &Engine, args: Args) -> Result<()> {
     let issues = expand(&args.issues)?;
-    let options =
-        BuildOptions { pdf: true, allow_overset: args.allow_overset, print: args.print.settings()? };
+    let options = BuildOptions {
+        pdf: true,
+        allow_overset: args.allow_overset,
+        print: args.print.settings()?,
+        fit: args.fit,
+    };
     if let [issue] = issues.as_slice() {
         return build_one(engine, issue, &args, &options);
     }

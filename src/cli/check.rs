@@ -11,10 +11,14 @@ pub struct Args {
     /// Reports overset text as a warning instead of an error.
     #[arg(long)]
     allow_overset: bool,
+    /// Copy-fits every article, as `build --fit` does.
+    #[arg(long)]
+    fit: bool,
 }
 
 pub fn run(engine: &Engine, args: Args) -> Result<()> {
-    let options = BuildOptions { allow_overset: args.allow_overset, ..BuildOptions::default() };
+    let options =
+        BuildOptions { allow_overset: args.allow_overset, fit: args.fit, ..BuildOptions::default() };
     let build = engine.build(&args.issue, &options)?;
     super::summarize(&build);
     super::sizes::print(&build.report);

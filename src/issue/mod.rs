@@ -320,6 +320,10 @@ pub struct Article {
     /// Draws a border (花线) around the article's frames, as for notices.
     #[serde(default)]
     pub boxed: bool,
+    /// Copy-fit (自动调整): when the article runs over its last fixed frame, or stops short of
+    /// it, its tracking (字距) is tightened or loosened within the layout's `[fit]` bound.
+    #[serde(default)]
+    pub fit: bool,
     /// A picture under the headline, across the first frame.
     pub picture: Option<ArticlePicture>,
     /// How the headline is set: across the frame's top, or down its right side (竖题).

@@ -220,6 +220,7 @@ impl Planner<'_> {
         let mut planned = PlannedFrame::on_grid(layout, article, extent, columns);
         planned.auto = frame.lines == FrameLines::Auto;
         planned.balance = frame.balance || planned.auto;
+        planned.tracking_em = self.tracking.get(&article).copied().unwrap_or(0.0);
         planned.headline_width = layout.span_width(headline_span);
         planned.boxed = spec.boxed || frame.ear;
         if planned.boxed {
@@ -326,6 +327,7 @@ impl PlannedFrame {
             grid_at: (line, column),
             auto: false,
             balance: false,
+            tracking_em: 0.0,
             slot: 0,
             jump_from: None,
             jump_to: None,

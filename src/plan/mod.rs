@@ -129,6 +129,8 @@ pub struct PlannedFrame {
     /// Whether the frame's text columns are balanced when its text ends early.
     #[serde(skip)]
     pub balance: bool,
+    /// Copy-fit's tracking for the article's text, in em (0 unless fitted).
+    pub tracking_em: f64,
     /// The frame's slot in its article's chain.
     pub slot: usize,
     /// The jump head's line for a continued part, e.g. （上接第一版）.
@@ -300,13 +302,16 @@ pub struct Context<'a> {
 /// them with; an auto frame not in it gets a provisional height.
 pub type Heights = HashMap<(usize, usize), u32>;
 
+/// Copy-fit's tracking per article, in em (an article not in it keeps its layout's).
+pub type Tracking = HashMap<usize, f64>;
+
 /// Where the later text columns of a balanced part start, by article: the cuts that end each
 /// column of the article's last frame but the last.
 pub type Balance = HashMap<usize, Vec<Cut>>;
 
 /// Checks the issue against the layout and builds the plan; all problems are reported together.
-pub fn plan(file: &IssueFile, layout: &Layout, heights: &Heights) -> Result<Plan> {
-    let mut planner = Planner::new(file, layout, heights);
+pub fn plan(file: &IssueFile, layout: &Layout, heights: &Heights, tracking: &Tracking) -> Result<Plan> {
+    let mut planner = Planner::new(file, layout, heights, tracking);
     planner.articles()?;
     planner.paper();
     planner.pages();
@@ -321,6 +326,8 @@ struct Planner<'a> {
     file: &'a IssueFile,
     layout: &'a Layout,
     heights: &'a Heights,
+    /// Copy-fit's tracking per article.
+    tracking: &'a Tracking,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     /// Article ids to their index.
@@ -334,11 +341,12 @@ struct Planner<'a> {
 }
 
 impl<'a> Planner<'a> {
-    fn new(file: &'a IssueFile, layout: &'a Layout, heights: &'a Heights) -> Self {
+    fn new(file: &'a IssueFile, layout: &'a Layout, heights: &'a Heights, tracking: &'a Tracking) -> Self {
         Planner {
             file,
             layout,
             heights,
+            tracking,
             errors: Vec::new(),
             warnings: Vec::new(),
             ids: HashMap::new(),

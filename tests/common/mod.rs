@@ -12,6 +12,7 @@ pub const BUILD: BuildOptions = BuildOptions {
     pdf: true,
     allow_overset: false,
     print: PdfSettings { bleed_pt: None, standard: Standard::Print, epoch: None },
+    fit: false,
 };
 
 /// An engine over the embedded fonts only, so results do not depend on the machine.

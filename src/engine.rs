@@ -22,7 +22,7 @@ use crate::check::pictures::{self, PrintedPicture};
 use crate::check::verify::{Findings, verify};
 use crate::error::{Diagnostic, Error, Result};
 use crate::issue::{IssueFile, KeyPath};
-use crate::layout::{Layout, Output};
+use crate::layout::Layout;
 use crate::measure::{self, Amount, Fits, Splits};
 use crate::output::pdf::{self, PdfSettings};
 use crate::plan::{Balance, Bounds, Context, Heights, Plan, Tracking, plan};
@@ -187,15 +187,7 @@ impl Engine {
         mut timings: Timings,
     ) -> Result<Build> {
         let (file, layout, output) = (job.file, job.layout, job.options.print.output());
-        let (plan, splits, fits) = self.plan_and_fit(
-            &mut worlds.measure,
-            file,
-            layout,
-            output,
-            &extra,
-            &job.tracking,
-            &mut timings,
-        )?;
+        let (plan, splits, fits) = self.plan_and_fit(&mut worlds.measure, job, &extra, &mut timings)?;
         timings.plan_ms = ms(job.started) - timings.split_ms - timings.compile_ms - timings.verify_ms;
         let ctx = Context { file, layout, plan: &plan, output, balance: &fits.balance };
         let set = set_until_fit(&mut worlds.pages, &ctx, splits, job.options, &mut timings)?;
@@ -260,13 +252,12 @@ impl Engine {
     fn plan_and_fit(
         &self,
         world: &mut NewsWorld,
-        file: &IssueFile,
-        layout: &Layout,
-        output: Output,
+        job: &Job,
         extra: &Heights,
-        tracking: &Tracking,
         timings: &mut Timings,
     ) -> Result<(Plan, Splits, Fits)> {
+        let (file, layout, output, tracking) =
+            (job.file, job.layout, job.options.print.output(), &job.tracking);
         let none = Balance::new();
         let mut heights = Heights::new();
         let mut attempts = 0;

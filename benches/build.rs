@@ -57,6 +57,13 @@ const FILL: f64 = 0.9;
 /// holding the continuations of the page before (page 1's lower frames hold short articles).
 /// `variant` starts the text at another paragraph, so variants are distinct issues.
 fn synthetic_issue(dir: &Path, pages: u32, variant: usize) -> PathBuf {
+    synthetic(dir, pages, variant, false)
+}
+
+/// [`synthetic_issue`], with every article's last frame taking its height from its text
+/// (`lines = "auto"`) when `auto` is set.
+fn synthetic(dir: &Path, pages: u32, variant: usize, auto: bool) -> PathBuf {
+    let height = |lines: u32| if auto { "\"auto\"".to_string() } else { lines.to_string() };
     let paragraphs = corpus();
     let mut at = variant * 7;
     // Whole paragraphs until about `chars` characters; the last one ends at a sentence's end.
@@ -98,7 +105,8 @@ fn synthetic_issue(dir: &Path, pages: u32, variant: usize) -> PathBuf {
             let continued = p < pages;
             let part = if continued { "part = 1\n" } else { "" };
             let upper = 72 - top;
-            write!(issue, "[[pages.frames]]\narticle = \"{id}\"\ncolumn = {column}\nspan = 2\nline = {top}\nlines = {upper}\n{part}\n").unwrap();
+            let upper_lines = if continued { upper.to_string() } else { height(upper) };
+            write!(issue, "[[pages.frames]]\narticle = \"{id}\"\ncolumn = {column}\nspan = 2\nline = {top}\nlines = {upper_lines}\n{part}\n").unwrap();
             let mut lines = f64::from(upper) - headline;
             if continued {
                 lines += 48.0 - jump_head;
@@ -112,7 +120,8 @@ fn synthetic_issue(dir: &Path, pages: u32, variant: usize) -> PathBuf {
             // The lower frame: the previous page's article continued, or on page 1 a short one.
             let (lower, part) =
                 if p > 1 { (format!("p{}a{i}", p - 1), "part = 2\n") } else { (format!("short{i}"), "") };
-            write!(issue, "[[pages.frames]]\narticle = \"{lower}\"\ncolumn = {column}\nspan = 2\nline = 73\nlines = 48\n{part}\n").unwrap();
+            let lower_lines = height(48);
+            write!(issue, "[[pages.frames]]\narticle = \"{lower}\"\ncolumn = {column}\nspan = 2\nline = 73\nlines = {lower_lines}\n{part}\n").unwrap();
             if p == 1 {
                 writeln!(
                     articles,
@@ -282,5 +291,32 @@ fn alternating(issue: &Path, generated: &generate::Generated) -> (f64, f64, f64)
     (build, compile, ratio)
 }
 
-criterion_group!(build, benches);
+/// Auto heights against fixed frames: cold builds of the 16-page issue with every article's
+/// last frame `lines = "auto"`, and of the same issue with its frames fixed, timed in
+/// alternation (median of the rounds' ratios).
+fn fitting(c: &mut Criterion) {
+    let mut group = c.benchmark_group("fit");
+    group.sample_size(10);
+    let (fixed_dir, auto_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let fixed = synthetic(fixed_dir.path(), 16, 0, false);
+    let auto = synthetic(auto_dir.path(), 16, 0, true);
+    assert!(cold_build(&auto).errors.is_empty(), "the auto issue builds");
+    group.bench_function("16 pages/cold, fixed frames", |b| b.iter(|| cold_build(&fixed)));
+    group.bench_function("16 pages/cold, auto heights", |b| b.iter(|| cold_build(&auto)));
+    group.finish();
+    let time = |issue: &Path| {
+        let start = std::time::Instant::now();
+        drop(cold_build(issue));
+        start.elapsed().as_secs_f64() * 1000.0
+    };
+    let mut rounds: Vec<(f64, f64)> = (0..ROUNDS).map(|_| (time(&auto), time(&fixed))).collect();
+    rounds.sort_by(|x, y| (x.0 / x.1).total_cmp(&(y.0 / y.1)));
+    let (a, f) = rounds[rounds.len() / 2];
+    println!(
+        "\n16 pages, auto heights against fixed frames, {ROUNDS} alternating rounds: {a:.0} / {f:.0} ms = {:.2}",
+        a / f
+    );
+}
+
+criterion_group!(build, benches, fitting);
 criterion_main!(build);

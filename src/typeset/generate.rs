@@ -481,9 +481,7 @@ impl Writer {
                 self.push("]");
             }
             if article.byline_at_end() {
-                self.push("#t.byline-end(L)[");
-                self.expr(&format!("#a{a}.byline"), body.origin(Field::Byline));
-                self.push("]");
+                self.byline_end(&format!("a{a}"), body);
             }
             self.line("");
         }
@@ -538,9 +536,7 @@ impl Writer {
             self.runs(var, b, body);
         }
         if b + 1 == article.blocks.len() && end == Cut::end(&article.blocks) && article.byline_at_end() {
-            self.push("#t.byline-end(L)[");
-            self.expr(&format!("#{var}.byline"), body.origin(Field::Byline));
-            self.push("]");
+            self.byline_end(var, body);
         }
         if wrapper.is_some() {
             self.push("]");
@@ -563,6 +559,22 @@ impl Writer {
             }
         }
         self.push("))");
+    }
+
+    /// The closing byline （魏亚东）, which never splits: its characters joined by hidden word
+    /// joiners (no text of the PDF), each a slice of the data so every glyph keeps its span;
+    /// the line breaks before it, and it moves to the next line whole.
+    fn byline_end(&mut self, var: &str, body: &Body) {
+        let text = body.article.article.byline.as_deref().unwrap_or_default();
+        self.push("#t.byline-end(L)[");
+        for (k, (i, c)) in text.char_indices().enumerate() {
+            if k > 0 {
+                self.push("#hide[#sym.wj]");
+            }
+            let expr = format!("#{var}.byline.slice({i}, {})", i + c.len_utf8());
+            self.expr(&expr, Origin { base: i, ..body.origin(Field::Byline) });
+        }
+        self.push("]");
     }
 
     /// The runs of block `b` between the part's cuts, each an expression of its own.

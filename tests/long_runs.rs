@@ -123,3 +123,19 @@ proptest! {
         prop_assert_eq!(build.report.articles[0].composition.off_grid, 0, "{:?}", build.warnings);
     }
 }
+
+/// Found by the property test above: when a paragraph's first word does not fit beside its
+/// first-line indent, Typst broke the line right after the indent, and the empty first line
+/// pushed the whole paragraph a leading (2.7 pt) below the baseline grid.
+#[test]
+fn a_first_word_too_long_for_the_indented_line_keeps_the_grid() {
+    let body = "91327340958158362项目建设ftp://decmzujcvf.rw.ddkmgk/_2zz7_I0-Kp/4A/-V__x-QPUM_?qli=96&xzky=4&a=08开发区、";
+    let issue = MINIMAL
+        .edit("span = 2", "span = 1\ncolumns = 1")
+        .edit("lines = 30", "lines = 66")
+        .edit("title = \"标题\"", "title = \"标题\"\nbody-format = \"text\"")
+        .edit("body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"", &format!("body = '''\n{body}\n'''"));
+    let (_dir, path) = write_issue("issue.toml", &issue, &[]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert_eq!(build.report.articles[0].composition.off_grid, 0, "{:?}", build.warnings);
+}

@@ -521,6 +521,12 @@ impl Writer {
         if let Some(open) = wrapper {
             self.push(open);
         }
+        if block.kind != BlockKind::Subhead {
+            // No line break right after the first-line indent: Typst would take one when the
+            // first word does not fit beside the indent, leaving an empty first line that
+            // pushes the paragraph a leading below the grid.
+            self.push("#hide[#sym.wj]");
+        }
         if b == dateline_block && !mid_start && article.article.dateline.is_some() {
             self.push("#t.dateline(L)[");
             self.expr(&format!("#{var}.dateline"), body.origin(Field::Dateline));

@@ -155,3 +155,44 @@ fn copy_fit_beyond_its_bound_says_how_much_is_over() {
     assert!(message.contains("差 ") && message.contains("a frame of"), "{message}");
     assert!(build.report.articles[0].overflow.is_some());
 }
+
+/// The kaifaqu example, copied, with one paragraph added to an article and one removed from
+/// another, and no coordinate edited: its stacks, auto heights and pictures that take the rest
+/// reflow, and every page stays full, without a hole.
+#[test]
+fn the_example_pages_stay_full_after_an_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = common::example("kaifaqu-2023-10");
+    let from = example.parent().unwrap();
+    for entry in walk(from) {
+        let target = dir.path().join(entry.strip_prefix(from).unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, target).unwrap();
+    }
+    let article = |name: &str| dir.path().join("articles").join(name);
+    let xingxian = std::fs::read_to_string(article("xingxian.md")).unwrap();
+    let added = xingxian.split("\n\n").nth(1).unwrap().to_string();
+    std::fs::write(article("xingxian.md"), format!("{xingxian}\n\n{added}\n")).unwrap();
+    let qinyuan = std::fs::read_to_string(article("qinyuan.md")).unwrap();
+    let paragraphs: Vec<&str> = qinyuan.split("\n\n").filter(|p| !p.trim().is_empty()).collect();
+    std::fs::write(article("qinyuan.md"), paragraphs[..paragraphs.len() - 1].join("\n\n")).unwrap();
+    let build = engine().build(&dir.path().join("issue.toml"), &BUILD).unwrap();
+    assert!(build.errors.is_empty(), "{:?}", build.errors);
+    // The edit moved frames: xingxian's part on page 2 grew, the page's frames reflowed.
+    let original = engine().build(&example, &BUILD).unwrap();
+    let heights = |b: &banmian::Build| b.plan.pages[1].frames.iter().map(|f| f.lines).collect::<Vec<_>>();
+    assert_ne!(heights(&build), heights(&original));
+    for page in &build.report.pages {
+        assert!(page.fill_percent >= 98.0 && page.holes.is_empty(), "page {}: {page:?}", page.number);
+    }
+}
+
+/// Every file below `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+    }
+    files
+}

@@ -5,9 +5,11 @@
 //! - rules too close to text: a 栏线 closer than the layout's `rule-clearance-pt` to a glyph of
 //!   a neighbouring frame.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
-use typst::text::TextItem;
+use typst::text::{Font, TextItem};
 use typst_layout::PagedDocument;
 
 use crate::layout::{EPSILON, Layout};
@@ -71,8 +73,9 @@ pub fn check(document: &PagedDocument, glyphs: &[Glyph], ctx: &Context) -> Vec<P
     let (ox, oy) = layout.type_origin();
     let area = [ox, oy, ox + layout.type_width(), oy + layout.type_height()];
     let mut faults = Vec::new();
+    let mut bounds = GlyphBounds::new();
     for (page, p) in document.pages().iter().enumerate() {
-        let mut inks = Inks { ascent: layout.spec.grid.ascent_em, found: Vec::new() };
+        let mut inks = Inks { ascent: layout.spec.grid.ascent_em, found: Vec::new(), bounds: &mut bounds };
         inks.walk(&p.frame, Transform::identity(), false);
         let inks = inks.found;
         faults.extend(outside(&inks, area).map(|what| PageFault {
@@ -91,14 +94,19 @@ pub fn check(document: &PagedDocument, glyphs: &[Glyph], ctx: &Context) -> Vec<P
 }
 
 /// The extents of everything drawn inside article frames, gathered by one walk of a page.
-struct Inks {
+/// Glyph outline bounds by font and glyph, read once per check: a page has thousands of glyphs
+/// but only hundreds of distinct ones, and reading an outline is the costly part.
+type GlyphBounds = HashMap<(Font, u16), Option<ttf_parser::Rect>>;
+
+struct Inks<'b> {
     /// The layout's line box above the baseline, in em: text items are measured by their line
     /// boxes, as the grid places them.
     ascent: f64,
     found: Vec<(Extent, String)>,
+    bounds: &'b mut GlyphBounds,
 }
 
-impl Inks {
+impl Inks<'_> {
     /// Text items by their line boxes, shapes by their bounds with the stroke, of every item
     /// inside a labelled article frame.
     fn walk(&mut self, frame: &Frame, ts: Transform, inside: bool) {
@@ -110,7 +118,7 @@ impl Inks {
                     self.walk(&group.frame, at.pre_concat(group.transform), inside || labelled);
                 }
                 FrameItem::Text(text) if inside => {
-                    if let Some((left, right)) = ink_across(text) {
+                    if let Some((left, right)) = ink_across(text, self.bounds) {
                         let size = text.size.to_pt();
                         let [a, b] = [Point::with_x(left), Point::with_x(right)].map(|p| p.transform(at));
                         let base = a.y.to_pt();
@@ -136,12 +144,16 @@ impl Inks {
 /// their boxes (as the glyph reader takes them: a face may let ink overshoot its box by a
 /// hair), so a space or an advance widened past the last character does not count; none
 /// without ink.
-fn ink_across(text: &TextItem) -> Option<(Abs, Abs)> {
+#[allow(clippy::mutable_key_type)]
+fn ink_across(text: &TextItem, bounds: &mut GlyphBounds) -> Option<(Abs, Abs)> {
     let mut pen = Abs::zero();
     let mut extent: Option<(Abs, Abs)> = None;
     for glyph in &text.glyphs {
         let advance = glyph.x_advance.at(text.size);
-        if let Some(b) = text.font.ttf().glyph_bounding_box(ttf_parser::GlyphId(glyph.id)) {
+        let bound = *bounds
+            .entry((text.font.font().clone(), glyph.id))
+            .or_insert_with(|| text.font.ttf().glyph_bounding_box(ttf_parser::GlyphId(glyph.id)));
+        if let Some(b) = bound {
             let shift = pen + glyph.x_offset.at(text.size);
             let natural = text.font.x_advance(glyph.id).map_or(advance, |em| em.at(text.size));
             let scale = |units: i16| text.font.to_em(units).at(text.size);
@@ -170,12 +182,18 @@ fn too_close(rule: &Rule, origin: (f64, f64), glyphs: &[&Glyph], layout: &Layout
     let half = layout.spec.article.rule_pt / 2.0;
     let (x1, y1, x2, y2) = (origin.0 + rule.x1, origin.1 + rule.y1, origin.0 + rule.x2, origin.1 + rule.y2);
     let ascent = layout.spec.grid.ascent_em;
+    // Only glyphs within the clearance of the rule's box can be too close: a cheap test first,
+    // since a page has thousands of glyphs and dozens of rules.
+    let reach = clearance + half + EPSILON;
+    let (left, right) = (x1.min(x2) - reach, x1.max(x2) + reach);
+    let (top, bottom) = (y1.min(y2) - reach, y1.max(y2) + reach);
     let closest = glyphs
         .iter()
         .filter_map(|g| {
             let (l, r) = g.ink?;
             let (t, b) = (g.baseline - ascent * g.size, g.baseline + (1.0 - ascent) * g.size);
-            Some((gap([l, t, r, b], [x1, y1, x2, y2]) - half, g.text))
+            let near = l <= right && r >= left && t <= bottom && b >= top;
+            near.then(|| (gap([l, t, r, b], [x1, y1, x2, y2]) - half, g.text))
         })
         .min_by(|a, b| a.0.total_cmp(&b.0))?;
     (closest.0 + EPSILON < clearance).then(|| {

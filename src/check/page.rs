@@ -68,6 +68,8 @@ impl PageFault {
 type Extent = [f64; 4];
 
 /// Checks every page: article frames' ink against the type area, 栏线 against the glyphs.
+// A font's hash and equality are its data and index; its inner caches do not change them.
+#[allow(clippy::mutable_key_type)]
 pub fn check(document: &PagedDocument, glyphs: &[Glyph], ctx: &Context) -> Vec<PageFault> {
     let layout = ctx.layout;
     let (ox, oy) = layout.type_origin();
@@ -144,6 +146,7 @@ impl Inks<'_> {
 /// their boxes (as the glyph reader takes them: a face may let ink overshoot its box by a
 /// hair), so a space or an advance widened past the last character does not count; none
 /// without ink.
+// See `check`: fonts as keys.
 #[allow(clippy::mutable_key_type)]
 fn ink_across(text: &TextItem, bounds: &mut GlyphBounds) -> Option<(Abs, Abs)> {
     let mut pen = Abs::zero();

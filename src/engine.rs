@@ -16,6 +16,7 @@ use typst::utils::LazyHash;
 use typst_layout::PagedDocument;
 
 use crate::check::headlines;
+use crate::compose;
 use crate::check::lines::{self, Violation};
 use crate::check::page::{self, PageFault};
 use crate::check::pictures::{self, PrintedPicture};
@@ -101,6 +102,9 @@ pub struct Build {
     pub plan: Plan,
     pub layout: Layout,
     pub violations: Vec<Violation>,
+    /// What the composer made of pages that listed articles, when it composed any: what
+    /// `compose` writes out.
+    pub composition: Option<compose::Composition>,
 }
 
 /// The final pages of one attempt, checked, with the PDF exported beside the checks.
@@ -145,9 +149,55 @@ impl Engine {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let mut worlds = self.take_worlds(&key);
         let mut job = Job { path, file: &file, layout: &layout, options, started, tracking: Tracking::new() };
-        let built = self.build_copy_fitted(&mut job, &mut worlds);
+        let built = if compose::wanted(&file.issue) {
+            self.build_composed(&mut job, &mut worlds)
+        } else {
+            self.build_copy_fitted(&mut job, &mut worlds)
+        };
         self.keep_worlds(key, worlds);
         built
+    }
+
+    /// Composes the pages that list articles, then builds the composed issue. When a composed
+    /// frame's text ran over it or left a hole (its balanced columns broke differently from
+    /// the single column it was measured in), composes again with the lines it lacked or had
+    /// over; a need that once ran over never shrinks again, so the attempts settle. Returns the
+    /// best attempt — fewest errors, then fewest free lines — of at most [`MAX_ATTEMPTS`] + 1.
+    fn build_composed(&self, job: &mut Job, worlds: &mut Worlds) -> Result<Build> {
+        let mut bumps = compose::Bumps::new();
+        let mut grown: Vec<(usize, usize)> = Vec::new();
+        let mut best: Option<Build> = None;
+        for _ in 0..=MAX_ATTEMPTS {
+            let mut measurer = compose::Measurer { world: &mut worlds.measure, memo: &self.measured, today: date(job.file) };
+            let composition = compose::compose(&mut measurer, job.file, job.layout, &bumps)?;
+            let file = job.file.with_issue(composition.issue.clone());
+            let mut inner = Job { file: &file, tracking: Tracking::new(), ..*job };
+            let mut built = self.build_copy_fitted(&mut inner, worlds)?;
+            let hole = i32::try_from(job.layout.spec.grid.hole_lines).unwrap_or(2);
+            let misfits: Vec<((usize, usize), i32)> = misfits(&built, &composition)
+                .into_iter()
+                .filter_map(|(at, lines)| match lines {
+                    l if l > 0 => Some((at, l)),
+                    l if -l >= hole && !grown.contains(&at) => Some((at, l + 1)),
+                    _ => None,
+                })
+                .collect();
+            record_composition(&mut built, composition, job.file);
+            let settled = misfits.is_empty();
+            if best.as_ref().is_none_or(|b| quality(&built) < quality(b)) {
+                best = Some(built);
+            }
+            if settled {
+                break;
+            }
+            for (at, lines) in misfits {
+                if lines > 0 {
+                    grown.push(at);
+                }
+                *bumps.entry(at).or_default() += lines;
+            }
+        }
+        Ok(best.expect("at least one attempt is built"))
     }
 
     /// Builds the issue, then copy-fits (自动调整) each article that asks for it: one that
@@ -224,7 +274,7 @@ impl Engine {
         let (report::Assembled { report, errors, warnings }, pdf) =
             finish(job.path, outcome, exported, timings, job.started);
         let layout = layout.clone();
-        Ok(Build { report, document, pdf, generated, errors, warnings, plan, layout, violations })
+        Ok(Build { report, document, pdf, generated, errors, warnings, plan, layout, violations, composition: None })
     }
 
     /// The issue's layout, with its fonts resolved against the engine's; a layout problem
@@ -328,6 +378,51 @@ fn overrun_auto_frames(ctx: &Context, overflows: &[measure::Overflow]) -> Height
         .collect()
 }
 
+/// The lines each composed article's last frame lacked (its text ran over) or had over
+/// (whole lines free in every text column), by (article, slot).
+fn misfits(built: &Build, composition: &compose::Composition) -> compose::Bumps {
+    let composed = |a: usize| composition.frames.iter().any(|(_, f)| f.article == built.plan.articles[a].id());
+    built
+        .report
+        .articles
+        .iter()
+        .enumerate()
+        .filter(|&(a, _)| composed(a))
+        .filter_map(|(a, report)| {
+            let slot = built.plan.articles[a].frames.len().checked_sub(1)?;
+            let columns = built.plan.frame(a, slot).columns.max(1) as usize;
+            let lines = match &report.overflow {
+                Some(amount) => amount.lines.div_ceil(columns).max(1) as i32,
+                None => -((report.parts.last()?.free_lines as usize / columns) as i32),
+            };
+            (lines != 0).then_some(((a, slot), lines))
+        })
+        .collect()
+}
+
+/// How good a composed build is, lower better: its errors, then the free lines of its parts.
+fn quality(built: &Build) -> (usize, usize) {
+    let free = built.report.articles.iter().flat_map(|a| &a.parts).map(|p| p.free_lines as usize).sum();
+    (built.errors.len(), free)
+}
+
+/// Puts what composing found into the build: each page's score in the report, each rule
+/// given up as a warning.
+fn record_composition(built: &mut Build, composition: compose::Composition, file: &IssueFile) {
+    for composed in &composition.pages {
+        for rule in &composed.gave_up {
+            let key = KeyPath::default().key("pages").index(
+                file.issue.pages.iter().position(|p| p.number == composed.number).unwrap_or_default(),
+            );
+            built.warnings.push(file.diagnostic(&key, format!("page {}: {rule}", composed.number)));
+        }
+        if let Some(page) = built.report.pages.iter_mut().find(|p| p.number == composed.number) {
+            page.composed = Some(composed.clone());
+        }
+    }
+    built.composition = Some(composition);
+}
+
 /// Copy-fit's progress: each fitted article's tracking in steps of the layout's bound, and the
 /// articles that are done.
 struct CopyFit {
@@ -401,7 +496,12 @@ fn other_errors(built: &Build) -> usize {
 
 /// The issue's date, which the pages show as today.
 fn today(ctx: &Context) -> Option<Datetime> {
-    let date = ctx.file.issue.issue.date;
+    date(ctx.file)
+}
+
+/// The issue file's date, as Typst's today.
+fn date(file: &IssueFile) -> Option<Datetime> {
+    let date = file.issue.issue.date;
     Datetime::from_ymd(date.year(), date.month(), date.day())
 }
 

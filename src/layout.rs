@@ -105,12 +105,20 @@ pub struct FitBounds {
     pub tracking_em: f64,
     /// How many steps copy-fit tries on the way to that bound.
     pub steps: u32,
+    /// Whether composed articles are copy-fitted, so the composer may give an article a
+    /// rectangle its text fills only when tracked.
+    #[serde(default = "yes")]
+    pub compose: bool,
 }
 
 impl Default for FitBounds {
     fn default() -> Self {
-        FitBounds { tracking_em: 0.03, steps: 3 }
+        FitBounds { tracking_em: 0.03, steps: 3, compose: true }
     }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Crop marks (裁切线): where they start outside the trimmed page, how long and how heavy.
@@ -223,6 +231,11 @@ pub struct ArticleStyle {
     pub max_stretch_em: f64,
     /// The space between Chinese characters and digits (Latin letters always get a quarter em).
     pub cjk_digit_spacing: DigitSpacing,
+    /// The tallest text column (腿) a composed article may have, in grid lines: a longer leg
+    /// is hard to read, so the composer gives the article more columns instead. No bound when
+    /// absent.
+    #[serde(default)]
+    pub max_leg_lines: Option<u32>,
 }
 
 /// How digits beside Chinese characters are set: house styles differ.

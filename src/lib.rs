@@ -5,7 +5,7 @@
 //!
 //! issue file ([`issue`], article bodies via [`body`]) → layout ([`layout`]) → plan ([`plan`]:
 //! grid, frames, chains) → Typst program, compiled and read back ([`typeset`]) → continuation splits
-//! ([`measure`]) → checks of the laid-out glyphs ([`check`]) → report ([`report`]) → PDF,
+//! ([`measure`]) → pages composed from their articles' needs ([`compose`]) → checks of the laid-out glyphs ([`check`]) → report ([`report`]) → PDF,
 //! previews and files ([`output`]); the live proof's view of the pages in the browser
 //! ([`serve`]).
 //!
@@ -14,6 +14,7 @@
 
 pub mod body;
 pub mod check;
+pub mod compose;
 pub mod engine;
 pub mod error;
 pub mod issue;

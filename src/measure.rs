@@ -159,6 +159,35 @@ pub fn fit(
     Ok(fits)
 }
 
+/// Probes stretches of text for the composer, each set whole in its frame's first text
+/// column: the grid lines above its body (headline, picture) and the body lines it takes;
+/// `None` for a stretch without text. Measurements come from the memo where it has them.
+pub fn probe(
+    world: &mut NewsWorld,
+    memo: &Mutex<Memo>,
+    ctx: &Context,
+    stretches: &[(usize, usize, Cut, Cut)],
+    today: Option<Datetime>,
+) -> Result<Vec<Option<(u32, u32)>>> {
+    let jobs: Vec<MeasureJob> =
+        stretches.iter().map(|&(a, slot, start, end)| probe_job(ctx, a, slot, start, end)).collect();
+    let mut splitter = Splitter::new(world, memo, ctx, today);
+    let outcomes = splitter.measure(&jobs)?;
+    Ok(outcomes
+        .into_iter()
+        .map(|m| match m {
+            Measured::Probed { head, lines, .. } => Some((head, lines)),
+            _ => None,
+        })
+        .collect())
+}
+
+/// The grid lines a frame of `columns` text columns needs for a body of `lines` lines under
+/// `head` lines, its columns balanced: what an auto frame is given.
+pub fn balanced_lines(head: u32, lines: u32, columns: u32) -> u32 {
+    (head + column_sizes(lines, columns).first().copied().unwrap_or(0)).max(1)
+}
+
 /// A probe of article `a`'s part from `start` to `end` in its slot `slot`: the frame made tall
 /// enough to hold it all in one column.
 fn probe_job(ctx: &Context, a: usize, slot: usize, start: Cut, end: Cut) -> MeasureJob {
@@ -177,10 +206,10 @@ impl Fits {
     fn apply(&mut self, ctx: &Context, job: &MeasureJob, head: u32, lines: u32, starts: &[(u32, Cut)]) {
         let frame = ctx.plan.frame(job.article, job.slot);
         let sizes = column_sizes(lines, frame.columns);
-        let height = head + sizes.first().copied().unwrap_or(0);
+        let height = balanced_lines(head, lines, frame.columns);
         if frame.auto {
             let (p, f) = ctx.plan.articles[job.article].frames[job.slot];
-            self.heights.insert((p, f), height.max(1));
+            self.heights.insert((p, f), height);
         } else if height > frame.lines {
             return;
         }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 pub use sizes::{PictureSize, SizeReport};
 
+use crate::compose::ComposedPage;
 use crate::body::Cut;
 use crate::check::lines::{Counts, Violation};
 use crate::check::page::{self, PageFault};
@@ -72,6 +73,10 @@ pub struct PageReport {
     /// Grid rectangles no frame or picture covers, at least one column × the layout's
     /// `hole-lines` (开天窗): columns and lines 1-based.
     pub holes: Vec<Hole>,
+    /// What composing the page found, when the composer made it: its score and the rules it
+    /// gave up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub composed: Option<ComposedPage>,
 }
 
 /// A hole on a page: grid rectangle [column, columns, line, lines], 1-based.
@@ -212,6 +217,7 @@ pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled 
                 anatomy: anatomy(&faults, i),
                 fill_percent: fill_percent(ctx, i, &findings_fills),
                 holes: page_holes(ctx, i),
+                composed: None,
             })
             .collect(),
         articles,

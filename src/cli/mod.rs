@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod compose;
 mod fonts;
 mod init;
 mod preview;
@@ -89,6 +90,8 @@ enum Command {
     Build(build::Args),
     /// Validates and lays out an issue without writing a PDF.
     Check(check::Args),
+    /// Composes the pages that list articles and writes the issue with their frames.
+    Compose(compose::Args),
     /// Writes a starter issue that builds, to copy and fill in.
     Init(init::Args),
     /// Rebuilds an issue whenever its files change.
@@ -111,6 +114,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Build(args) => build::run(&engine, args),
         Command::Check(args) => check::run(&engine, args),
+        Command::Compose(args) => compose::run(&engine, args),
         Command::Fonts(args) => fonts::run(&engine, args),
         Command::Preview(args) => preview::run(&engine, args),
         Command::Init(args) => init::run(args),

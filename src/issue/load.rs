@@ -97,6 +97,23 @@ impl IssueFile {
         Ok(IssueFile { path: path.into(), issue, text, format })
     }
 
+    /// The same file holding `issue` instead of its own (a composed issue, a probe): paths in
+    /// the data still resolve from the file's folder, and places of keys it shares with the
+    /// file's own data are still found in its text.
+    pub fn with_issue(&self, issue: Issue) -> IssueFile {
+        IssueFile { path: self.path.clone(), issue, text: self.text.clone(), format: self.format }
+    }
+
+    /// The file's text, as read.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the file is JSON (else TOML).
+    pub fn is_json(&self) -> bool {
+        self.format == Format::Json
+    }
+
     /// The folder the issue file sits in; relative paths in the data start here.
     pub fn dir(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new(""))

@@ -98,6 +98,10 @@ pub struct Page {
     /// Picture frames on the grid.
     #[serde(default)]
     pub pictures: Vec<PictureFrame>,
+    /// Articles to compose on this page (自动组版), in priority order: the first leads. The
+    /// composer gives each a rectangle in what the page's fixed frames leave.
+    #[serde(default)]
+    pub articles: Vec<String>,
 }
 
 /// A picture on the page grid, with its caption (图片说明) and credit.
@@ -132,6 +136,9 @@ pub struct ArticlePicture {
     pub credit: Option<String>,
     /// Height in grid lines, caption included.
     pub lines: u32,
+    /// The least and most grid lines the composer may give the picture; `lines` by default.
+    pub min_lines: Option<u32>,
+    pub max_lines: Option<u32>,
     /// How the picture fills its box: cropped to fill (the default) or shown whole.
     #[serde(default)]
     pub fit: Fit,
@@ -334,6 +341,28 @@ pub struct Article {
     pub rank: Option<u32>,
     /// The title's 字号 (a name of the layout's `[sizes]`), instead of the one its rank gives.
     pub title_size: Option<String>,
+    /// On a composed page: the page its rest may jump to (转版) when its page cannot hold it.
+    pub continue_to: Option<u32>,
+    /// On a composed page: the grid columns it may take, one number or `[least, most]`.
+    pub span: Option<SpanRange>,
+}
+
+/// The grid columns a composed article may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SpanRange {
+    Exactly(u32),
+    Between([u32; 2]),
+}
+
+impl SpanRange {
+    /// The least and most columns.
+    pub fn bounds(self) -> (u32, u32) {
+        match self {
+            SpanRange::Exactly(n) => (n, n),
+            SpanRange::Between([a, b]) => (a.min(b), a.max(b)),
+        }
+    }
 }
 
 /// How a body's text becomes paragraphs; the README lists exactly what each interprets.

@@ -1,0 +1,386 @@
+//! Composition (自动组版): pages that list their articles instead of frames get a rectangle for
+//! every article, the page tiled completely, from what each article needs at each span.
+//!
+//! Pages are composed in page order. For each, the free rectangle the page's fixed frames
+//! leave is the *region*; the page's articles (in priority order) and the rests of articles
+//! that jumped to it from earlier pages are its *items*. Their needs are measured
+//! ([`needs`]), the region tiled ([`tiling`]), and the frames written into the issue, which then
+//! builds like any other: the composer's output is an ordinary issue a desk can edit.
+//!
+//! An article that may jump (`continue-to`) can be cut to fill its page; the rest becomes an
+//! item of the page it jumps to, measured after the cut.
+
+mod needs;
+pub mod tiling;
+mod write;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+pub use needs::Measurer;
+use needs::{Needs, Subject};
+use tiling::{Item, Need, Placed, Region, Rules, Weights};
+pub use write::write;
+
+use crate::error::{Diagnostic, Result};
+use crate::issue::{Frame, FrameLine, FrameLines, Issue, IssueFile, KeyPath};
+use crate::layout::Layout;
+
+/// Lines to add to (or take from) an item's measured need, by (article, slot): what a build of
+/// the composed issue showed the measuring lacked or left over, when its balanced columns
+/// broke differently from the single column it was measured in.
+pub type Bumps = HashMap<(usize, usize), i32>;
+
+/// The composed issue, and what composing each page found.
+#[derive(Debug, Clone)]
+pub struct Composition {
+    /// The issue with every composed frame written out and no page listing articles.
+    pub issue: Issue,
+    pub pages: Vec<ComposedPage>,
+    /// The frames the composer added: page index and frame.
+    pub frames: Vec<(usize, Frame)>,
+}
+
+/// One composed page: its score, and the rules it had to give up.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ComposedPage {
+    pub number: u32,
+    pub score: i64,
+    /// Grid lines left free inside composed frames, in lines of each frame's full width.
+    pub free_lines: u32,
+    pub gave_up: Vec<String>,
+}
+
+/// Whether any page of `issue` is to be composed.
+pub fn wanted(issue: &Issue) -> bool {
+    issue.pages.iter().any(|p| !p.articles.is_empty())
+}
+
+/// Composes every page that lists articles.
+pub fn compose(measurer: &mut Measurer, file: &IssueFile, layout: &Layout, bumps: &Bumps) -> Result<Composition> {
+    let mut composer = Composer::new(file, layout)?;
+    let mut order: Vec<usize> = (0..file.issue.pages.len()).filter(|&p| !file.issue.pages[p].articles.is_empty()).collect();
+    order.sort_by_key(|&p| file.issue.pages[p].number);
+    for page in order {
+        composer.page(measurer, page, bumps)?;
+    }
+    for page in &mut composer.issue.pages {
+        page.articles.clear();
+    }
+    Ok(Composition { issue: composer.issue, pages: composer.pages, frames: composer.frames })
+}
+
+/// `lines` moved by `bump`, keeping a line.
+fn bumped(lines: u32, bump: i32) -> u32 {
+    lines.saturating_add_signed(bump).max(1)
+}
+
+/// The rest of an article cut on an earlier page, waiting for the page it jumps to.
+#[derive(Debug, Clone, Copy)]
+struct Rest {
+    article: usize,
+    /// Its first part's span and lines, and the picture's lines there.
+    span: u32,
+    lines: u32,
+    picture_lines: Option<u32>,
+    rank: u32,
+}
+
+/// The composition under way.
+struct Composer<'a> {
+    file: &'a IssueFile,
+    layout: &'a Layout,
+    issue: Issue,
+    ids: HashMap<&'a str, usize>,
+    /// Rests by the page number they jump to.
+    rests: HashMap<u32, Vec<Rest>>,
+    pages: Vec<ComposedPage>,
+    frames: Vec<(usize, Frame)>,
+}
+
+impl<'a> Composer<'a> {
+    /// Checks the composed pages' lists and hints: every id an article, each listed once and
+    /// placed in no frame, every `continue-to` a later composed page.
+    fn new(file: &'a IssueFile, layout: &'a Layout) -> Result<Self> {
+        let issue = &file.issue;
+        let ids: HashMap<&str, usize> = issue.articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+        let mut errors = Vec::new();
+        let mut listed: HashMap<usize, u32> = HashMap::new();
+        for (p, page) in issue.pages.iter().enumerate() {
+            for (k, id) in page.articles.iter().enumerate() {
+                let key = KeyPath::default().key("pages").index(p).key("articles").index(k);
+                let Some(&a) = ids.get(id.as_str()) else {
+                    errors.push(file.diagnostic(&key, format!("no article has the id `{id}`")));
+                    continue;
+                };
+                if listed.insert(a, page.number).is_some() {
+                    errors.push(file.diagnostic(&key, format!("article `{id}` is listed on more than one page")));
+                }
+                if issue.pages.iter().flat_map(|p| &p.frames).any(|f| f.article == *id) {
+                    errors.push(file.diagnostic(&key, format!("article `{id}` is listed for composing and placed in a frame")));
+                }
+            }
+        }
+        for (a, article) in issue.articles.iter().enumerate() {
+            let key = KeyPath::default().key("articles").index(a);
+            if let Some(to) = article.continue_to {
+                let composed = issue.pages.iter().any(|p| p.number == to && !p.articles.is_empty());
+                let later = listed.get(&a).is_some_and(|&from| to > from);
+                if !composed || !later {
+                    let message = format!("`continue-to = {to}` must name a later page that lists articles to compose");
+                    errors.push(file.diagnostic(&key.clone().key("continue-to"), message));
+                }
+            }
+            if let Some((least, most)) = article.span.map(|s| s.bounds())
+                && (least == 0 || most > layout.spec.grid.columns)
+            {
+                let message = format!("`span` must lie within 1–{} grid columns", layout.spec.grid.columns);
+                errors.push(file.diagnostic(&key.key("span"), message));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(crate::error::Error::Invalid(errors));
+        }
+        let issue = issue.clone();
+        Ok(Composer { file, layout, issue, ids, rests: HashMap::new(), pages: Vec::new(), frames: Vec::new() })
+    }
+
+    /// Composes page `p`: its region, its items' needs, the best tiling, its frames.
+    fn page(&mut self, measurer: &mut Measurer, p: usize, bumps: &Bumps) -> Result<()> {
+        let page = &self.file.issue.pages[p];
+        let region = self.region(p)?;
+        let rests = self.rests.remove(&page.number).unwrap_or_default();
+        let subjects = self.subjects(p, region, &rests);
+        let needs = needs::measure(measurer, self.file, self.layout, &subjects)?;
+        let items = self.items(&subjects, &needs, bumps);
+        if std::env::var("BANMIAN_DEBUG").is_ok() { for it in &items { eprintln!("{:?}", it); } }
+        let hole = self.layout.spec.grid.hole_lines.max(1);
+        let rules = |most_free| Rules { most_free, max_leg: self.max_leg(), weights: self.weights() };
+        let mut gave_up = Vec::new();
+        let tiled = tiling::tile(&items, region, &rules(hole - 1)).or_else(|| {
+            let found = tiling::tile(&items, region, &rules(hole * 4));
+            if found.is_some() {
+                gave_up.push("no tiling without a hole: some frames keep free lines".to_string());
+            }
+            found
+        });
+        let Some((score, placed)) = tiled else {
+            return Err(self.impossible(p, region, &subjects, &items).into());
+        };
+        let free_lines = placed.iter().map(|pl| pl.free).sum();
+        for pl in &placed {
+            self.place(p, &subjects[pl.item], pl);
+        }
+        self.pages.push(ComposedPage { number: page.number, score, free_lines, gave_up });
+        Ok(())
+    }
+
+    /// The free rectangle of page `p`: the grid below the masthead (page 1), less the fixed
+    /// frames and pictures, which must leave one rectangle.
+    fn region(&self, p: usize) -> Result<Region> {
+        let page = &self.file.issue.pages[p];
+        let grid = &self.layout.spec.grid;
+        let key = KeyPath::default().key("pages").index(p);
+        let mut taken = vec![vec![false; grid.lines as usize]; grid.columns as usize];
+        let masthead = if page.number == 1 { grid.masthead_lines } else { 0 };
+        let fixed = page.frames.iter().filter(|f| !f.ear).map(|f| (f.column, f.span, f.line, f.lines));
+        let pictures = page.pictures.iter().map(|f| (f.column, f.span, f.line, f.lines));
+        for (column, span, line, lines) in fixed.chain(pictures) {
+            let (FrameLine::At(line), FrameLines::Fixed(lines)) = (line, lines) else {
+                let message = "on a page that composes articles, fixed frames and pictures need a numeric `line` and `lines`";
+                return Err(self.file.diagnostic(&key, message).into());
+            };
+            for c in column.saturating_sub(1)..(column + span - 1).min(grid.columns) {
+                for l in line.saturating_sub(1)..(line + lines - 1).min(grid.lines) {
+                    taken[c as usize][l as usize] = true;
+                }
+            }
+        }
+        for column in &mut taken {
+            column[..masthead as usize].fill(true);
+        }
+        let free = |c: u32, l: u32| !taken[c as usize][l as usize];
+        let cells: Vec<(u32, u32)> =
+            (0..grid.columns).flat_map(|c| (0..grid.lines).map(move |l| (c, l))).filter(|&(c, l)| free(c, l)).collect();
+        let (Some(left), Some(right)) = (cells.iter().map(|c| c.0).min(), cells.iter().map(|c| c.0).max()) else {
+            return Err(self.file.diagnostic(&key, "the page's fixed frames leave no room to compose articles").into());
+        };
+        let top = cells.iter().map(|c| c.1).min().unwrap_or(0);
+        let bottom = cells.iter().map(|c| c.1).max().unwrap_or(0);
+        let region = Region { column: left + 1, line: top + 1, columns: right - left + 1, lines: bottom - top + 1 };
+        if cells.len() as u32 != region.columns * region.lines {
+            let message = "the page's fixed frames leave room that is not one rectangle: compose needs one \
+                           (place fixed frames across the page's width, at its top or foot)";
+            return Err(self.file.diagnostic(&key, message).into());
+        }
+        Ok(region)
+    }
+
+    /// What to measure for page `p`: its listed articles by priority, then the rests jumping
+    /// to it.
+    fn subjects(&self, p: usize, region: Region, rests: &[Rest]) -> Vec<Subject> {
+        let page = &self.file.issue.pages[p];
+        let articles = &self.file.issue.articles;
+        let spans = |a: usize| {
+            let (least, most) = articles[a].span.map_or((1, region.columns), |s| s.bounds());
+            (least.clamp(1, region.columns), most.clamp(1, region.columns).max(least.clamp(1, region.columns)))
+        };
+        let mut subjects: Vec<Subject> = page
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(k, id)| {
+                let a = self.ids[id.as_str()];
+                let picture_lines = articles[a].picture.as_ref().map(|pic| pic.min_lines.unwrap_or(pic.lines).min(pic.lines));
+                let rank = k as u32 + 1;
+                let fit = self.fit(a);
+                Subject { article: a, rank, spans: spans(a), boxable: k > 0, boxed: articles[a].boxed, before: None, picture_lines, fit }
+            })
+            .collect();
+        subjects.extend(rests.iter().map(|r| Subject {
+            article: r.article,
+            rank: r.rank,
+            spans: spans(r.article),
+            boxable: false,
+            boxed: self.issue.articles[r.article].boxed,
+            before: Some((r.span, r.lines)),
+            picture_lines: r.picture_lines,
+            fit: self.fit(r.article),
+        }));
+        subjects
+    }
+
+    /// The tiling's items: needs with the picture's stretch, the least lines of an article
+    /// that may jump, the bumps, and weights by priority.
+    fn items(&self, subjects: &[Subject], needs: &[Needs], bumps: &Bumps) -> Vec<Item> {
+        let n = subjects.len() as i64;
+        let comfort = self.weights().comfort_leg;
+        subjects
+            .iter()
+            .zip(needs)
+            .enumerate()
+            .map(|(k, (s, needs))| {
+                let article = &self.file.issue.articles[s.article];
+                let slot = usize::from(s.before.is_some());
+                let bump = bumps.get(&(s.article, slot)).copied().unwrap_or(0);
+                let picture = article.picture.as_ref().filter(|_| s.before.is_none());
+                let (stretch, preferred) = picture.map_or((0, 0), |pic| {
+                    let least = s.picture_lines.unwrap_or(pic.lines);
+                    (pic.max_lines.unwrap_or(pic.lines).max(pic.lines) - least, pic.lines - least)
+                });
+                let jumps = article.continue_to.is_some() && s.before.is_none();
+                let adjust = |need: &Option<Need>| {
+                    need.map(|need| Need {
+                        lines: bumped(need.lines, bump),
+                        tight: bumped(need.tight, bump),
+                        loose: bumped(need.loose, bump),
+                        stretch,
+                        least: jumps.then_some(need.head + comfort),
+                        ..need
+                    })
+                };
+                let weight = if s.before.is_some() { 1 } else { n - k as i64 };
+                Item {
+                    weight,
+                    plain: needs.plain.iter().map(adjust).collect(),
+                    boxed: needs.boxed.iter().map(adjust).collect(),
+                    preferred_stretch: preferred,
+                    box_free: s.boxed || s.before.is_some(),
+                }
+            })
+            .collect()
+    }
+
+    /// Writes one placed item into the issue: its frame, and on a first part its rank, box
+    /// and picture; a cut part leaves its rest for the page it jumps to.
+    fn place(&mut self, p: usize, subject: &Subject, placed: &Placed) {
+        let a = subject.article;
+        let frame = Frame {
+            article: self.issue.articles[a].id.clone(),
+            column: placed.column,
+            span: placed.span,
+            line: FrameLine::At(placed.line),
+            lines: FrameLines::Fixed(placed.lines),
+            columns: None,
+            balance: !placed.continued,
+            part: None,
+            ear: false,
+        };
+        self.issue.pages[p].frames.push(frame.clone());
+        self.frames.push((p, frame));
+        let article = &mut self.issue.articles[a];
+        article.fit |= placed.tracked != 0;
+        if subject.before.is_none() {
+            article.rank = Some(subject.rank);
+            article.boxed |= placed.boxed;
+            if let (Some(picture), Some(least)) = (article.picture.as_mut(), subject.picture_lines) {
+                picture.lines = least + placed.stretch;
+            }
+        }
+        if placed.continued
+            && let Some(to) = article.continue_to
+        {
+            let picture_lines = article.picture.as_ref().map(|pic| pic.lines);
+            let rest = Rest { article: a, span: placed.span, lines: placed.lines, picture_lines, rank: subject.rank };
+            self.rests.entry(to).or_default().push(rest);
+        }
+    }
+
+    /// Whether copy-fit may track article `a` to fill its rectangle: when the article or the
+    /// layout's `[fit]` allows it for composed pages.
+    fn fit(&self, a: usize) -> bool {
+        self.file.issue.articles[a].fit || self.layout.spec.fit.compose
+    }
+
+    /// The tallest leg the layout allows.
+    fn max_leg(&self) -> Option<u32> {
+        self.layout.spec.article.max_leg_lines
+    }
+
+    /// The score's weights: legs are comfortable from a third of the tallest allowed (or a
+    /// tenth of the page's lines).
+    fn weights(&self) -> Weights {
+        let comfort_leg = self.max_leg().map_or(self.layout.spec.grid.lines / 10, |most| most / 3);
+        Weights { comfort_leg, ..Weights::default() }
+    }
+
+    /// Why page `p` cannot be composed, in the desk's terms: what the articles need against
+    /// what the page holds, and what to change.
+    fn impossible(&self, p: usize, region: Region, subjects: &[Subject], items: &[Item]) -> Diagnostic {
+        let page = &self.file.issue.pages[p];
+        let key = KeyPath::default().key("pages").index(p).key("articles");
+        let least = |item: &Item| {
+            item.plain.iter().enumerate().filter_map(|(s, n)| n.map(|n| n.least.unwrap_or(n.lines) * (s as u32 + 1))).min()
+        };
+        let needed: u32 = items.iter().filter_map(least).sum();
+        let most: u32 = items
+            .iter()
+            .filter_map(|item| {
+                item.plain.iter().enumerate().filter_map(|(s, n)| n.map(|n| (n.lines + n.stretch + 1) * (s as u32 + 1))).max()
+            })
+            .sum();
+        let holds = region.columns * region.lines;
+        let id = |s: &Subject| self.file.issue.articles[s.article].id.clone();
+        let message = if needed > holds {
+            let longest = subjects.iter().zip(items).filter(|(s, _)| self.file.issue.articles[s.article].continue_to.is_none());
+            let longest = longest.max_by_key(|(_, item)| least(item).unwrap_or(0)).map(|(s, _)| id(s));
+            let hint = longest.map_or("move an article to another page".to_string(), |id| {
+                format!("allow `continue-to` for `{id}`, or move an article to another page")
+            });
+            format!("page {}: the articles need {needed} column lines at the least, the page holds {holds}; {hint}", page.number)
+        } else if most < holds {
+            format!(
+                "page {}: the articles fill at most {most} of the page's {holds} column lines; add an article, or give a picture a larger `max-lines`",
+                page.number
+            )
+        } else {
+            format!(
+                "page {}: no tiling of these articles fills the page's {} columns × {} lines (their heights leave gaps or legs too long); allow `continue-to`, give a picture a `min-lines`/`max-lines` range, or change a `span`",
+                page.number, region.columns, region.lines
+            )
+        };
+        self.file.diagnostic(&key, message)
+    }
+}

@@ -1,0 +1,229 @@
+//! Needs: how many grid lines each item takes at each span, plain and boxed, measured from the
+//! real layout by probing copies of its article in a throwaway issue — the measuring the
+//! engine does for an auto frame, never an estimate.
+//!
+//! A copy's body is set once in a single text column of the grid's width (it is the same at
+//! every span whose text columns are grid columns) and once per boxed span (a box's insets
+//! narrow the columns); its headline, picture and jump head are set at every span with a line
+//! of body under them, which is cheap.
+
+use std::sync::Mutex;
+
+use typst::foundations::Datetime;
+
+use super::tiling::Need;
+use crate::body::Cut;
+use crate::error::Result;
+use crate::issue::{Frame, FrameLine, FrameLines, Issue, IssueFile, Page};
+use crate::layout::Layout;
+use crate::measure::{self, Memo, balanced_lines};
+use crate::plan::{Balance, Context, Heights, Tracking, plan};
+use crate::typeset::world::NewsWorld;
+
+/// Where the engine measures: its measuring world and memo.
+pub struct Measurer<'a> {
+    pub world: &'a mut NewsWorld,
+    pub memo: &'a Mutex<Memo>,
+    pub today: Option<Datetime>,
+}
+
+/// What to measure of one item: its article as it will be set, and the spans it may take.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    /// Index into the issue's articles.
+    pub article: usize,
+    /// The title's rank on the page (1 = the lead).
+    pub rank: u32,
+    /// The least and most grid columns.
+    pub spans: (u32, u32),
+    /// Whether the item may be boxed to keep titles apart (a plain first part), and whether
+    /// it is boxed anyway (the article asks for it, or it was boxed on its first page).
+    pub boxable: bool,
+    pub boxed: bool,
+    /// The part already set on an earlier page, for a rest: its span and lines.
+    pub before: Option<(u32, u32)>,
+    /// The picture's least height, in grid lines.
+    pub picture_lines: Option<u32>,
+    /// Whether copy-fit may tighten or loosen the item's tracking to fill its rectangle.
+    pub fit: bool,
+}
+
+/// One item's needs by span (index `span - 1`), plain and boxed.
+#[derive(Debug, Clone, Default)]
+pub struct Needs {
+    pub plain: Vec<Option<Need>>,
+    pub boxed: Vec<Option<Need>>,
+}
+
+/// One copy in the probe issue: which subject, at which span, boxed or not.
+#[derive(Debug, Clone, Copy)]
+struct Copy {
+    subject: usize,
+    span: u32,
+    boxed: bool,
+    /// Whether its body is set whole (else only its first line, for the head).
+    whole: bool,
+    /// Copy-fit's tracking on a whole probe: -1 tightest, 0 none, 1 loosest.
+    tracking: i8,
+}
+
+/// Measures every subject's needs in one probe issue.
+pub fn measure(measurer: &mut Measurer, file: &IssueFile, layout: &Layout, subjects: &[Subject]) -> Result<Vec<Needs>> {
+    let copies = copies(subjects);
+    let probe = file.with_issue(probe_issue(&file.issue, layout, subjects, &copies));
+    let bound = layout.spec.fit.tracking_em;
+    let tracking: Tracking =
+        copies.iter().enumerate().filter(|(_, c)| c.tracking != 0).map(|(a, c)| (a, f64::from(c.tracking) * bound)).collect();
+    let planned = plan(&probe, layout, &Heights::new(), &tracking)?;
+    let (none, output) = (Balance::new(), crate::layout::Output::default());
+    let ctx = Context { file: &probe, layout, plan: &planned, output, balance: &none };
+    let bounds = if subjects.iter().any(|s| s.before.is_some()) {
+        measure::split(measurer.world, measurer.memo, &ctx, measurer.today)?.bounds
+    } else {
+        planned.unsplit()
+    };
+    let slot = |c: &Copy| usize::from(subjects[c.subject].before.is_some());
+    let stretches: Vec<(usize, usize, Cut, Cut)> = copies
+        .iter()
+        .enumerate()
+        .map(|(a, c)| {
+            let blocks = &planned.articles[a].blocks;
+            let start = bounds[a][slot(c)];
+            let column_em = f64::from(layout.spec.grid.column_chars);
+            let end = if c.whole { Cut::end(blocks) } else { start.advance_lines(blocks, column_em, 1.0) };
+            (a, slot(c), start, end)
+        })
+        .collect();
+    let probed = measure::probe(measurer.world, measurer.memo, &ctx, &stretches, measurer.today)?;
+    Ok(needs(subjects, &copies, &probed, layout))
+}
+
+/// The copies to probe. Unboxed, the body takes the same lines at every span: one whole
+/// probe (three with copy-fit: tightest, none, loosest), and a head probe per span. Boxed,
+/// each span has its own column width: whole probes per span, which show the head too.
+fn copies(subjects: &[Subject]) -> Vec<Copy> {
+    let mut copies = Vec::new();
+    for (subject, s) in subjects.iter().enumerate() {
+        let (least, most) = s.spans;
+        let levels: &[i8] = if s.fit { &[0, -1, 1] } else { &[0] };
+        let whole = |span, boxed| levels.iter().map(move |&tracking| Copy { subject, span, boxed, whole: true, tracking });
+        if !s.boxed {
+            copies.extend(whole(least, false));
+            copies.extend((least..=most).map(|span| Copy { subject, span, boxed: false, whole: false, tracking: 0 }));
+        }
+        if s.boxed || s.boxable {
+            copies.extend((least..=most).flat_map(|span| whole(span, true)));
+        }
+    }
+    copies
+}
+
+/// The throwaway issue: one copy of a subject's article per copy, each alone on pages of its
+/// own (a rest after a part set as before), with the rank, box and picture it will have.
+fn probe_issue(issue: &Issue, layout: &Layout, subjects: &[Subject], copies: &[Copy]) -> Issue {
+    let mut probe = issue.clone();
+    probe.issue.contents = false;
+    probe.articles.clear();
+    probe.pages.clear();
+    let frame = |id: &str, span: u32, lines: FrameLines| Frame {
+        article: id.to_string(),
+        column: 1,
+        span,
+        line: FrameLine::At(1),
+        lines,
+        columns: None,
+        balance: false,
+        part: None,
+        ear: false,
+    };
+    let whole = FrameLines::Fixed(layout.spec.grid.lines);
+    for (n, c) in copies.iter().enumerate() {
+        let s = &subjects[c.subject];
+        let mut article = issue.articles[s.article].clone();
+        article.id = format!("{}#probe{n}", article.id);
+        article.rank = Some(s.rank);
+        article.boxed = c.boxed;
+        article.continue_to = None;
+        if let (Some(picture), Some(lines)) = (article.picture.as_mut(), s.picture_lines) {
+            picture.lines = lines;
+        }
+        if let Some((span, lines)) = s.before {
+            push_page(&mut probe, frame(&article.id, span, FrameLines::Fixed(lines)));
+        }
+        push_page(&mut probe, frame(&article.id, c.span, whole));
+        probe.articles.push(article);
+    }
+    probe
+}
+
+/// Adds a page holding `frame` alone, numbered after the last (page 1 has the masthead).
+fn push_page(issue: &mut Issue, frame: Frame) {
+    let number = issue.pages.last().map_or(2, |p| p.number + 1);
+    issue.pages.push(Page {
+        number,
+        section: None,
+        editor: None,
+        designer: None,
+        proofreader: None,
+        frames: vec![frame],
+        pictures: Vec::new(),
+        articles: Vec::new(),
+    });
+}
+
+/// Each subject's needs from the probes: a span's lines are its head and its body balanced
+/// over its columns. Spans whose headline takes more than a title line beyond the widest's
+/// (a title broken on too many lines) are left out.
+fn needs(subjects: &[Subject], copies: &[Copy], probed: &[Option<(u32, u32)>], layout: &Layout) -> Vec<Needs> {
+    let columns = layout.spec.grid.columns as usize;
+    subjects
+        .iter()
+        .enumerate()
+        .map(|(subject, s)| {
+            let of = |boxed: bool| -> Vec<(Copy, (u32, u32))> {
+                copies
+                    .iter()
+                    .zip(probed)
+                    .filter(|(c, _)| c.subject == subject && c.boxed == boxed)
+                    .filter_map(|(c, p)| p.map(|p| (*c, p)))
+                    .collect()
+            };
+            let variant = |boxed: bool| by_span(&of(boxed), columns, title_lines(layout, s.rank));
+            let plain = variant(s.boxed);
+            let boxed = if s.boxed { plain.clone() } else if s.boxable { variant(true) } else { vec![None; columns] };
+            Needs { plain, boxed }
+        })
+        .collect()
+}
+
+/// One variant's needs by span, from its probes: the head from the span's head probe (or its
+/// whole probe), the body lines from the span's whole probes (or the one set of them), at
+/// each tracking.
+fn by_span(probes: &[(Copy, (u32, u32))], columns: usize, title_line: u32) -> Vec<Option<Need>> {
+    let head = |span: u32| {
+        let at = |whole: bool| probes.iter().find(|(c, _)| c.span == span && c.whole == whole && c.tracking == 0);
+        at(false).or_else(|| at(true)).map(|(_, (head, _))| *head)
+    };
+    let body = |span: u32, tracking: i8| {
+        let whole = |c: &Copy| c.whole && c.tracking == tracking && (c.span == span || !c.boxed);
+        probes.iter().find(|(c, _)| whole(c)).map(|(_, (_, lines))| *lines)
+    };
+    let spans: Vec<u32> = probes.iter().filter(|(c, _)| c.tracking == 0).map(|(c, _)| c.span).collect();
+    let widest = spans.iter().max().and_then(|&s| head(s));
+    let mut needs = vec![None; columns];
+    for span in spans {
+        let (Some(head), Some(lines), Some(widest)) = (head(span), body(span, 0), widest) else { continue };
+        if head <= widest + title_line {
+            let at = |tracking| body(span, tracking).map_or(lines, |l| balanced_lines(head, l, span));
+            let lines = balanced_lines(head, lines, span);
+            let (tight, loose) = (at(-1).min(lines), at(1).max(lines));
+            needs[span as usize - 1] = Some(Need { head, lines, tight, loose, stretch: 0, least: None });
+        }
+    }
+    needs
+}
+
+/// Grid lines one title line of rank `rank` takes, rounded up.
+fn title_lines(layout: &Layout, rank: u32) -> u32 {
+    (layout.title_size(rank) / layout.spec.grid.line_pitch_pt).ceil() as u32
+}

@@ -1,0 +1,396 @@
+//! The tiling: every item of a page a rectangle of the grid, the region tiled completely, by
+//! dynamic programming over guillotine cuts — exact for the shapes and the score below.
+//!
+//! **Shapes.** A region of `w` columns × `h` lines holding items `i..j` (priority order) is
+//! - one item (a *leaf*) set in the whole region, or
+//! - a *stack*: a leaf or a row holding `i..k` above a region holding `k..j`, or
+//! - a *row*: two regions side by side, one of them a single leaf; the one on the right has its
+//!   first item boxed (花线), so no two titles stand side by side at the same height (撞题):
+//!   the leaf's only title is at the top, and every title the other side has further down
+//!   stands beside the leaf's text.
+//!
+//! Reading the tree in order gives the items in priority order: the lead is at the top left,
+//! and priority reads top to bottom, left to right. Stacks put text between any two titles
+//! above each other (no 叠题).
+//!
+//! **Score.** Each leaf scores by itself, and a tiling's score is the sum (see [`Weights`]):
+//! importance times width (important articles get the wide frames), less the free lines left
+//! in a frame, a box, a jump, a picture set away from its preferred height, and legs shorter
+//! than the layout's comfort. The lead must be at least as wide as every other item; legs
+//! longer than `max-leg-lines` are not allowed at all.
+
+/// What one item needs at one span, measured from the real layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Need {
+    /// Grid lines above the body: headline, picture at its least, gap.
+    pub head: u32,
+    /// Grid lines that hold the whole item, its text columns balanced; with copy-fit's
+    /// tightest and loosest tracking (both `lines` without copy-fit).
+    pub lines: u32,
+    pub tight: u32,
+    pub loose: u32,
+    /// Lines the item's picture may grow by.
+    pub stretch: u32,
+    /// The fewest lines the item may take when it may jump to a later page (its rest then
+    /// continues there); `None` when it must be whole.
+    pub least: Option<u32>,
+}
+
+/// One item to place: an article's first part, or the rest of one continued from an earlier
+/// page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Importance: the lead's is the highest.
+    pub weight: i64,
+    /// What the item needs by span (index `span - 1`): plain, and boxed (`None` where it may
+    /// not be boxed or the span is not allowed).
+    pub plain: Vec<Option<Need>>,
+    pub boxed: Vec<Option<Need>>,
+    /// The picture's preferred height over its least, when it has one.
+    pub preferred_stretch: u32,
+    /// Whether the item stands on the right of a row without a box of its own: a rest (its
+    /// jump head is no title) or an article boxed anyway.
+    pub box_free: bool,
+}
+
+/// The region to tile, in grid units: its first column and line (1-based) and size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    pub column: u32,
+    pub line: u32,
+    pub columns: u32,
+    pub lines: u32,
+}
+
+/// One item's rectangle and how it fills it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    pub item: usize,
+    pub column: u32,
+    pub span: u32,
+    pub line: u32,
+    pub lines: u32,
+    pub boxed: bool,
+    /// Lines the picture grows by over its least.
+    pub stretch: u32,
+    /// Lines copy-fit gains (tightening, negative) or fills (loosening) by tracking.
+    pub tracked: i32,
+    /// Whether the item is cut here and continues on a later page.
+    pub continued: bool,
+    /// Lines of the rectangle left free under the text.
+    pub free: u32,
+}
+
+/// The score's weights, in points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weights {
+    /// Per unit of importance and grid column of width.
+    pub width: i64,
+    /// For a frame with one free line (not a hole).
+    pub free_line: i64,
+    /// Per free line, for a frame with a hole (two free lines or more).
+    pub hole_line: i64,
+    /// For a box set only to keep titles apart.
+    pub boxed: i64,
+    /// Per line copy-fit tightens or loosens.
+    pub tracked_line: i64,
+    /// For an article cut to jump to a later page, and per line cut off.
+    pub jump: i64,
+    pub cut_line: i64,
+    /// Per line a picture is set away from its preferred height.
+    pub picture_line: i64,
+    /// Per line a leg is shorter than `comfort_leg`.
+    pub short_leg: i64,
+    pub comfort_leg: u32,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            width: 4,
+            free_line: 30,
+            hole_line: 1000,
+            boxed: 30,
+            tracked_line: 15,
+            jump: 200,
+            cut_line: 1,
+            picture_line: 3,
+            short_leg: 20,
+            comfort_leg: 12,
+        }
+    }
+}
+
+/// The bounds every tiling keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// The most free lines a frame may keep (more is a hole the score pays for).
+    pub most_free: u32,
+    /// The tallest leg, in lines.
+    pub max_leg: Option<u32>,
+    pub weights: Weights,
+}
+
+/// A leaf: item `item` in a `span × lines` rectangle, boxed or not; `None` when it cannot be.
+pub fn leaf(items: &[Item], item: usize, span: u32, lines: u32, boxed: bool, rules: &Rules) -> Option<(i64, Placed)> {
+    let it = &items[item];
+    let boxed = boxed && !it.box_free;
+    let need = (if boxed { &it.boxed } else { &it.plain }).get(span as usize - 1).copied().flatten()?;
+    let least = need.least.unwrap_or(need.tight).min(need.tight);
+    if lines < least.max(need.head + 1) || lines > need.loose + need.stretch + rules.most_free {
+        return None;
+    }
+    let continued = lines < need.tight;
+    let over = lines.saturating_sub(need.lines);
+    let stretch = over.min(need.stretch);
+    let loosened = (over - stretch).min(need.loose.saturating_sub(need.lines));
+    let free = over - stretch - loosened;
+    let tracked = if continued { 0 } else { loosened as i32 - need.lines.saturating_sub(lines) as i32 };
+    let leg = lines - need.head - stretch;
+    if rules.max_leg.is_some_and(|most| leg > most) {
+        return None;
+    }
+    let w = &rules.weights;
+    let mut score = it.weight * i64::from(span) * w.width;
+    score -= match free {
+        0 => 0,
+        1 => w.free_line,
+        n => w.hole_line * i64::from(n),
+    };
+    if boxed {
+        score -= w.boxed;
+    }
+    score -= w.tracked_line * i64::from(tracked.unsigned_abs());
+    if continued {
+        score -= w.jump + w.cut_line * i64::from(need.lines - lines);
+    }
+    score -= w.picture_line * i64::from(stretch.abs_diff(it.preferred_stretch.min(need.stretch)));
+    score -= w.short_leg * i64::from(w.comfort_leg.saturating_sub(leg));
+    let placed = Placed { item, column: 0, span, line: 0, lines, boxed, stretch, tracked, continued, free };
+    Some((score, placed))
+}
+
+/// How a region's best tiling is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Choice {
+    Leaf,
+    /// Items `i..k` in the top `lines` lines (a leaf or a row), the rest below.
+    Stack { k: usize, lines: u32 },
+    /// The first item a leaf `span` columns wide on the left, the rest on its right.
+    LeafLeft { span: u32 },
+    /// All but the last item in the left `span` columns, the last a boxed leaf on the right.
+    LeafRight { span: u32 },
+}
+
+/// One table cell: the best score and how it is made.
+type Cell = Option<(i64, Choice)>;
+
+/// The tables of one tiling run: for every run of items `i..j`, width, boxed first item and
+/// height, the best tiling that is a leaf or a row (`top`), and the best of all (`any`).
+struct Tables<'a> {
+    items: &'a [Item],
+    rules: &'a Rules,
+    columns: u32,
+    lines: u32,
+    /// The lead's span, and the widest any other item may take.
+    lead_span: u32,
+    top: Vec<Cell>,
+    any: Vec<Cell>,
+    /// The heights at which `top` has a tiling, by run, width and boxed flag: what a stack
+    /// tries for its upper part.
+    heights: Vec<Vec<u32>>,
+}
+
+impl<'a> Tables<'a> {
+    fn index(&self, i: usize, j: usize, w: u32, boxed: bool, h: u32) -> usize {
+        let n = self.items.len();
+        let (w, h) = (w as usize - 1, h as usize);
+        ((((i * (n + 1) + j) * self.columns as usize + w) * 2 + usize::from(boxed)) * (self.lines as usize + 1)) + h
+    }
+
+    fn run(&self, i: usize, j: usize, w: u32, boxed: bool) -> usize {
+        self.index(i, j, w, boxed, 0) / (self.lines as usize + 1)
+    }
+
+    fn leaf(&self, item: usize, span: u32, h: u32, boxed: bool) -> Option<i64> {
+        let allowed = if item == 0 { span == self.lead_span } else { span <= self.lead_span };
+        allowed.then(|| leaf(self.items, item, span, h, boxed, self.rules).map(|(s, _)| s)).flatten()
+    }
+
+    fn score(&self, cells: &[Cell], i: usize, j: usize, w: u32, boxed: bool, h: u32) -> Option<i64> {
+        cells[self.index(i, j, w, boxed, h)].map(|(s, _)| s)
+    }
+
+    /// Fills both tables for items `i..j`, every width, boxed flag and height; shorter runs
+    /// are already filled.
+    fn fill(&mut self, i: usize, j: usize) {
+        for w in 1..=self.columns {
+            for boxed in [false, true] {
+                for h in 1..=self.lines {
+                    let top = self.best_top(i, j, w, boxed, h);
+                    let at = self.index(i, j, w, boxed, h);
+                    self.top[at] = top;
+                    if top.is_some() {
+                        let run = self.run(i, j, w, boxed);
+                        self.heights[run].push(h);
+                    }
+                }
+                for h in 1..=self.lines {
+                    let any = self.best_any(i, j, w, boxed, h);
+                    let at = self.index(i, j, w, boxed, h);
+                    self.any[at] = any;
+                }
+            }
+        }
+    }
+
+    /// The best leaf or row for `i..j` in `w × h`.
+    fn best_top(&self, i: usize, j: usize, w: u32, boxed: bool, h: u32) -> Cell {
+        if j == i + 1 {
+            return self.leaf(i, w, h, boxed).map(|s| (s, Choice::Leaf));
+        }
+        let mut best: Cell = None;
+        for span in 1..w {
+            let left = self.leaf(i, span, h, boxed).zip(self.score(&self.any, i + 1, j, w - span, true, h));
+            consider(&mut best, left.map(|(a, b)| a + b), Choice::LeafLeft { span });
+            let right = self.score(&self.any, i, j - 1, span, boxed, h).zip(self.leaf(j - 1, w - span, h, true));
+            consider(&mut best, right.map(|(a, b)| a + b), Choice::LeafRight { span });
+        }
+        best
+    }
+
+    /// The best tiling of any shape for `i..j` in `w × h`.
+    fn best_any(&self, i: usize, j: usize, w: u32, boxed: bool, h: u32) -> Cell {
+        let mut best = self.top[self.index(i, j, w, boxed, h)];
+        for k in i + 1..j {
+            for &top in self.heights[self.run(i, k, w, boxed)].iter().take_while(|&&t| t < h) {
+                let (Some(a), Some(b)) =
+                    (self.score(&self.top, i, k, w, boxed, top), self.score(&self.any, k, j, w, false, h - top))
+                else {
+                    continue;
+                };
+                consider(&mut best, Some(a + b), Choice::Stack { k, lines: top });
+            }
+        }
+        best
+    }
+
+    /// The rectangles of the best tiling of `i..j` in the region at (`column`, `line`).
+    fn unfold(&self, cells: &[Cell], at: (usize, usize, u32, bool, u32), corner: (u32, u32), out: &mut Vec<Placed>) {
+        let (i, j, w, boxed, h) = at;
+        let (column, line) = corner;
+        let Some((_, choice)) = cells[self.index(i, j, w, boxed, h)] else { return };
+        match choice {
+            Choice::Leaf => {
+                let (_, mut placed) = leaf(self.items, i, w, h, boxed, self.rules).expect("a chosen leaf fits");
+                (placed.column, placed.line) = (column, line);
+                out.push(placed);
+            }
+            Choice::Stack { k, lines } => {
+                self.unfold(&self.top, (i, k, w, boxed, lines), corner, out);
+                self.unfold(&self.any, (k, j, w, false, h - lines), (column, line + lines), out);
+            }
+            Choice::LeafLeft { span } => {
+                self.unfold(&self.top, (i, i + 1, span, boxed, h), corner, out);
+                self.unfold(&self.any, (i + 1, j, w - span, true, h), (column + span, line), out);
+            }
+            Choice::LeafRight { span } => {
+                self.unfold(&self.any, (i, j - 1, span, boxed, h), corner, out);
+                self.unfold(&self.top, (j - 1, j, w - span, true, h), (column + span, line), out);
+            }
+        }
+    }
+}
+
+/// Keeps the higher score; on a tie the earlier choice, so the result is deterministic.
+fn consider(best: &mut Cell, score: Option<i64>, choice: Choice) {
+    if let Some(score) = score
+        && best.is_none_or(|(b, _)| score > b)
+    {
+        *best = Some((score, choice));
+    }
+}
+
+/// The best tiling of `region` with `items`, and its score; `None` when none exists.
+pub fn tile(items: &[Item], region: Region, rules: &Rules) -> Option<(i64, Vec<Placed>)> {
+    let n = items.len();
+    if n == 0 || region.columns == 0 || region.lines == 0 {
+        return None;
+    }
+    let mut best: Option<(i64, Vec<Placed>)> = None;
+    for lead_span in (1..=region.columns).rev() {
+        let size = (n + 1) * (n + 1) * region.columns as usize * 2 * (region.lines as usize + 1);
+        let mut tables = Tables {
+            items,
+            rules,
+            columns: region.columns,
+            lines: region.lines,
+            lead_span,
+            top: vec![None; size],
+            any: vec![None; size],
+            heights: vec![Vec::new(); size / (region.lines as usize + 1)],
+        };
+        for len in 1..=n {
+            for i in 0..=n - len {
+                tables.fill(i, i + len);
+            }
+        }
+        let Some(score) = tables.score(&tables.any, 0, n, region.columns, false, region.lines) else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|(b, _)| score > *b) {
+            let mut placed = Vec::new();
+            let at = (0, n, region.columns, false, region.lines);
+            tables.unfold(&tables.any, at, (region.column, region.line), &mut placed);
+            best = Some((score, placed));
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(weight: i64, lines_at: impl Fn(u32) -> u32, columns: u32) -> Item {
+        let need = |s: u32| {
+            let lines = lines_at(s);
+            Some(Need { head: 3, lines, tight: lines, loose: lines, stretch: 0, least: None })
+        };
+        let needs: Vec<Option<Need>> = (1..=columns).map(need).collect();
+        Item { weight, plain: needs.clone(), boxed: needs, preferred_stretch: 0, box_free: false }
+    }
+
+    fn rules() -> Rules {
+        Rules { most_free: 1, max_leg: None, weights: Weights::default() }
+    }
+
+    #[test]
+    fn one_item_fills_a_region_it_fits_exactly() {
+        let items = [item(1, |s| 3 + 24 / s, 4)];
+        let region = Region { column: 1, line: 1, columns: 4, lines: 9 };
+        let (_, placed) = tile(&items, region, &rules()).expect("fits");
+        assert_eq!(placed.len(), 1);
+        assert_eq!((placed[0].span, placed[0].lines, placed[0].free), (4, 9, 0));
+    }
+
+    #[test]
+    fn two_items_stack_or_stand_side_by_side_with_the_right_one_boxed() {
+        // Each needs 3 + 12 / span lines: side by side at 2 columns each, 9 lines.
+        let items = [item(2, |s| 3 + 12 / s, 4), item(1, |s| 3 + 12 / s, 4)];
+        let region = Region { column: 1, line: 1, columns: 4, lines: 9 };
+        let (_, placed) = tile(&items, region, &rules()).expect("fits");
+        assert_eq!(placed.len(), 2);
+        assert!(placed[1].boxed && placed[1].column == 3 && placed[1].line == 1);
+        // Stacked at full width: 6 + 6 lines.
+        let region = Region { column: 1, line: 1, columns: 4, lines: 12 };
+        let (_, placed) = tile(&items, region, &rules()).expect("fits");
+        assert_eq!((placed[1].line, placed[1].span, placed[1].boxed), (7, 4, false));
+    }
+
+    #[test]
+    fn nothing_tiles_a_region_the_items_cannot_fill() {
+        let items = [item(1, |_| 5, 2)];
+        assert!(tile(&items, Region { column: 1, line: 1, columns: 2, lines: 30 }, &rules()).is_none());
+    }
+}

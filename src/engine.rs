@@ -165,16 +165,21 @@ impl Engine {
     /// best attempt — fewest errors, then fewest free lines — of at most [`MAX_ATTEMPTS`] + 1.
     fn build_composed(&self, job: &mut Job, worlds: &mut Worlds) -> Result<Build> {
         let mut bumps = compose::Bumps::new();
-        let mut grown: Vec<(usize, usize)> = Vec::new();
+        let mut grown: Vec<(usize, usize, u32)> = Vec::new();
         let mut best: Option<Build> = None;
         for _ in 0..=MAX_ATTEMPTS {
             let mut measurer = compose::Measurer { world: &mut worlds.measure, memo: &self.measured, today: date(job.file) };
-            let composition = compose::compose(&mut measurer, job.file, job.layout, &bumps)?;
+            let composition = match compose::compose(&mut measurer, job.file, job.layout, &bumps) {
+                Ok(composition) => composition,
+                // What the last attempt learnt made a page impossible: the best so far stands.
+                Err(_) if best.is_some() => break,
+                Err(e) => return Err(e),
+            };
             let file = job.file.with_issue(composition.issue.clone());
             let mut inner = Job { file: &file, tracking: Tracking::new(), ..*job };
             let mut built = self.build_copy_fitted(&mut inner, worlds)?;
             let hole = i32::try_from(job.layout.spec.grid.hole_lines).unwrap_or(2);
-            let misfits: Vec<((usize, usize), i32)> = misfits(&built, &composition)
+            let misfits: Vec<((usize, usize, u32), i32)> = misfits(&built, &composition)
                 .into_iter()
                 .filter_map(|(at, lines)| match lines {
                     l if l > 0 => Some((at, l)),
@@ -182,6 +187,9 @@ impl Engine {
                     _ => None,
                 })
                 .collect();
+            if std::env::var("BANMIAN_DEBUG").is_ok() {
+                eprintln!("attempt: errors {} misfits {:?}", built.errors.len(), misfits);
+            }
             record_composition(&mut built, composition, job.file);
             let settled = misfits.is_empty();
             if best.as_ref().is_none_or(|b| quality(&built) < quality(b)) {
@@ -203,12 +211,12 @@ impl Engine {
     /// Builds the issue, then copy-fits (自动调整) each article that asks for it: one that
     /// runs over its last fixed frame is built again with its tracking tightened a step, one
     /// that stops short of it loosened a step, within the layout's `[fit]` bound, until it
-    /// fits or the bound is reached. A step that runs a loosened article over, or makes the
-    /// pages fail a check they passed (Typst may break a tightened line badly), is taken back.
+    /// fits or the bound is reached. A step that runs a loosened article over, or gives the
+    /// article an error it did not have (Typst may set a tracked line past its column), is
+    /// taken back, for that article alone.
     fn build_copy_fitted(&self, job: &mut Job, worlds: &mut Worlds) -> Result<Build> {
         let mut fit = CopyFit::new(job);
         let mut built = self.build_fitted(job, worlds, Heights::new(), Timings::default())?;
-        let mut baseline = other_errors(&built);
         loop {
             let stepped = fit.step(job, &built);
             if stepped.is_empty() {
@@ -216,12 +224,18 @@ impl Engine {
             }
             job.tracking = fit.tracking();
             let next = self.build_fitted(job, worlds, Heights::new(), Timings::default())?;
-            if other_errors(&next) > baseline {
-                fit.take_back(&stepped);
+            // Only the articles whose own step made new errors go back; the others keep theirs.
+            let (before, after) = (other_errors(&built), other_errors(&next));
+            let worse: Vec<usize> =
+                stepped.iter().copied().filter(|a| after.get(a) > before.get(a)).collect();
+            if !worse.is_empty() {
+                fit.take_back(&worse);
                 job.tracking = fit.tracking();
+                if worse.len() < stepped.len() {
+                    built = self.build_fitted(job, worlds, Heights::new(), Timings::default())?;
+                }
                 continue;
             }
-            baseline = other_errors(&next);
             built = next;
         }
     }
@@ -390,12 +404,14 @@ fn misfits(built: &Build, composition: &compose::Composition) -> compose::Bumps 
         .filter(|&(a, _)| composed(a))
         .filter_map(|(a, report)| {
             let slot = built.plan.articles[a].frames.len().checked_sub(1)?;
-            let columns = built.plan.frame(a, slot).columns.max(1) as usize;
+            let frame = built.plan.frame(a, slot);
+            let columns = frame.columns.max(1) as usize;
+            let meant = composition.free.get(&(a, slot)).copied().unwrap_or(0) as i32;
             let lines = match &report.overflow {
                 Some(amount) => amount.lines.div_ceil(columns).max(1) as i32,
-                None => -((report.parts.last()?.free_lines as usize / columns) as i32),
+                None => meant - (report.parts.last()?.free_lines as usize / columns) as i32,
             };
-            (lines != 0).then_some(((a, slot), lines))
+            (lines != 0).then_some(((a, slot, frame.span), lines))
         })
         .collect()
 }
@@ -488,10 +504,17 @@ impl CopyFit {
     }
 }
 
-/// A build's errors other than its overflows, which copy-fit works on.
-fn other_errors(built: &Build) -> usize {
-    let overflows = built.report.articles.iter().filter(|a| a.overflow.is_some()).count();
-    built.errors.len().saturating_sub(overflows)
+/// Each article's errors other than its overflow (which copy-fit works on), by article:
+/// the errors that name it.
+fn other_errors(built: &Build) -> HashMap<usize, usize> {
+    let mut counts = HashMap::new();
+    for (a, article) in built.plan.articles.iter().enumerate() {
+        let named = format!("article `{}`", article.id());
+        let errors = built.errors.iter().filter(|e| e.message.contains(&named)).count();
+        let overflow = usize::from(built.report.articles.get(a).is_some_and(|r| r.overflow.is_some()));
+        counts.insert(a, errors.saturating_sub(overflow));
+    }
+    counts
 }
 
 /// The issue's date, which the pages show as today.

@@ -29,8 +29,9 @@ use crate::layout::Layout;
 
 /// Lines to add to (or take from) an item's measured need, by (article, slot): what a build of
 /// the composed issue showed the measuring lacked or left over, when its balanced columns
-/// broke differently from the single column it was measured in.
-pub type Bumps = HashMap<(usize, usize), i32>;
+/// broke differently from the single column it was measured in. By (article, slot, span):
+/// another width breaks its lines differently again.
+pub type Bumps = HashMap<(usize, usize, u32), i32>;
 
 /// The composed issue, and what composing each page found.
 #[derive(Debug, Clone)]
@@ -40,6 +41,9 @@ pub struct Composition {
     pub pages: Vec<ComposedPage>,
     /// The frames the composer added: page index and frame.
     pub frames: Vec<(usize, Frame)>,
+    /// The lines each composed part was meant to leave free, by (article, slot): what the
+    /// page could not fill, not a measuring error.
+    pub free: HashMap<(usize, usize), u32>,
 }
 
 /// One composed page: its score, and the rules it had to give up.
@@ -69,7 +73,7 @@ pub fn compose(measurer: &mut Measurer, file: &IssueFile, layout: &Layout, bumps
     for page in &mut composer.issue.pages {
         page.articles.clear();
     }
-    Ok(Composition { issue: composer.issue, pages: composer.pages, frames: composer.frames })
+    Ok(Composition { issue: composer.issue, pages: composer.pages, frames: composer.frames, free: composer.free })
 }
 
 /// `lines` moved by `bump`, keeping a line.
@@ -98,6 +102,7 @@ struct Composer<'a> {
     rests: HashMap<u32, Vec<Rest>>,
     pages: Vec<ComposedPage>,
     frames: Vec<(usize, Frame)>,
+    free: HashMap<(usize, usize), u32>,
 }
 
 impl<'a> Composer<'a> {
@@ -144,7 +149,7 @@ impl<'a> Composer<'a> {
             return Err(crate::error::Error::Invalid(errors));
         }
         let issue = issue.clone();
-        Ok(Composer { file, layout, issue, ids, rests: HashMap::new(), pages: Vec::new(), frames: Vec::new() })
+        Ok(Composer { file, layout, issue, ids, rests: HashMap::new(), pages: Vec::new(), frames: Vec::new(), free: HashMap::new() })
     }
 
     /// Composes page `p`: its region, its items' needs, the best tiling, its frames.
@@ -160,9 +165,12 @@ impl<'a> Composer<'a> {
         let rules = |most_free| Rules { most_free, max_leg: self.max_leg(), weights: self.weights() };
         let mut gave_up = Vec::new();
         let tiled = tiling::tile(&items, region, &rules(hole - 1)).or_else(|| {
-            let found = tiling::tile(&items, region, &rules(hole * 4));
-            if found.is_some() {
-                gave_up.push("no tiling without a hole: some frames keep free lines".to_string());
+            let found = tiling::tile(&items, region, &rules(region.lines));
+            if let Some((_, placed)) = &found {
+                let short: u32 = placed.iter().map(|pl| pl.free * pl.span).sum();
+                gave_up.push(format!(
+                    "no tiling without a hole: its frames keep {short} column lines free; add a brief, or give a picture a `min-lines`/`max-lines` range"
+                ));
             }
             found
         });
@@ -264,14 +272,15 @@ impl<'a> Composer<'a> {
             .map(|(k, (s, needs))| {
                 let article = &self.file.issue.articles[s.article];
                 let slot = usize::from(s.before.is_some());
-                let bump = bumps.get(&(s.article, slot)).copied().unwrap_or(0);
+                let bump = |span: usize| bumps.get(&(s.article, slot, span as u32 + 1)).copied().unwrap_or(0);
                 let picture = article.picture.as_ref().filter(|_| s.before.is_none());
                 let (stretch, preferred) = picture.map_or((0, 0), |pic| {
                     let least = s.picture_lines.unwrap_or(pic.lines);
                     (pic.max_lines.unwrap_or(pic.lines).max(pic.lines) - least, pic.lines - least)
                 });
                 let jumps = article.continue_to.is_some() && s.before.is_none();
-                let adjust = |need: &Option<Need>| {
+                let adjust = |(span, need): (usize, &Option<Need>)| {
+                    let bump = bump(span);
                     need.map(|need| Need {
                         lines: bumped(need.lines, bump),
                         tight: bumped(need.tight, bump),
@@ -284,8 +293,8 @@ impl<'a> Composer<'a> {
                 let weight = if s.before.is_some() { 1 } else { n - k as i64 };
                 Item {
                     weight,
-                    plain: needs.plain.iter().map(adjust).collect(),
-                    boxed: needs.boxed.iter().map(adjust).collect(),
+                    plain: needs.plain.iter().enumerate().map(adjust).collect(),
+                    boxed: needs.boxed.iter().enumerate().map(adjust).collect(),
                     preferred_stretch: preferred,
                     box_free: s.boxed || s.before.is_some(),
                 }
@@ -310,8 +319,11 @@ impl<'a> Composer<'a> {
         };
         self.issue.pages[p].frames.push(frame.clone());
         self.frames.push((p, frame));
+        self.free.insert((a, usize::from(subject.before.is_some())), placed.free);
+        let fit = self.fit(a);
         let article = &mut self.issue.articles[a];
-        article.fit |= placed.tracked != 0;
+        // Copy-fit closes what the measuring's single column and the balanced columns differ by.
+        article.fit |= placed.tracked != 0 || fit;
         if subject.before.is_none() {
             article.rank = Some(subject.rank);
             article.boxed |= placed.boxed;
@@ -363,6 +375,16 @@ impl<'a> Composer<'a> {
             .sum();
         let holds = region.columns * region.lines;
         let id = |s: &Subject| self.file.issue.articles[s.article].id.clone();
+        if let Some(most) = self.max_leg() {
+            let legs = |item: &Item| item.plain.iter().flatten().map(|n| n.least.unwrap_or(n.tight).saturating_sub(n.head)).min();
+            if let Some((s, leg)) = subjects.iter().zip(items).find_map(|(s, i)| legs(i).filter(|&l| l > most).map(|l| (s, l))) {
+                let (least, widest) = s.spans;
+                return self.file.diagnostic(&key, format!(
+                    "page {}: article `{}` at {least}–{widest} columns needs legs of {leg} lines at the least, the layout's max-leg-lines is {most}; allow it a wider `span`",
+                    page.number, id(s)
+                ));
+            }
+        }
         let message = if needed > holds {
             let longest = subjects.iter().zip(items).filter(|(s, _)| self.file.issue.articles[s.article].continue_to.is_none());
             let longest = longest.max_by_key(|(_, item)| least(item).unwrap_or(0)).map(|(s, _)| id(s));

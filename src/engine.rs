@@ -175,6 +175,9 @@ impl Engine {
                 Err(_) if best.is_some() => break,
                 Err(e) => return Err(e),
             };
+            if std::env::var("BANMIAN_DEBUG").is_ok() {
+                eprintln!("composed in {:.0} ms", ms(job.started));
+            }
             let file = job.file.with_issue(composition.issue.clone());
             let mut inner = Job { file: &file, tracking: Tracking::new(), ..*job };
             let mut built = self.build_copy_fitted(&mut inner, worlds)?;
@@ -188,7 +191,7 @@ impl Engine {
                 })
                 .collect();
             if std::env::var("BANMIAN_DEBUG").is_ok() {
-                eprintln!("attempt: errors {} misfits {:?}", built.errors.len(), misfits);
+                eprintln!("attempt at {:.0} ms: errors {} misfits {:?}", ms(job.started), built.errors.len(), misfits);
             }
             record_composition(&mut built, composition, job.file);
             let settled = misfits.is_empty();

@@ -24,7 +24,7 @@ use tiling::{Item, Need, Placed, Region, Rules, Weights};
 pub use write::write;
 
 use crate::error::{Diagnostic, Result};
-use crate::issue::{Frame, FrameLine, FrameLines, Issue, IssueFile, KeyPath};
+use crate::issue::{Frame, FrameLine, FrameLines, HeadlineKind, Issue, IssueFile, KeyPath};
 use crate::layout::Layout;
 
 /// Lines to add to (or take from) an item's measured need, by (article, slot): what a build of
@@ -232,8 +232,12 @@ impl<'a> Composer<'a> {
         let page = &self.file.issue.pages[p];
         let articles = &self.file.issue.articles;
         let spans = |a: usize| {
-            let (least, most) = articles[a].span.map_or((1, region.columns), |s| s.bounds());
-            (least.clamp(1, region.columns), most.clamp(1, region.columns).max(least.clamp(1, region.columns)))
+            let article = &articles[a];
+            let (least, most) = article.span.map_or((1, region.columns), |s| s.bounds());
+            // A 竖题 needs a column beside the text, a headline span its columns.
+            let vertical = u32::from(article.headline == HeadlineKind::Vertical) + 1;
+            let least = least.max(vertical).max(article.headline_span.unwrap_or(1)).clamp(1, region.columns);
+            (least, most.clamp(least, region.columns))
         };
         let mut subjects: Vec<Subject> = page
             .articles
@@ -286,7 +290,7 @@ impl<'a> Composer<'a> {
                         tight: bumped(need.tight, bump),
                         loose: bumped(need.loose, bump),
                         stretch,
-                        least: jumps.then_some(need.head + comfort),
+                        least: jumps.then_some(need.head + (comfort / 3).max(6)),
                         ..need
                     })
                 };
@@ -363,8 +367,10 @@ impl<'a> Composer<'a> {
     fn impossible(&self, p: usize, region: Region, subjects: &[Subject], items: &[Item]) -> Diagnostic {
         let page = &self.file.issue.pages[p];
         let key = KeyPath::default().key("pages").index(p).key("articles");
+        let legal = |n: &Need| self.max_leg().is_none_or(|most| n.least.unwrap_or(n.tight).saturating_sub(n.head) <= most);
         let least = |item: &Item| {
-            item.plain.iter().enumerate().filter_map(|(s, n)| n.map(|n| n.least.unwrap_or(n.lines) * (s as u32 + 1))).min()
+            let spans = item.plain.iter().enumerate().filter_map(|(s, n)| n.filter(legal).map(|n| (s as u32 + 1, n)));
+            spans.map(|(span, n)| n.least.unwrap_or(n.tight) * span).min()
         };
         let needed: u32 = items.iter().filter_map(least).sum();
         let most: u32 = items

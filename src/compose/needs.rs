@@ -95,6 +95,7 @@ pub fn measure(measurer: &mut Measurer, file: &IssueFile, layout: &Layout, subje
         })
         .collect();
     let probed = measure::probe(measurer.world, measurer.memo, &ctx, &stretches, measurer.today)?;
+    if std::env::var("BANMIAN_DEBUG").is_ok() { for (c, p) in copies.iter().zip(&probed) { eprintln!("probe {} {:?} {:?}", subjects[c.subject].article, c, p); } }
     Ok(needs(subjects, &copies, &probed, layout))
 }
 
@@ -137,10 +138,12 @@ fn probe_issue(issue: &Issue, layout: &Layout, subjects: &[Subject], copies: &[C
         ear: false,
     };
     let whole = FrameLines::Fixed(layout.spec.grid.lines);
-    for (n, c) in copies.iter().enumerate() {
+    for c in copies {
         let s = &subjects[c.subject];
         let mut article = issue.articles[s.article].clone();
-        article.id = format!("{}#probe{n}", article.id);
+        // Named by what it probes, so a later composition's same probe finds the memo's.
+        let before = s.before.map_or(String::new(), |(span, lines)| format!("~{span}x{lines}"));
+        article.id = format!("{}#{}{}{}{}r{}{before}", article.id, c.span, u8::from(c.boxed), u8::from(c.whole), c.tracking, s.rank);
         article.rank = Some(s.rank);
         article.boxed = c.boxed;
         article.continue_to = None;

@@ -59,6 +59,9 @@ pub struct BodyLine {
     pub starts_in_word: bool,
     /// Whether the line ends inside a word at an emergency break.
     pub emergency_break: bool,
+    /// Where the line breaks, when it ends in an article's run: (block, run, byte offset of
+    /// the text after the break, past the space the line ends with).
+    pub end: Option<(usize, usize, usize)>,
 }
 
 /// What a rule found wrong, counted per article in the report.
@@ -266,7 +269,8 @@ pub fn check(lines: &[BodyLine], limits: &Limits) -> Vec<Violation> {
             found.push(violation(Rule::EmergencyBreak));
         }
         if line.stretch_em > limits.max_stretch_em + spacing::TOLERANCE_EM {
-            found.push(violation(Rule::LooseLine));
+            let detail = format!("+{:.2} em between two characters", line.stretch_em);
+            found.push(Violation { detail: Some(detail), ..violation(Rule::LooseLine) });
         }
         let spaced = |em: f64| em >= spacing::SPACED_EM;
         let wanted = limits.digit_spacing != DigitSpacing::None;
@@ -382,6 +386,7 @@ fn line(
         emergency_break: glyphs
             .last()
             .is_some_and(|g| word_break_at(g, g.bytes.end, plan, layout) == Some(Break::Emergency)),
+        end: glyphs.last().and_then(|g| break_after(g, plan)),
     };
     (line, blocks.first().copied(), blocks.last().copied(), starts_block)
 }
@@ -397,6 +402,34 @@ pub(super) fn grid_steps(baseline: f64, plan: &Plan, a: usize, slot: usize, layo
 /// The 1-based grid line of a baseline `steps` lines below the frame's first.
 pub(super) fn line_number(steps: f64) -> u32 {
     (steps.round().max(0.0) as u32) + 1
+}
+
+/// Where a line ending with `glyph` breaks: (block, run, offset) of the text after the glyph
+/// and any spaces that follow it.
+fn break_after(glyph: &Glyph, plan: &Plan) -> Option<(usize, usize, usize)> {
+    let Field::Run(b, r) = glyph.origin.field else { return None };
+    let rest = plan.articles[glyph.origin.article].blocks[b].runs[r].text.get(glyph.bytes.end..)?;
+    Some((b, r, glyph.bytes.end + rest.len() - rest.trim_start().len()))
+}
+
+/// The line breaks to set unjustified ([`crate::plan::Ragged`]) on the laid-out pages.
+pub fn ragged_breaks(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<(usize, usize, usize, usize)> {
+    ragged(&lines(glyphs, plan, layout), &Limits::of(layout))
+}
+
+/// The breaks after each line looser than the layout allows whose paragraph goes on with a
+/// word (Latin letters, digits, a URL or mail address) on the next line: the word moved whole,
+/// having no break a reader accepts, and left too little on its line to justify. Such a line
+/// reads better flush to its start, as a setter leaves a contact line before a phone number,
+/// than with its characters spread apart (联 系 人 ： 王 波).
+fn ragged(lines: &[BodyLine], limits: &Limits) -> Vec<(usize, usize, usize, usize)> {
+    let before_word = |line: &BodyLine, next: &BodyLine| {
+        let loose = line.stretch_em > limits.max_stretch_em + spacing::TOLERANCE_EM;
+        let goes_on = !line.ends_paragraph && next.article == line.article;
+        loose && goes_on && next.text.chars().next().is_some_and(in_word)
+    };
+    let found = lines.windows(2).filter(|pair| before_word(&pair[0], &pair[1]));
+    found.filter_map(|pair| pair[0].end.map(|(b, r, at)| (pair[0].article, b, r, at))).collect()
 }
 
 /// The break the generator put at byte `at` of the glyph's run, if the text there is inside a
@@ -450,6 +483,21 @@ mod tests {
         assert_eq!(rules(&[line("他说—"), within("—好")]), vec![Rule::SplitDoubled]);
         let spaced = BodyLine { digit_spaces: vec![0.25, 0.0], ..line("200辆") };
         assert_eq!(rules(&[spaced]), vec![Rule::DigitSpacing]);
+    }
+
+    #[test]
+    fn a_loose_line_before_a_word_that_moved_whole_is_set_ragged() {
+        let limits = Limits { max_stretch_em: 0.1, digit_spacing: DigitSpacing::None };
+        let loose = BodyLine { stretch_em: 1.0, end: Some((3, 0, 19)), ..line("联系人：王波") };
+        let number = BodyLine { continues_paragraph: true, ..line("13935108044；") };
+        assert_eq!(ragged(&[loose.clone(), number.clone()], &limits), vec![(0, 3, 0, 19)]);
+        // Not when the next line goes on in Chinese, starts another paragraph, or the line is
+        // within the bound.
+        assert!(ragged(&[loose.clone(), line("郑婷")], &limits).is_empty());
+        let ended = BodyLine { ends_paragraph: true, ..loose.clone() };
+        assert!(ragged(&[ended, number.clone()], &limits).is_empty());
+        let tight = BodyLine { stretch_em: 0.1, ..loose };
+        assert!(ragged(&[tight, number], &limits).is_empty());
     }
 
     #[test]

@@ -38,17 +38,20 @@ fn a_lone_last_character_is_found_where_the_layout_allows_it() {
 
 #[test]
 fn the_examples_have_no_composition_violations() {
-    // What the check cannot yet hold the examples to, and why: broadsheet-demo's notice has
-    // 联系人：王波 and 投稿邮箱：kfjzsk@163 stretched before a phone number and a mail
-    // address that do not fit their line and have no break a reader accepts, and one line of
-    // xunli at +0.11 em; kaifaqu's notice has the same two lines on its page 2, and its first
-    // part ends a line early in its second column because the subhead 稿件导向 would have
-    // ended the part (a subhead goes on with its paragraph); xunli's first column on its page 2
-    // ends a line early where Typst keeps a paragraph's first line off a column's foot.
+    // What the check cannot yet hold the examples to, and why. broadsheet-demo's notice in
+    // its 12-character columns: 「可按以下主题写作稿件：」 is a character too long for its
+    // line, and the breaks left are a loose line (+0.29 em) or 「件：」 alone (孤字); the list
+    // item 「●为鼓励与稿人积极性，」 pushes 性 out (the comma may not open a line) over seven
+    // gaps, +0.14 em; xunli's 「一是以链招商成集聚效应」 does the same, +0.11 em. The squeeze
+    // the layout allows (0.02 em a character) cannot pull a character in instead. kaifaqu's
+    // notice ends its first part a line early in its second column, because the subhead
+    // 稿件导向 would have ended the part (a subhead goes on with its paragraph), and xunli's
+    // first column on its page 2 ends a line early where Typst keeps a paragraph's first line
+    // off a column's foot: no line of either part is loosened to fill the column yet.
     let known = [
-        ("broadsheet-demo", "zhenggao", 4, 0),
+        ("broadsheet-demo", "zhenggao", 2, 0),
         ("broadsheet-demo", "xunli", 1, 1),
-        ("kaifaqu-2023-10", "zhenggao", 2, 1),
+        ("kaifaqu-2023-10", "zhenggao", 0, 1),
     ];
     for name in ["kaifaqu-2023-10", "broadsheet-demo"] {
         let build = engine().build(&common::example(name), &BUILD).unwrap();
@@ -89,16 +92,17 @@ fn narrow(body: &str) -> String {
 }
 
 #[test]
-fn a_line_stretched_before_a_number_that_cannot_break_is_loose() {
-    // 13 characters a column: the number does not fit after 联系人：王波 and moves whole.
+fn a_line_before_a_number_that_cannot_break_is_set_ragged_and_other_loose_lines_are_found() {
+    // 13 characters a column: the number does not fit after 联系人：王波 and moves whole; the
+    // line it leaves is set flush to its start, not spread to +1 em between characters.
     let broadsheet =
         MINIMAL.edit("layout = \"tabloid\"", "layout = \"broadsheet\"").edit("line = 13", "line = 30");
     let issue = broadsheet.edit("span = 2", "span = 1").edit("第一段正文。", "联系人：王波 13935108044；");
     let (_dir, path) = write_issue("issue.toml", &issue, &[]);
     let build = engine().build(&path, &BUILD).unwrap();
-    assert_eq!(build.report.articles[0].composition.loose_line, 1, "{:?}", build.warnings);
-    let loose = build.warnings.iter().any(|w| w.message.contains("looser") && w.message.contains("联系人"));
-    assert!(loose, "{:?}", build.warnings);
+    assert_eq!(build.report.articles[0].composition, Default::default(), "{:?}", build.warnings);
+    let text = common::pdf_text(build.pdf.as_ref().unwrap());
+    assert!(text.contains("联系人：王波13935108044；"), "{text}");
     // A layout that allows no stretch at all finds every justified line that is not exact.
     let strict = tabloid_with(&[("max-stretch-em = 0.1", "max-stretch-em = 0")], false);
     let long = "开发区聚焦主业，打造铝镁专业镇，".repeat(6);

@@ -59,9 +59,11 @@ pub struct BodyLine {
     pub starts_in_word: bool,
     /// Whether the line ends inside a word at an emergency break.
     pub emergency_break: bool,
-    /// Where the line breaks, when it ends in an article's run: (block, run, byte offset of
-    /// the text after the break, past the space the line ends with).
-    pub end: Option<(usize, usize, usize)>,
+    /// The space justification added between the line's characters in all, in em.
+    pub slack_em: f64,
+    /// The line's first word (Latin letters, digits, a URL): how many characters precede it
+    /// on the line, and where it starts (block, run, byte offset into the run's text).
+    pub first_word: Option<(usize, (usize, usize, usize))>,
 }
 
 /// What a rule found wrong, counted per article in the report.
@@ -386,7 +388,8 @@ fn line(
         emergency_break: glyphs
             .last()
             .is_some_and(|g| word_break_at(g, g.bytes.end, plan, layout) == Some(Break::Emergency)),
-        end: glyphs.last().and_then(|g| break_after(g, plan)),
+        slack_em: spacing::slack(&pairs),
+        first_word: first_word(&glyphs),
     };
     (line, blocks.first().copied(), blocks.last().copied(), starts_block)
 }
@@ -404,12 +407,12 @@ pub(super) fn line_number(steps: f64) -> u32 {
     (steps.round().max(0.0) as u32) + 1
 }
 
-/// Where a line ending with `glyph` breaks: (block, run, offset) of the text after the glyph
-/// and any spaces that follow it.
-fn break_after(glyph: &Glyph, plan: &Plan) -> Option<(usize, usize, usize)> {
-    let Field::Run(b, r) = glyph.origin.field else { return None };
-    let rest = plan.articles[glyph.origin.article].blocks[b].runs[r].text.get(glyph.bytes.end..)?;
-    Some((b, r, glyph.bytes.end + rest.len() - rest.trim_start().len()))
+/// The first word of a line's glyphs ([`BodyLine::first_word`]).
+fn first_word(glyphs: &[&Glyph]) -> Option<(usize, (usize, usize, usize))> {
+    let visible = glyphs.iter().filter(|g| !g.text.trim().is_empty());
+    let (before, g) = visible.enumerate().find(|(_, g)| g.text.chars().next().is_some_and(in_word))?;
+    let Field::Run(b, r) = g.origin.field else { return None };
+    Some((before, (b, r, g.bytes.start)))
 }
 
 /// The line breaks to set unjustified ([`crate::plan::Ragged`]) on the laid-out pages.
@@ -418,18 +421,27 @@ pub fn ragged_breaks(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<(usi
 }
 
 /// The breaks after each line looser than the layout allows whose paragraph goes on with a
-/// word (Latin letters, digits, a URL or mail address) on the next line: the word moved whole,
-/// having no break a reader accepts, and left too little on its line to justify. Such a line
-/// reads better flush to its start, as a setter leaves a contact line before a phone number,
-/// than with its characters spread apart (联 系 人 ： 王 波).
+/// word (Latin letters, digits, a URL or mail address) at or near the next line's start: the
+/// word moved whole, having no break a reader accepts, and left too little on its line to
+/// justify. Such a line reads better flush to its start, as a setter leaves a contact line
+/// before a phone number, than with its characters spread apart (联 系 人 ： 王 波); the
+/// characters before the word come back to it when its added space holds them (联系人：王 ‖
+/// 波 13935108044 becomes 联系人：王波 ‖ 13935108044).
 fn ragged(lines: &[BodyLine], limits: &Limits) -> Vec<(usize, usize, usize, usize)> {
-    let before_word = |line: &BodyLine, next: &BodyLine| {
+    let mut found = Vec::new();
+    for pair in lines.windows(2) {
+        let (line, next) = (&pair[0], &pair[1]);
         let loose = line.stretch_em > limits.max_stretch_em + spacing::TOLERANCE_EM;
         let goes_on = !line.ends_paragraph && next.article == line.article;
-        loose && goes_on && next.text.chars().next().is_some_and(in_word)
-    };
-    let found = lines.windows(2).filter(|pair| before_word(&pair[0], &pair[1]));
-    found.filter_map(|pair| pair[0].end.map(|(b, r, at)| (pair[0].article, b, r, at))).collect()
+        match next.first_word {
+            // Each character coming back takes an em, and the line keeps half an em spare.
+            Some((before, (b, r, at))) if loose && goes_on && before as f64 + 0.5 <= line.slack_em => {
+                found.push((line.article, b, r, at));
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// The break the generator put at byte `at` of the glyph's run, if the text there is inside a
@@ -488,11 +500,14 @@ mod tests {
     #[test]
     fn a_loose_line_before_a_word_that_moved_whole_is_set_ragged() {
         let limits = Limits { max_stretch_em: 0.1, digit_spacing: DigitSpacing::None };
-        let loose = BodyLine { stretch_em: 1.0, end: Some((3, 0, 19)), ..line("联系人：王波") };
-        let number = BodyLine { continues_paragraph: true, ..line("13935108044；") };
+        let loose = BodyLine { stretch_em: 0.33, slack_em: 2.6, ..line("本报讯联系人：王") };
+        let word = |before| Some((before, (3, 0, 19)));
+        let number = BodyLine { first_word: word(1), ..line("波13935108044；") };
         assert_eq!(ragged(&[loose.clone(), number.clone()], &limits), vec![(0, 3, 0, 19)]);
-        // Not when the next line goes on in Chinese, starts another paragraph, or the line is
-        // within the bound.
+        // Not when the characters before the word would not come back, the next line has no
+        // word, the paragraph ends, or the line is within the bound.
+        let far = BodyLine { first_word: word(3), ..number.clone() };
+        assert!(ragged(&[loose.clone(), far], &limits).is_empty());
         assert!(ragged(&[loose.clone(), line("郑婷")], &limits).is_empty());
         let ended = BodyLine { ends_paragraph: true, ..loose.clone() };
         assert!(ragged(&[ended, number.clone()], &limits).is_empty());

@@ -70,6 +70,12 @@ pub fn stretch(pairs: &[Pair]) -> f64 {
     pairs.iter().filter(|p| !mixed(p)).map(|p| p.space_em).fold(0.0, f64::max)
 }
 
+/// The space justification added to a line in all, in em: what a ragged line would have
+/// spare at its end.
+pub fn slack(pairs: &[Pair]) -> f64 {
+    pairs.iter().filter(|p| !mixed(p)).map(|p| p.space_em.max(0.0)).sum()
+}
+
 /// The space, in em, between each Chinese character and a neighbour that is `western` (see
 /// [`is_western`]; letters, or digits), less what justification gave every gap of the line: the median
 /// space between two Chinese characters.
@@ -136,6 +142,7 @@ mod tests {
         assert_eq!(line.len(), 3);
         let stretch = stretch(&line);
         assert!((stretch - 0.65).abs() < 1e-9, "{stretch}");
+        assert!((slack(&line) - 1.25).abs() < 1e-9);
         // A squeezed line is not loose.
         assert_eq!(super::stretch(&measured(&[("一", 0.98, 1.0, 0.0), ("二", 1.0, 1.0, 0.0)])), 0.0);
     }

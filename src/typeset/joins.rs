@@ -91,6 +91,7 @@ mod tests {
                 Some((_, Join::Break)) => out.push('|'),
                 Some((_, Join::Glue)) => out.push('+'),
                 Some((_, Join::Apart)) => out.push('_'),
+                Some((_, Join::Ragged)) => out.push('\n'),
                 None => {}
             }
             out.push(c);

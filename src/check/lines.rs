@@ -11,6 +11,8 @@
 //!   between Chinese and digits the layout's `cjk-digit-spacing`;
 //! - no long word broken at an emergency break (see [`breaks`]); a word broken at a break a
 //!   reader expects may open a line with its `.` or `-`;
+//! - full-width punctuation set full width, or half at a line's end or start or beside another
+//!   mark, never at a width between (see [`spacing::odd_punctuation`]);
 //! - an end byline or a signature line never split across lines, and no text column of a
 //!   part that continues ending above its frame's last line (see [`columns`]).
 
@@ -61,6 +63,9 @@ pub struct BodyLine {
     pub emergency_break: bool,
     /// The space justification added between the line's characters in all, in em.
     pub slack_em: f64,
+    /// The full-width punctuation set neither full nor half where the rule wants it (see
+    /// [`spacing::odd_punctuation`]).
+    pub odd_punctuation: Vec<(char, f64)>,
     /// The line's first word (Latin letters, digits, a URL): how many characters precede it
     /// on the line, and where it starts (block, run, byte offset into the run's text).
     pub first_word: Option<(usize, (usize, usize, usize))>,
@@ -102,6 +107,9 @@ pub enum Rule {
     SplitClosing,
     /// A text column of a part that continues ends above its frame's last line.
     ShortColumn,
+    /// A line setting full-width punctuation at a width between full and half, or half inside
+    /// the line (counted once a line).
+    PunctuationWidth,
 }
 
 /// Counts of each rule's violations.
@@ -124,6 +132,7 @@ pub struct Counts {
     pub digit_spacing: usize,
     pub split_closing: usize,
     pub short_column: usize,
+    pub punctuation_width: usize,
 }
 
 impl Counts {
@@ -145,6 +154,7 @@ impl Counts {
             Rule::DigitSpacing => &mut self.digit_spacing,
             Rule::SplitClosing => &mut self.split_closing,
             Rule::ShortColumn => &mut self.short_column,
+            Rule::PunctuationWidth => &mut self.punctuation_width,
         } += 1;
     }
 }
@@ -188,6 +198,9 @@ impl Violation {
             }
             Rule::SplitClosing => "a byline or signature line is split across lines",
             Rule::ShortColumn => "a column of a continued part ends above the frame's last line",
+            Rule::PunctuationWidth => {
+                "a line sets punctuation neither full width nor half width at its end or beside another mark"
+            }
         };
         let detail = self.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
         format!(
@@ -273,6 +286,12 @@ pub fn check(lines: &[BodyLine], limits: &Limits) -> Vec<Violation> {
         if line.stretch_em > limits.max_stretch_em + spacing::TOLERANCE_EM {
             let detail = format!("+{:.2} em between two characters", line.stretch_em);
             found.push(Violation { detail: Some(detail), ..violation(Rule::LooseLine) });
+        }
+        if !line.odd_punctuation.is_empty() {
+            let marks: Vec<String> =
+                line.odd_punctuation.iter().map(|(c, em)| format!("“{c}” {em:.2} em")).collect();
+            let detail = Some(marks.join(", "));
+            found.push(Violation { detail, ..violation(Rule::PunctuationWidth) });
         }
         let spaced = |em: f64| em >= spacing::SPACED_EM;
         let wanted = limits.digit_spacing != DigitSpacing::None;
@@ -389,6 +408,7 @@ fn line(
             .last()
             .is_some_and(|g| word_break_at(g, g.bytes.end, plan, layout) == Some(Break::Emergency)),
         slack_em: spacing::slack(&pairs),
+        odd_punctuation: spacing::odd_punctuation(&glyphs, spacing::justification(&pairs)),
         first_word: first_word(&glyphs),
     };
     (line, blocks.first().copied(), blocks.last().copied(), starts_block)
@@ -495,6 +515,9 @@ mod tests {
         assert_eq!(rules(&[line("他说—"), within("—好")]), vec![Rule::SplitDoubled]);
         let spaced = BodyLine { digit_spaces: vec![0.25, 0.0], ..line("200辆") };
         assert_eq!(rules(&[spaced]), vec![Rule::DigitSpacing]);
+        let squeezed =
+            BodyLine { odd_punctuation: vec![('，', 0.71), ('、', 0.71)], ..line("好，多、少") };
+        assert_eq!(rules(&[squeezed]), vec![Rule::PunctuationWidth]);
     }
 
     #[test]

@@ -168,6 +168,9 @@ fn to_bytes(value: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(value).expect("plain data serialises")
 }
 
+/// Full-width marks whose right half is blank (GB style), which a mark after them shares.
+const BLANK_RIGHT: &str = "，。．、：；？！”’》）』」】〗〕〉］｝";
+
 /// `joins` (in order of offset) of run `r` of block `b`, with the ragged line breaks the
 /// build found for it in place of any join at the same offset.
 fn with_ragged(
@@ -561,6 +564,13 @@ impl Writer {
             self.runs(var, b, body);
         }
         if b + 1 == article.blocks.len() && end == Cut::end(&article.blocks) && article.byline_at_end() {
+            let after = block.runs.last().and_then(|run| run.text.chars().next_back());
+            if after.is_some_and(|c| BLANK_RIGHT.contains(c)) {
+                // 。（ share a half em as Typst sets neighbouring marks within a run; the
+                // byline's parenthesis is the template's, in a run of its own. Weak, the
+                // space goes when the byline starts a line.
+                self.push("#h(-0.5em, weak: true)");
+            }
             self.byline_end(var, body);
         }
         if wrapper.is_some() {

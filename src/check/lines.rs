@@ -452,7 +452,10 @@ fn ragged(lines: &[BodyLine], limits: &Limits) -> Vec<(usize, usize, usize, usiz
     for pair in lines.windows(2) {
         let (line, next) = (&pair[0], &pair[1]);
         let loose = line.stretch_em > limits.max_stretch_em + spacing::TOLERANCE_EM;
-        let goes_on = !line.ends_paragraph && next.article == line.article;
+        // In the same text column: a column's last line stays justified, as the next column
+        // goes on with it.
+        let same_column = (next.article, next.slot, next.column) == (line.article, line.slot, line.column);
+        let goes_on = !line.ends_paragraph && same_column;
         match next.first_word {
             // Each character coming back takes an em, and the line keeps half an em spare.
             Some((before, (b, r, at))) if loose && goes_on && before as f64 + 0.5 <= line.slack_em => {
@@ -527,8 +530,11 @@ mod tests {
         let word = |before| Some((before, (3, 0, 19)));
         let number = BodyLine { first_word: word(1), ..line("波13935108044；") };
         assert_eq!(ragged(&[loose.clone(), number.clone()], &limits), vec![(0, 3, 0, 19)]);
-        // Not when the characters before the word would not come back, the next line has no
-        // word, the paragraph ends, or the line is within the bound.
+        // Not when the next line opens another column, the characters before the word would
+        // not come back, the next line has no word, the paragraph ends, or the line is within
+        // the bound.
+        let next_column = BodyLine { column: 1, ..number.clone() };
+        assert!(ragged(&[loose.clone(), next_column], &limits).is_empty());
         let far = BodyLine { first_word: word(3), ..number.clone() };
         assert!(ragged(&[loose.clone(), far], &limits).is_empty());
         assert!(ragged(&[loose.clone(), line("郑婷")], &limits).is_empty());

@@ -171,18 +171,20 @@ fn to_bytes(value: &impl Serialize) -> Vec<u8> {
 /// Full-width marks whose right half is blank (GB style), which a mark after them shares.
 const BLANK_RIGHT: &str = "，。．、：；？！”’》）』」】〗〕〉］｝";
 
-/// `joins` (in order of offset) of run `r` of block `b`, with the ragged line breaks the
-/// build found for it in place of any join at the same offset.
+/// `joins` (in order of offset) of run `r` of block `b` that lie `within` the part's stretch
+/// of it, with the ragged line breaks the build found there in place of any join at the same
+/// offset.
 fn with_ragged(
     joins: impl Iterator<Item = (usize, Join)>,
     body: &Body,
-    b: usize,
-    r: usize,
+    (b, r): (usize, usize),
+    within: Range<usize>,
 ) -> impl Iterator<Item = (usize, Join)> {
     let ragged = |at: usize| body.ragged.contains(&(body.index, b, r, at));
     let mut all: Vec<(usize, Join)> = joins.filter(|&(at, _)| !ragged(at)).collect();
     let own = body.ragged.iter().filter(|&&(a, rb, rr, _)| (a, rb, rr) == (body.index, b, r));
     all.extend(own.map(|&(.., at)| (at, Join::Ragged)));
+    all.retain(|(at, _)| within.contains(at));
     all.sort_by_key(|&(at, _)| at);
     all.into_iter()
 }
@@ -633,7 +635,7 @@ impl Writer {
             let joins = joins(&run.text[from..], before, body.longest_unbroken, body.digits);
             let joins = joins.into_iter().map(|(at, join)| (from + at, join));
             let mut pieces = vec![(from, None)];
-            for (at, join) in with_ragged(joins, body, b, r).filter(|&(at, _)| at < to) {
+            for (at, join) in with_ragged(joins, body, (b, r), from..to) {
                 match pieces.last_mut() {
                     // What goes between the part's or the run's start and the text before it.
                     Some(first) if at == from => first.1 = Some(join),

@@ -87,8 +87,7 @@ fn mixed_chinese_and_latin_prose_keeps_its_bylines_whole_and_its_loose_lines_cou
     // The goal is no loose line; what is left, and why: Typst's line breaker spreads the
     // space a Latin word that moved whole leaves over the lines before it (lines of +0.14 to
     // +0.34 em in a row), which the ragged fallback does not reach, as it sets only the line
-    // right before the word; and a line before a closing byline that moved whole stays
-    // justified. The count may fall, never rise.
+    // right before the word. The count may fall, never rise.
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/debian-faq/issue.toml");
     let build = engine().build(&path, &BUILD).unwrap();
     assert!(build.errors.is_empty(), "{:?}", build.errors);
@@ -98,7 +97,7 @@ fn mixed_chinese_and_latin_prose_keeps_its_bylines_whole_and_its_loose_lines_cou
     };
     assert_eq!(counts(|c| c.split_closing), 0, "{:?}", build.warnings);
     let loose = counts(|c| c.loose_line);
-    assert!(loose <= 69, "{loose} loose lines: {:?}", build.warnings);
+    assert!(loose <= 68, "{loose} loose lines: {:?}", build.warnings);
 }
 
 /// The built-in tabloid layout, with `edits` applied, as a file of the issue's folder; when

@@ -66,8 +66,9 @@ pub struct BodyLine {
     /// The full-width punctuation set neither full nor half where the rule wants it (see
     /// [`spacing::odd_punctuation`]).
     pub odd_punctuation: Vec<(char, f64)>,
-    /// The line's first word (Latin letters, digits, a URL): how many characters precede it
-    /// on the line, and where it starts (block, run, byte offset into the run's text).
+    /// The line's first word (Latin letters, digits, a URL, or a closing byline that opens the
+    /// line): how many characters precede it on the line, and where it starts (block, run,
+    /// byte offset into the run's text; for the byline, the end of the last run).
     pub first_word: Option<(usize, (usize, usize, usize))>,
 }
 
@@ -409,7 +410,7 @@ fn line(
             .is_some_and(|g| word_break_at(g, g.bytes.end, plan, layout) == Some(Break::Emergency)),
         slack_em: spacing::slack(&pairs),
         odd_punctuation: spacing::odd_punctuation(&glyphs, spacing::justification(&pairs)),
-        first_word: first_word(&glyphs),
+        first_word: first_word(&glyphs, plan),
     };
     (line, blocks.first().copied(), blocks.last().copied(), starts_block)
 }
@@ -428,8 +429,14 @@ pub(super) fn line_number(steps: f64) -> u32 {
 }
 
 /// The first word of a line's glyphs ([`BodyLine::first_word`]).
-fn first_word(glyphs: &[&Glyph]) -> Option<(usize, (usize, usize, usize))> {
-    let visible = glyphs.iter().filter(|g| !g.text.trim().is_empty());
+fn first_word(glyphs: &[&Glyph], plan: &Plan) -> Option<(usize, (usize, usize, usize))> {
+    let mut visible = glyphs.iter().filter(|g| !g.text.trim().is_empty()).peekable();
+    if let Some(g) = visible.peek().filter(|g| g.origin.field == Field::Byline) {
+        let blocks = &plan.articles[g.origin.article].blocks;
+        let b = blocks.len().checked_sub(1)?;
+        let r = blocks[b].runs.len().checked_sub(1)?;
+        return Some((0, (b, r, blocks[b].runs[r].text.len())));
+    }
     let (before, g) = visible.enumerate().find(|(_, g)| g.text.chars().next().is_some_and(in_word))?;
     let Field::Run(b, r) = g.origin.field else { return None };
     Some((before, (b, r, g.bytes.start)))

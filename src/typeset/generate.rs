@@ -566,8 +566,12 @@ impl Writer {
             self.runs(var, b, body);
         }
         if b + 1 == article.blocks.len() && end == Cut::end(&article.blocks) && article.byline_at_end() {
-            let after = block.runs.last().and_then(|run| run.text.chars().next_back());
-            if after.is_some_and(|c| BLANK_RIGHT.contains(c)) {
+            let last = block.runs.len().checked_sub(1).map(|r| (r, block.runs[r].text.as_str()));
+            let after = last.and_then(|(_, text)| text.chars().next_back());
+            if last.is_some_and(|(r, text)| body.ragged.contains(&(body.index, b, r, text.len()))) {
+                // The byline moved whole to the next line: the paragraph's last line ends ragged.
+                self.push("#linebreak()");
+            } else if after.is_some_and(|c| BLANK_RIGHT.contains(c)) {
                 // 。（ share a half em as Typst sets neighbouring marks within a run; the
                 // byline's parenthesis is the template's, in a run of its own. Weak, the
                 // space goes when the byline starts a line.

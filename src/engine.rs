@@ -26,7 +26,7 @@ use crate::issue::{IssueFile, KeyPath};
 use crate::layout::Layout;
 use crate::measure::{self, Amount, Fits, Splits};
 use crate::output::pdf::{self, PdfSettings};
-use crate::plan::{Balance, Bounds, Context, Heights, Plan, Tracking, plan};
+use crate::plan::{Balance, Bounds, Context, Heights, Plan, Ragged, Tracking, plan};
 use crate::report::{self, Outcome, Report, Timings};
 use crate::typeset::compile::compile;
 use crate::typeset::fonts::{FontOptions, FontStore};
@@ -256,8 +256,23 @@ impl Engine {
         let (file, layout, output) = (job.file, job.layout, job.options.print.output());
         let (plan, splits, fits) = self.plan_and_fit(&mut worlds.measure, job, &extra, &mut timings)?;
         timings.plan_ms = ms(job.started) - timings.split_ms - timings.compile_ms - timings.verify_ms;
-        let ctx = Context { file, layout, plan: &plan, output, balance: &fits.balance };
-        let set = set_until_fit(&mut worlds.pages, &ctx, splits, job.options, &mut timings)?;
+        let balance = &fits.balance;
+        // Set the pages again while they show loose lines to set ragged (see [`Ragged`]).
+        let mut ragged = Ragged::new();
+        let mut passes = 0;
+        let set = loop {
+            let ctx = Context { file, layout, plan: &plan, output, balance, ragged: &ragged };
+            let set = set_until_fit(&mut worlds.pages, &ctx, &splits, job.options, &mut timings)?;
+            let found = lines::ragged_breaks(&set.findings.glyphs, &plan, layout);
+            let new: Vec<_> = found.into_iter().filter(|b| !ragged.contains(b)).collect();
+            if new.is_empty() || passes == MAX_ATTEMPTS {
+                break set;
+            }
+            drop(set);
+            ragged.extend(new);
+            passes += 1;
+        };
+        let ctx = Context { file, layout, plan: &plan, output, balance, ragged: &ragged };
         let grow = overrun_auto_frames(&ctx, &set.findings.overflows);
         if !grow.is_empty() && extra.values().sum::<u32>() < MAX_GROWTH {
             let mut extra = extra;
@@ -326,11 +341,13 @@ impl Engine {
         let (file, layout, output, tracking) =
             (job.file, job.layout, job.options.print.output(), &job.tracking);
         let none = Balance::new();
+        // Measuring breaks the lines where the set pages do: ragged or not, as tall.
+        let unjustified = Ragged::new();
         let mut heights = Heights::new();
         let mut attempts = 0;
         loop {
             let planned = plan(file, layout, &heights, tracking)?;
-            let ctx = Context { file, layout, plan: &planned, output, balance: &none };
+            let ctx = Context { file, layout, plan: &planned, output, balance: &none, ragged: &unjustified };
             let splits = self.split(world, &ctx, timings)?;
             let clock = Instant::now();
             let mut fits = measure::fit(world, &self.measured, &ctx, &splits.bounds, today(&ctx))?;
@@ -537,11 +554,11 @@ fn date(file: &IssueFile) -> Option<Datetime> {
 fn set_until_fit<'a>(
     world: &mut NewsWorld,
     ctx: &Context<'a>,
-    splits: Splits,
+    splits: &Splits,
     options: &BuildOptions,
     timings: &mut Timings,
 ) -> Result<SetPages<'a>> {
-    let mut bounds = splits.bounds;
+    let mut bounds = splits.bounds.clone();
     let mut cut_off: Vec<(usize, Amount)> = Vec::new();
     let mut attempts = 0;
     loop {

@@ -38,33 +38,66 @@ fn a_lone_last_character_is_found_where_the_layout_allows_it() {
 
 #[test]
 fn the_examples_have_no_composition_violations() {
-    // What the check cannot yet hold the examples to, and why: broadsheet-demo's notice has
-    // 联系人：王波 and 投稿邮箱：kfjzsk@163 stretched before a phone number and a mail
-    // address that do not fit their line and have no break a reader accepts, and one line of
-    // xunli at +0.11 em; kaifaqu's notice has the same two lines on its page 2, and its first
-    // part ends a line early in its second column because the subhead 稿件导向 would have
-    // ended the part (a subhead goes on with its paragraph); xunli's first column on its page 2
-    // ends a line early where Typst keeps a paragraph's first line off a column's foot.
+    // What the check cannot yet hold the examples to, and why. broadsheet-demo's notice in
+    // its 12-character columns: 「可按以下主题写作稿件：」 is a character too long for its
+    // line, and the breaks left are a loose line (+0.29 em) or 「件：」 alone (孤字); the list
+    // item 「●为鼓励与稿人积极性，」 pushes 性 out (the comma may not open a line) over seven
+    // gaps, +0.14 em; xunli's 「一是以链招商成集聚效应」 does the same, +0.11 em. The squeeze
+    // the layout allows (0.02 em a character) cannot pull a character in instead. kaifaqu's
+    // notice ends its first part a line early in its second column, because the subhead
+    // 稿件导向 would have ended the part (a subhead goes on with its paragraph), and xunli's
+    // first column on its page 2 ends a line early where Typst keeps a paragraph's first line
+    // off a column's foot: no line of either part is loosened to fill the column yet. Lines
+    // that pull a character in (挤进) have their punctuation shrunk in proportion by Typst,
+    // which no setting of Typst 0.15.1 turns off: each such line is counted.
     let known = [
-        ("broadsheet-demo", "zhenggao", 4, 0),
-        ("broadsheet-demo", "xunli", 1, 1),
-        ("kaifaqu-2023-10", "zhenggao", 2, 1),
+        ("kaifaqu-2023-10", "xingxian", 0, 0, 44),
+        ("kaifaqu-2023-10", "qinyuan", 0, 0, 11),
+        ("kaifaqu-2023-10", "shouyang", 0, 0, 3),
+        ("kaifaqu-2023-10", "jiaocheng", 0, 0, 10),
+        ("kaifaqu-2023-10", "yuanqu", 0, 0, 16),
+        ("kaifaqu-2023-10", "zhenggao", 0, 1, 15),
+        ("broadsheet-demo", "xunli", 1, 1, 66),
+        ("broadsheet-demo", "shouyang", 0, 0, 7),
+        ("broadsheet-demo", "jiaocheng", 0, 0, 16),
+        ("broadsheet-demo", "yuanqu", 0, 0, 12),
+        ("broadsheet-demo", "zhenggao", 2, 0, 16),
     ];
     for name in ["kaifaqu-2023-10", "broadsheet-demo"] {
         let build = engine().build(&common::example(name), &BUILD).unwrap();
         for article in &build.report.articles {
-            let (loose, short) = known
+            let (loose, short, punctuation) = known
                 .iter()
                 .find(|(n, id, ..)| *n == name && *id == article.id)
-                .map_or((0, 0), |&(_, _, loose, short)| (loose, short));
+                .map_or((0, 0, 0), |&(_, _, loose, short, punctuation)| (loose, short, punctuation));
             let expected = banmian::check::lines::Counts {
                 loose_line: loose,
                 short_column: short,
+                punctuation_width: punctuation,
                 ..Default::default()
             };
             assert_eq!(article.composition, expected, "{name}: {}", article.id);
         }
     }
+}
+
+#[test]
+fn mixed_chinese_and_latin_prose_keeps_its_bylines_whole_and_its_loose_lines_counted() {
+    // Three pages of the Debian FAQ in Chinese, with URLs and mail addresses (see its README).
+    // The goal is no loose line; what is left, and why: Typst's line breaker spreads the
+    // space a Latin word that moved whole leaves over the lines before it (lines of +0.14 to
+    // +0.34 em in a row), which the ragged fallback does not reach, as it sets only the line
+    // right before the word. The count may fall, never rise.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/debian-faq/issue.toml");
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert!(build.errors.is_empty(), "{:?}", build.errors);
+    assert_eq!(build.report.pages.len(), 3);
+    let counts = |f: fn(&banmian::check::lines::Counts) -> usize| {
+        build.report.articles.iter().map(|a| f(&a.composition)).sum::<usize>()
+    };
+    assert_eq!(counts(|c| c.split_closing), 0, "{:?}", build.warnings);
+    let loose = counts(|c| c.loose_line);
+    assert!(loose <= 68, "{loose} loose lines: {:?}", build.warnings);
 }
 
 /// The built-in tabloid layout, with `edits` applied, as a file of the issue's folder; when
@@ -89,22 +122,55 @@ fn narrow(body: &str) -> String {
 }
 
 #[test]
-fn a_line_stretched_before_a_number_that_cannot_break_is_loose() {
-    // 13 characters a column: the number does not fit after 联系人：王波 and moves whole.
+fn a_line_before_a_number_that_cannot_break_is_set_ragged_and_other_loose_lines_are_found() {
+    // 13 characters a column: the number does not fit after 联系人：王波 and moves whole; the
+    // line it leaves is set flush to its start, not spread to +1 em between characters.
     let broadsheet =
         MINIMAL.edit("layout = \"tabloid\"", "layout = \"broadsheet\"").edit("line = 13", "line = 30");
     let issue = broadsheet.edit("span = 2", "span = 1").edit("第一段正文。", "联系人：王波 13935108044；");
     let (_dir, path) = write_issue("issue.toml", &issue, &[]);
     let build = engine().build(&path, &BUILD).unwrap();
-    assert_eq!(build.report.articles[0].composition.loose_line, 1, "{:?}", build.warnings);
-    let loose = build.warnings.iter().any(|w| w.message.contains("looser") && w.message.contains("联系人"));
-    assert!(loose, "{:?}", build.warnings);
+    assert_eq!(build.report.articles[0].composition, Default::default(), "{:?}", build.warnings);
+    let text = common::pdf_text(build.pdf.as_ref().unwrap());
+    assert!(text.contains("联系人：王波13935108044；"), "{text}");
     // A layout that allows no stretch at all finds every justified line that is not exact.
     let strict = tabloid_with(&[("max-stretch-em = 0.1", "max-stretch-em = 0")], false);
     let long = "开发区聚焦主业，打造铝镁专业镇，".repeat(6);
     let (_dir, path) = write_issue("issue.toml", &narrow(&long), &[("l.toml", &strict)]);
     let build = engine().build(&path, &BUILD).unwrap();
     assert!(build.report.articles[0].composition.loose_line > 0, "{:?}", build.warnings);
+}
+
+#[test]
+fn punctuation_squeezed_to_a_width_between_full_and_half_is_found() {
+    // A 13-character column and commas every six characters: Typst pulls a character into
+    // a line by shrinking its commas in proportion (0.71 em), beside lines of full ones.
+    let text = "聚焦主业转型，打造铝镁专业镇，推进项目建设，".repeat(8);
+    let (_dir, path) = write_issue("issue.toml", &narrow(&text), &[("l.toml", &tabloid_with(&[], false))]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert!(build.report.articles[0].composition.punctuation_width > 0, "{:?}", build.warnings);
+    let found = build
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("neither full width") && w.message.contains("“，” 0."));
+    assert!(found, "{:?}", build.warnings);
+    // Set without squeezing, the marks are full, or half at a line's end.
+    let text = "聚焦主业转型推进项目建设".repeat(8) + "，“铝镁”。";
+    let (_dir, path) = write_issue("issue.toml", &narrow(&text), &[("l.toml", &tabloid_with(&[], false))]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert_eq!(build.report.articles[0].composition.punctuation_width, 0, "{:?}", build.warnings);
+}
+
+#[test]
+fn a_closing_byline_shares_the_half_em_of_the_full_stop_before_it() {
+    // 。（ are 1.5 em, as Typst sets two neighbouring marks of one run, though the byline's
+    // parenthesis is the template's.
+    let (_dir, path) = write_issue("issue.toml", MINIMAL, &[]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    let glyphs = common::glyphs(&build.document);
+    let x = |c: &str| glyphs.iter().rev().find(|(g, ..)| g == c).map(|(_, size, at)| (at.x.to_pt(), *size));
+    let ((stop, size), (open, _)) = (x("。").unwrap(), x("（").unwrap());
+    assert!(((open - stop) / size - 0.5).abs() < 0.01, "。 at {stop}, （ at {open}");
 }
 
 #[test]
@@ -159,12 +225,12 @@ fn digits_beside_chinese_are_set_as_the_layout_chooses() {
         );
         let (_dir, path) = write_issue("issue.toml", &narrow(body), &[("l.toml", &layout)]);
         let build = engine().build(&path, &BUILD).unwrap();
-        assert_eq!(
-            build.report.articles[0].composition,
-            Default::default(),
-            "{choice}: {:?}",
-            build.warnings
-        );
+        // The digits' widths leave lines to squeeze, and Typst shrinks their commas with them.
+        let counts = banmian::check::lines::Counts {
+            punctuation_width: 0,
+            ..build.report.articles[0].composition.clone()
+        };
+        assert_eq!(counts, Default::default(), "{choice}: {:?}", build.warnings);
     }
     // A template that turns Typst's spacing off sets digits close where the layout wants a
     // quarter em: the check finds each of the five pairs.

@@ -3,35 +3,7 @@
 mod common;
 
 use banmian::layout::BUILT_IN;
-use common::{BUILD, Edit, MINIMAL, engine, write_issue};
-use typst::layout::{Frame, FrameItem, Point, Transform};
-
-/// Every glyph on the first page: (its character, its size in pt, its position).
-fn glyphs(document: &typst_layout::PagedDocument) -> Vec<(String, f64, Point)> {
-    fn walk(frame: &Frame, ts: Transform, out: &mut Vec<(String, f64, Point)>) {
-        for (pos, item) in frame.items() {
-            match item {
-                FrameItem::Group(g) => walk(
-                    &g.frame,
-                    ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(g.transform),
-                    out,
-                ),
-                FrameItem::Text(text) => {
-                    let mut x = pos.x;
-                    for g in &text.glyphs {
-                        let c = text.text[g.range()].to_string();
-                        out.push((c, text.size.to_pt(), Point::new(x, pos.y).transform(ts)));
-                        x += g.x_advance.at(text.size);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&document.pages()[0].frame, Transform::identity(), &mut out);
-    out
-}
+use common::{BUILD, Edit, MINIMAL, engine, glyphs, write_issue};
 
 #[test]
 fn headline_sizes_come_from_the_layouts_size_names() {

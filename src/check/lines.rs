@@ -11,6 +11,8 @@
 //!   between Chinese and digits the layout's `cjk-digit-spacing`;
 //! - no long word broken at an emergency break (see [`breaks`]); a word broken at a break a
 //!   reader expects may open a line with its `.` or `-`;
+//! - full-width punctuation set full width, or half at a line's end or start or beside another
+//!   mark, never at a width between (see [`spacing::odd_punctuation`]);
 //! - an end byline or a signature line never split across lines, and no text column of a
 //!   part that continues ending above its frame's last line (see [`columns`]).
 
@@ -59,6 +61,15 @@ pub struct BodyLine {
     pub starts_in_word: bool,
     /// Whether the line ends inside a word at an emergency break.
     pub emergency_break: bool,
+    /// The space justification added between the line's characters in all, in em.
+    pub slack_em: f64,
+    /// The full-width punctuation set neither full nor half where the rule wants it (see
+    /// [`spacing::odd_punctuation`]).
+    pub odd_punctuation: Vec<(char, f64)>,
+    /// The line's first word (Latin letters, digits, a URL, or a closing byline that opens the
+    /// line): how many characters precede it on the line, and where it starts (block, run,
+    /// byte offset into the run's text; for the byline, the end of the last run).
+    pub first_word: Option<(usize, (usize, usize, usize))>,
 }
 
 /// What a rule found wrong, counted per article in the report.
@@ -97,6 +108,9 @@ pub enum Rule {
     SplitClosing,
     /// A text column of a part that continues ends above its frame's last line.
     ShortColumn,
+    /// A line setting full-width punctuation at a width between full and half, or half inside
+    /// the line (counted once a line).
+    PunctuationWidth,
 }
 
 /// Counts of each rule's violations.
@@ -119,6 +133,7 @@ pub struct Counts {
     pub digit_spacing: usize,
     pub split_closing: usize,
     pub short_column: usize,
+    pub punctuation_width: usize,
 }
 
 impl Counts {
@@ -140,6 +155,7 @@ impl Counts {
             Rule::DigitSpacing => &mut self.digit_spacing,
             Rule::SplitClosing => &mut self.split_closing,
             Rule::ShortColumn => &mut self.short_column,
+            Rule::PunctuationWidth => &mut self.punctuation_width,
         } += 1;
     }
 }
@@ -183,6 +199,9 @@ impl Violation {
             }
             Rule::SplitClosing => "a byline or signature line is split across lines",
             Rule::ShortColumn => "a column of a continued part ends above the frame's last line",
+            Rule::PunctuationWidth => {
+                "a line sets punctuation neither full width nor half width at its end or beside another mark"
+            }
         };
         let detail = self.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
         format!(
@@ -266,7 +285,14 @@ pub fn check(lines: &[BodyLine], limits: &Limits) -> Vec<Violation> {
             found.push(violation(Rule::EmergencyBreak));
         }
         if line.stretch_em > limits.max_stretch_em + spacing::TOLERANCE_EM {
-            found.push(violation(Rule::LooseLine));
+            let detail = format!("+{:.2} em between two characters", line.stretch_em);
+            found.push(Violation { detail: Some(detail), ..violation(Rule::LooseLine) });
+        }
+        if !line.odd_punctuation.is_empty() {
+            let marks: Vec<String> =
+                line.odd_punctuation.iter().map(|(c, em)| format!("“{c}” {em:.2} em")).collect();
+            let detail = Some(marks.join(", "));
+            found.push(Violation { detail, ..violation(Rule::PunctuationWidth) });
         }
         let spaced = |em: f64| em >= spacing::SPACED_EM;
         let wanted = limits.digit_spacing != DigitSpacing::None;
@@ -382,6 +408,9 @@ fn line(
         emergency_break: glyphs
             .last()
             .is_some_and(|g| word_break_at(g, g.bytes.end, plan, layout) == Some(Break::Emergency)),
+        slack_em: spacing::slack(&pairs),
+        odd_punctuation: spacing::odd_punctuation(&glyphs, spacing::justification(&pairs)),
+        first_word: first_word(&glyphs, plan),
     };
     (line, blocks.first().copied(), blocks.last().copied(), starts_block)
 }
@@ -397,6 +426,52 @@ pub(super) fn grid_steps(baseline: f64, plan: &Plan, a: usize, slot: usize, layo
 /// The 1-based grid line of a baseline `steps` lines below the frame's first.
 pub(super) fn line_number(steps: f64) -> u32 {
     (steps.round().max(0.0) as u32) + 1
+}
+
+/// The first word of a line's glyphs ([`BodyLine::first_word`]).
+fn first_word(glyphs: &[&Glyph], plan: &Plan) -> Option<(usize, (usize, usize, usize))> {
+    let mut visible = glyphs.iter().filter(|g| !g.text.trim().is_empty()).peekable();
+    if let Some(g) = visible.peek().filter(|g| g.origin.field == Field::Byline) {
+        let blocks = &plan.articles[g.origin.article].blocks;
+        let b = blocks.len().checked_sub(1)?;
+        let r = blocks[b].runs.len().checked_sub(1)?;
+        return Some((0, (b, r, blocks[b].runs[r].text.len())));
+    }
+    let (before, g) = visible.enumerate().find(|(_, g)| g.text.chars().next().is_some_and(in_word))?;
+    let Field::Run(b, r) = g.origin.field else { return None };
+    Some((before, (b, r, g.bytes.start)))
+}
+
+/// The line breaks to set unjustified ([`crate::plan::Ragged`]) on the laid-out pages.
+pub fn ragged_breaks(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<(usize, usize, usize, usize)> {
+    ragged(&lines(glyphs, plan, layout), &Limits::of(layout))
+}
+
+/// The breaks after each line looser than the layout allows whose paragraph goes on with a
+/// word (Latin letters, digits, a URL or mail address) at or near the next line's start: the
+/// word moved whole, having no break a reader accepts, and left too little on its line to
+/// justify. Such a line reads better flush to its start, as a setter leaves a contact line
+/// before a phone number, than with its characters spread apart (联 系 人 ： 王 波); the
+/// characters before the word come back to it when its added space holds them (联系人：王 ‖
+/// 波 13935108044 becomes 联系人：王波 ‖ 13935108044).
+fn ragged(lines: &[BodyLine], limits: &Limits) -> Vec<(usize, usize, usize, usize)> {
+    let mut found = Vec::new();
+    for pair in lines.windows(2) {
+        let (line, next) = (&pair[0], &pair[1]);
+        let loose = line.stretch_em > limits.max_stretch_em + spacing::TOLERANCE_EM;
+        // In the same text column: a column's last line stays justified, as the next column
+        // goes on with it.
+        let same_column = (next.article, next.slot, next.column) == (line.article, line.slot, line.column);
+        let goes_on = !line.ends_paragraph && same_column;
+        match next.first_word {
+            // Each character coming back takes an em, and the line keeps half an em spare.
+            Some((before, (b, r, at))) if loose && goes_on && before as f64 + 0.5 <= line.slack_em => {
+                found.push((line.article, b, r, at));
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// The break the generator put at byte `at` of the glyph's run, if the text there is inside a
@@ -450,6 +525,30 @@ mod tests {
         assert_eq!(rules(&[line("他说—"), within("—好")]), vec![Rule::SplitDoubled]);
         let spaced = BodyLine { digit_spaces: vec![0.25, 0.0], ..line("200辆") };
         assert_eq!(rules(&[spaced]), vec![Rule::DigitSpacing]);
+        let squeezed =
+            BodyLine { odd_punctuation: vec![('，', 0.71), ('、', 0.71)], ..line("好，多、少") };
+        assert_eq!(rules(&[squeezed]), vec![Rule::PunctuationWidth]);
+    }
+
+    #[test]
+    fn a_loose_line_before_a_word_that_moved_whole_is_set_ragged() {
+        let limits = Limits { max_stretch_em: 0.1, digit_spacing: DigitSpacing::None };
+        let loose = BodyLine { stretch_em: 0.33, slack_em: 2.6, ..line("本报讯联系人：王") };
+        let word = |before| Some((before, (3, 0, 19)));
+        let number = BodyLine { first_word: word(1), ..line("波13935108044；") };
+        assert_eq!(ragged(&[loose.clone(), number.clone()], &limits), vec![(0, 3, 0, 19)]);
+        // Not when the next line opens another column, the characters before the word would
+        // not come back, the next line has no word, the paragraph ends, or the line is within
+        // the bound.
+        let next_column = BodyLine { column: 1, ..number.clone() };
+        assert!(ragged(&[loose.clone(), next_column], &limits).is_empty());
+        let far = BodyLine { first_word: word(3), ..number.clone() };
+        assert!(ragged(&[loose.clone(), far], &limits).is_empty());
+        assert!(ragged(&[loose.clone(), line("郑婷")], &limits).is_empty());
+        let ended = BodyLine { ends_paragraph: true, ..loose.clone() };
+        assert!(ragged(&[ended, number.clone()], &limits).is_empty());
+        let tight = BodyLine { stretch_em: 0.1, ..loose };
+        assert!(ragged(&[tight, number], &limits).is_empty());
     }
 
     #[test]

@@ -70,19 +70,74 @@ pub fn stretch(pairs: &[Pair]) -> f64 {
     pairs.iter().filter(|p| !mixed(p)).map(|p| p.space_em).fold(0.0, f64::max)
 }
 
-/// The space, in em, between each Chinese character and a neighbour that is `western` (see
-/// [`is_western`]; letters, or digits), less what justification gave every gap of the line: the median
-/// space between two Chinese characters.
-pub fn beside_han(pairs: &[Pair], western: impl Fn(char) -> bool) -> Vec<f64> {
+/// The space justification added to a line in all, in em: what a ragged line would have
+/// spare at its end.
+pub fn slack(pairs: &[Pair]) -> f64 {
+    pairs.iter().filter(|p| !mixed(p)).map(|p| p.space_em.max(0.0)).sum()
+}
+
+/// What justification gave every gap of a line, in em: the median space between two Chinese
+/// characters (negative on a squeezed line).
+pub fn justification(pairs: &[Pair]) -> f64 {
     let mut han: Vec<f64> =
         pairs.iter().filter(|p| is_han(p.before) && is_han(p.after)).map(|p| p.space_em).collect();
     han.sort_by(f64::total_cmp);
-    let justified = han.get(han.len() / 2).copied().unwrap_or(0.0);
+    han.get(han.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// The space, in em, between each Chinese character and a neighbour that is `western` (see
+/// [`is_western`]; letters, or digits), less the line's [`justification`].
+pub fn beside_han(pairs: &[Pair], western: impl Fn(char) -> bool) -> Vec<f64> {
+    let justified = justification(pairs);
     pairs
         .iter()
         .filter(|p| mixed(p) && western(if is_han(p.before) { p.after } else { p.before }))
         .map(|p| p.space_em - justified)
         .collect()
+}
+
+/// Full-width punctuation whose blank half Typst may take away (clreq's punctuation width
+/// adjustment).
+const COMPRESSIBLE: &str = "，。．、：；？！”’》）』」】〗〕〉］｝“‘《（『「【〖〔〈［｛";
+
+/// How far a mark's width may lie from full or half, in em: what a squeezed line's tracking
+/// takes from every character, and float noise.
+const WIDTH_TOLERANCE_EM: f64 = 0.04;
+
+/// The full-width punctuation of a line's glyphs (in order of `x`) set at a width against the
+/// rule of clreq and GB/T 15834 practice: full width within the line, half where a mark ends
+/// or starts the line or stands beside another mark (neighbouring marks share their blank
+/// halves), never a width between, which a squeezed line's proportional shrink gives (a comma
+/// of 0.71 em beside lines of full-width ones), each with its width in em. `justified` is the
+/// line's [`justification`].
+pub fn odd_punctuation(glyphs: &[&Glyph], justified: f64) -> Vec<(char, f64)> {
+    let marks: Vec<(char, f64, f64)> = glyphs
+        .iter()
+        .filter(|g| !g.text.trim().is_empty())
+        .map(|g| (g.text.chars().next().unwrap_or(' '), g.width / g.size, g.natural / g.size))
+        .collect();
+    let mark = |k: Option<&(char, f64, f64)>| k.is_some_and(|&(c, _, natural)| full_mark(c, natural));
+    let mut odd = Vec::new();
+    for (k, &(c, width, natural)) in marks.iter().enumerate() {
+        if !full_mark(c, natural) {
+            continue;
+        }
+        let set = width - justified;
+        let beside = mark(k.checked_sub(1).and_then(|p| marks.get(p))) || mark(marks.get(k + 1));
+        let edge = k == 0 || k + 1 == marks.len();
+        let half = (set - 0.5).abs() <= WIDTH_TOLERANCE_EM;
+        let full = (set - 1.0).abs() <= WIDTH_TOLERANCE_EM;
+        if !(full || half && (beside || edge)) {
+            odd.push((c, set));
+        }
+    }
+    odd
+}
+
+/// Whether `c` is compressible punctuation set from a full-width glyph (a Chinese quotation
+/// mark, not the Latin one that shares its code point).
+fn full_mark(c: char, natural_em: f64) -> bool {
+    COMPRESSIBLE.contains(c) && (natural_em - 1.0).abs() <= WIDTH_TOLERANCE_EM
 }
 
 #[cfg(test)]
@@ -136,6 +191,7 @@ mod tests {
         assert_eq!(line.len(), 3);
         let stretch = stretch(&line);
         assert!((stretch - 0.65).abs() < 1e-9, "{stretch}");
+        assert!((slack(&line) - 1.25).abs() < 1e-9);
         // A squeezed line is not loose.
         assert_eq!(super::stretch(&measured(&[("一", 0.98, 1.0, 0.0), ("二", 1.0, 1.0, 0.0)])), 0.0);
     }
@@ -157,6 +213,35 @@ mod tests {
         // The quarter em is the spacing rule's, not looseness.
         assert!((stretch(&line) - 0.1).abs() < 1e-9);
         assert!(beside_han(&line, |c| c.is_alphabetic()).is_empty());
+    }
+
+    #[test]
+    fn punctuation_is_full_or_half_and_half_only_at_a_lines_ends_or_beside_a_mark() {
+        let odd = |glyphs: &[(&'static str, f64, f64, f64)]| {
+            let set = set(glyphs);
+            odd_punctuation(&set.iter().collect::<Vec<_>>(), 0.0)
+        };
+        // A full comma inside, a half full stop at the end, 。（ sharing a half em.
+        let clean = [("好", 1.0, 1.0, 0.0), ("，", 1.0, 1.0, 0.0), ("多", 1.0, 1.0, 0.0)];
+        assert!(odd(&clean).is_empty());
+        assert!(odd(&[("完", 1.0, 1.0, 0.0), ("。", 0.5, 1.0, 0.0)]).is_empty());
+        let pair =
+            [("完", 1.0, 1.0, 0.0), ("。", 0.5, 1.0, 0.0), ("（", 1.0, 1.0, 0.0), ("魏", 1.0, 1.0, 0.0)];
+        assert!(odd(&pair).is_empty());
+        // A squeezed line's comma between, and a half comma inside the line.
+        assert_eq!(
+            odd(&[("好", 1.0, 1.0, 0.0), ("，", 0.71, 1.0, 0.0), ("多", 1.0, 1.0, 0.0)]),
+            vec![('，', 0.71)]
+        );
+        assert_eq!(
+            odd(&[("好", 1.0, 1.0, 0.0), ("，", 0.5, 1.0, 0.0), ("多", 1.0, 1.0, 0.0)]),
+            vec![('，', 0.5)]
+        );
+        // A line stretched 0.05 em a gap sets its comma 1.05 wide: full, less the justification.
+        let stretched = set(&[("好", 1.05, 1.0, 0.0), ("，", 1.05, 1.0, 0.0), ("多", 1.0, 1.0, 0.0)]);
+        assert!(odd_punctuation(&stretched.iter().collect::<Vec<_>>(), 0.05).is_empty());
+        // A Latin comma is no full-width mark.
+        assert!(odd(&[("a", 0.5, 0.5, 0.0), (",", 0.25, 0.25, 0.0), ("b", 0.5, 0.5, 0.0)]).is_empty());
     }
 
     #[test]

@@ -20,7 +20,7 @@ mod paper;
 mod pictures;
 mod ranks;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -296,6 +296,8 @@ pub struct Context<'a> {
     pub output: Output,
     /// The balanced columns of articles' last parts, once measured.
     pub balance: &'a Balance,
+    /// The line breaks set unjustified, once the set pages showed where they are needed.
+    pub ragged: &'a Ragged,
 }
 
 /// The heights measured for auto frames, by (page index, frame index): what [`plan`] places
@@ -308,6 +310,11 @@ pub type Tracking = HashMap<usize, f64>;
 /// Where the later text columns of a balanced part start, by article: the cuts that end each
 /// column of the article's last frame but the last.
 pub type Balance = HashMap<usize, Vec<Cut>>;
+
+/// Where a line ends set flush to its start rather than justified, as (article, block, run,
+/// byte offset into the run's text): after a line that justification would leave looser than
+/// the layout allows, because the long word after it moved whole to the next line.
+pub type Ragged = HashSet<(usize, usize, usize, usize)>;
 
 /// Checks the issue against the layout and builds the plan; all problems are reported together.
 pub fn plan(file: &IssueFile, layout: &Layout, heights: &Heights, tracking: &Tracking) -> Result<Plan> {

@@ -17,12 +17,12 @@ use std::ops::Range;
 use serde::Serialize;
 use serde_json::json;
 
-use super::joins::joins;
+use super::joins::{Join, joins};
 use super::phrases::pieces;
 use super::source_map::{Origin, SourceMap};
 use crate::body::{BlockKind, Cut};
 use crate::layout::{DigitSpacing, Layout};
-use crate::plan::{Bounds, Context, Field, Plan, PlannedArticle, PlannedFrame, continues};
+use crate::plan::{Bounds, Context, Field, Plan, PlannedArticle, PlannedFrame, Ragged, continues};
 
 /// Virtual paths of the generated program's files.
 pub const MAIN: &str = "/main.typ";
@@ -168,6 +168,27 @@ fn to_bytes(value: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(value).expect("plain data serialises")
 }
 
+/// Full-width marks whose right half is blank (GB style), which a mark after them shares.
+const BLANK_RIGHT: &str = "，。．、：；？！”’》）』」】〗〕〉］｝";
+
+/// `joins` (in order of offset) of run `r` of block `b` that lie `within` the part's stretch
+/// of it, with the ragged line breaks the build found there in place of any join at the same
+/// offset.
+fn with_ragged(
+    joins: impl Iterator<Item = (usize, Join)>,
+    body: &Body,
+    (b, r): (usize, usize),
+    within: Range<usize>,
+) -> impl Iterator<Item = (usize, Join)> {
+    let ragged = |at: usize| body.ragged.contains(&(body.index, b, r, at));
+    let mut all: Vec<(usize, Join)> = joins.filter(|&(at, _)| !ragged(at)).collect();
+    let own = body.ragged.iter().filter(|&&(a, rb, rr, _)| (a, rb, rr) == (body.index, b, r));
+    all.extend(own.map(|&(.., at)| (at, Join::Ragged)));
+    all.retain(|(at, _)| within.contains(at));
+    all.sort_by_key(|&(at, _)| at);
+    all.into_iter()
+}
+
 /// The stretch of an article's body one frame sets, and how the frame sets it.
 #[derive(Clone, Copy)]
 struct Body<'a> {
@@ -187,6 +208,8 @@ struct Body<'a> {
     jump: bool,
     /// Where the frame's later text columns start, when the part is balanced.
     column_starts: &'a [Cut],
+    /// The line breaks set unjustified.
+    ragged: &'a Ragged,
 }
 
 impl<'a> Body<'a> {
@@ -206,6 +229,7 @@ impl<'a> Body<'a> {
             vertical: frame.vertical,
             jump: false,
             column_starts,
+            ragged: ctx.ragged,
         }
     }
 
@@ -542,6 +566,17 @@ impl Writer {
             self.runs(var, b, body);
         }
         if b + 1 == article.blocks.len() && end == Cut::end(&article.blocks) && article.byline_at_end() {
+            let last = block.runs.len().checked_sub(1).map(|r| (r, block.runs[r].text.as_str()));
+            let after = last.and_then(|(_, text)| text.chars().next_back());
+            if last.is_some_and(|(r, text)| body.ragged.contains(&(body.index, b, r, text.len()))) {
+                // The byline moved whole to the next line: the paragraph's last line ends ragged.
+                self.push("#linebreak()");
+            } else if after.is_some_and(|c| BLANK_RIGHT.contains(c)) {
+                // 。（ share a half em as Typst sets neighbouring marks within a run; the
+                // byline's parenthesis is the template's, in a run of its own. Weak, the
+                // space goes when the byline starts a line.
+                self.push("#h(-0.5em, weak: true)");
+            }
             self.byline_end(var, body);
         }
         if wrapper.is_some() {
@@ -604,7 +639,7 @@ impl Writer {
             let joins = joins(&run.text[from..], before, body.longest_unbroken, body.digits);
             let joins = joins.into_iter().map(|(at, join)| (from + at, join));
             let mut pieces = vec![(from, None)];
-            for (at, join) in joins.filter(|&(at, _)| at < to) {
+            for (at, join) in with_ragged(joins, body, (b, r), from..to) {
                 match pieces.last_mut() {
                     // What goes between the part's or the run's start and the text before it.
                     Some(first) if at == from => first.1 = Some(join),

@@ -18,6 +18,8 @@ pub enum Join {
     /// Something that is not text, so Typst sees no Chinese beside a digit and adds no space:
     /// an empty box (a break opportunity, as Unicode's rules allow one there anyway).
     Apart,
+    /// A line break that leaves the line before it unjustified (see [`crate::plan::Ragged`]).
+    Ragged,
 }
 
 impl Join {
@@ -27,6 +29,7 @@ impl Join {
             Join::Break => "#hide[#sym.zws]",
             Join::Glue => "#hide[#sym.wj]",
             Join::Apart => "#box()",
+            Join::Ragged => "#linebreak()",
         }
     }
 }
@@ -88,6 +91,7 @@ mod tests {
                 Some((_, Join::Break)) => out.push('|'),
                 Some((_, Join::Glue)) => out.push('+'),
                 Some((_, Join::Apart)) => out.push('_'),
+                Some((_, Join::Ragged)) => out.push('\n'),
                 None => {}
             }
             out.push(c);

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use banmian::{BuildOptions, Engine, FontOptions, PdfSettings, Standard};
+use typst::layout::{Frame, FrameItem, Point, Transform};
 
 /// Build options that produce a PDF.
 pub const BUILD: BuildOptions = BuildOptions {
@@ -94,4 +95,31 @@ impl Edit for str {
         assert!(self.contains(from), "the fixture has no {from:?}");
         self.replace(from, to)
     }
+}
+
+/// Every glyph on the first page: (its character, its size in pt, its position).
+pub fn glyphs(document: &typst_layout::PagedDocument) -> Vec<(String, f64, Point)> {
+    fn walk(frame: &Frame, ts: Transform, out: &mut Vec<(String, f64, Point)>) {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => walk(
+                    &g.frame,
+                    ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(g.transform),
+                    out,
+                ),
+                FrameItem::Text(text) => {
+                    let mut x = pos.x;
+                    for g in &text.glyphs {
+                        let c = text.text[g.range()].to_string();
+                        out.push((c, text.size.to_pt(), Point::new(x, pos.y).transform(ts)));
+                        x += g.x_advance.at(text.size);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&document.pages()[0].frame, Transform::identity(), &mut out);
+    out
 }

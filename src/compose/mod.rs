@@ -76,6 +76,9 @@ pub fn compose(measurer: &mut Measurer, file: &IssueFile, layout: &Layout, bumps
     Ok(Composition { issue: composer.issue, pages: composer.pages, frames: composer.frames, free: composer.free })
 }
 
+/// Lines added to every measured need (see [`Composer::items`]).
+const MARGIN: i32 = 1;
+
 /// `lines` moved by `bump`, keeping a line.
 fn bumped(lines: u32, bump: i32) -> u32 {
     lines.saturating_add_signed(bump).max(1)
@@ -276,7 +279,9 @@ impl<'a> Composer<'a> {
             .map(|(k, (s, needs))| {
                 let article = &self.file.issue.articles[s.article];
                 let slot = usize::from(s.before.is_some());
-                let bump = |span: usize| bumps.get(&(s.article, slot, span as u32 + 1)).copied().unwrap_or(0);
+                // A line of margin: balanced columns may break a line or two differently from
+                // the single column the body was measured in; copy-fit fills what is left.
+                let bump = |span: usize| bumps.get(&(s.article, slot, span as u32 + 1)).copied().unwrap_or(0) + MARGIN;
                 let picture = article.picture.as_ref().filter(|_| s.before.is_none());
                 let (stretch, preferred) = picture.map_or((0, 0), |pic| {
                     let least = s.picture_lines.unwrap_or(pic.lines);

@@ -7,6 +7,7 @@
 //! narrow the columns); its headline, picture and jump head are set at every span with a line
 //! of body under them, which is cheap.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use typst::foundations::Datetime;
@@ -17,7 +18,7 @@ use crate::error::Result;
 use crate::issue::{Frame, FrameLine, FrameLines, Issue, IssueFile, Page};
 use crate::layout::Layout;
 use crate::measure::{self, Memo, balanced_lines};
-use crate::plan::{Balance, Context, Heights, Tracking, plan};
+use crate::plan::{Balance, Context, Heights, Ragged, Tracking, plan};
 use crate::typeset::world::NewsWorld;
 
 /// Where the engine measures: its measuring world and memo.
@@ -75,45 +76,70 @@ pub fn measure(measurer: &mut Measurer, file: &IssueFile, layout: &Layout, subje
     let tracking: Tracking =
         copies.iter().enumerate().filter(|(_, c)| c.tracking != 0).map(|(a, c)| (a, f64::from(c.tracking) * bound)).collect();
     let planned = plan(&probe, layout, &Heights::new(), &tracking)?;
-    let (none, output) = (Balance::new(), crate::layout::Output::default());
-    let ctx = Context { file: &probe, layout, plan: &planned, output, balance: &none };
+    let (none, output, ragged) = (Balance::new(), crate::layout::Output::default(), Ragged::new());
+    let ctx = Context { file: &probe, layout, plan: &planned, output, balance: &none, ragged: &ragged };
     let bounds = if subjects.iter().any(|s| s.before.is_some()) {
         measure::split(measurer.world, measurer.memo, &ctx, measurer.today)?.bounds
     } else {
         planned.unsplit()
     };
     let slot = |c: &Copy| usize::from(subjects[c.subject].before.is_some());
-    let stretches: Vec<(usize, usize, Cut, Cut)> = copies
+    // A whole probe stands for every copy of its subject, box and tracking whose text columns
+    // are as wide: those are set once.
+    let mut first: HashMap<(usize, bool, i8, i64), usize> = HashMap::new();
+    let stands_for: Vec<usize> = copies
         .iter()
         .enumerate()
-        .map(|(a, c)| {
+        .map(|(a, c)| match c.whole {
+            false => a,
+            true => {
+                let width = (planned.frame(a, slot(c)).column_width * 1000.0).round() as i64;
+                *first.entry((c.subject, c.boxed, c.tracking, width)).or_insert(a)
+            }
+        })
+        .collect();
+    let set: Vec<usize> = (0..copies.len()).filter(|&a| stands_for[a] == a).collect();
+    let column_em = f64::from(layout.spec.grid.column_chars);
+    let stretches: Vec<(usize, usize, Cut, Cut)> = set
+        .iter()
+        .map(|&a| {
+            let c = &copies[a];
             let blocks = &planned.articles[a].blocks;
             let start = bounds[a][slot(c)];
-            let column_em = f64::from(layout.spec.grid.column_chars);
             let end = if c.whole { Cut::end(blocks) } else { start.advance_lines(blocks, column_em, 1.0) };
             (a, slot(c), start, end)
         })
         .collect();
-    let probed = measure::probe(measurer.world, measurer.memo, &ctx, &stretches, measurer.today)?;
-    if std::env::var("BANMIAN_DEBUG").is_ok() { for (c, p) in copies.iter().zip(&probed) { eprintln!("probe {} {:?} {:?}", subjects[c.subject].article, c, p); } }
+    let outcomes = measure::probe(measurer.world, measurer.memo, &ctx, &stretches, measurer.today)?;
+    let by_copy: HashMap<usize, Option<(u32, u32)>> = set.iter().copied().zip(outcomes).collect();
+    // A balanced frame divides its body over its text columns: a 竖题 takes one of them.
+    let probed: Vec<Option<(u32, u32, u32)>> = stands_for
+        .iter()
+        .enumerate()
+        .map(|(a, s)| by_copy[s].map(|(head, lines)| (head, lines, planned.frame(a, slot(&copies[a])).columns)))
+        .collect();
     Ok(needs(subjects, &copies, &probed, layout))
 }
 
-/// The copies to probe. Unboxed, the body takes the same lines at every span: one whole
-/// probe (three with copy-fit: tightest, none, loosest), and a head probe per span. Boxed,
-/// each span has its own column width: whole probes per span, which show the head too.
+/// The copies to probe: for each variant (plain, and boxed where the item may be boxed) and
+/// span, a head probe (its first line of body) and a whole probe at each tracking. Only the
+/// whole probes of distinct column widths are set (see [`measure`]): a plain body takes the
+/// same lines at every span whose columns are grid columns.
 fn copies(subjects: &[Subject]) -> Vec<Copy> {
     let mut copies = Vec::new();
     for (subject, s) in subjects.iter().enumerate() {
         let (least, most) = s.spans;
         let levels: &[i8] = if s.fit { &[0, -1, 1] } else { &[0] };
-        let whole = |span, boxed| levels.iter().map(move |&tracking| Copy { subject, span, boxed, whole: true, tracking });
-        if !s.boxed {
-            copies.extend(whole(least, false));
-            copies.extend((least..=most).map(|span| Copy { subject, span, boxed: false, whole: false, tracking: 0 }));
-        }
-        if s.boxed || s.boxable {
-            copies.extend((least..=most).flat_map(|span| whole(span, true)));
+        let variants: &[bool] = match (s.boxed, s.boxable) {
+            (true, _) => &[true],
+            (false, true) => &[false, true],
+            (false, false) => &[false],
+        };
+        for &boxed in variants {
+            for span in least..=most {
+                copies.push(Copy { subject, span, boxed, whole: false, tracking: 0 });
+                copies.extend(levels.iter().map(|&tracking| Copy { subject, span, boxed, whole: true, tracking }));
+            }
         }
     }
     copies
@@ -177,13 +203,13 @@ fn push_page(issue: &mut Issue, frame: Frame) {
 /// Each subject's needs from the probes: a span's lines are its head and its body balanced
 /// over its columns. Spans whose headline takes more than a title line beyond the widest's
 /// (a title broken on too many lines) are left out.
-fn needs(subjects: &[Subject], copies: &[Copy], probed: &[Option<(u32, u32)>], layout: &Layout) -> Vec<Needs> {
+fn needs(subjects: &[Subject], copies: &[Copy], probed: &[Option<(u32, u32, u32)>], layout: &Layout) -> Vec<Needs> {
     let columns = layout.spec.grid.columns as usize;
     subjects
         .iter()
         .enumerate()
         .map(|(subject, s)| {
-            let of = |boxed: bool| -> Vec<(Copy, (u32, u32))> {
+            let of = |boxed: bool| -> Vec<(Copy, (u32, u32, u32))> {
                 copies
                     .iter()
                     .zip(probed)
@@ -202,23 +228,26 @@ fn needs(subjects: &[Subject], copies: &[Copy], probed: &[Option<(u32, u32)>], l
 /// One variant's needs by span, from its probes: the head from the span's head probe (or its
 /// whole probe), the body lines from the span's whole probes (or the one set of them), at
 /// each tracking.
-fn by_span(probes: &[(Copy, (u32, u32))], columns: usize, title_line: u32) -> Vec<Option<Need>> {
+fn by_span(probes: &[(Copy, (u32, u32, u32))], columns: usize, title_line: u32) -> Vec<Option<Need>> {
     let head = |span: u32| {
         let at = |whole: bool| probes.iter().find(|(c, _)| c.span == span && c.whole == whole && c.tracking == 0);
-        at(false).or_else(|| at(true)).map(|(_, (head, _))| *head)
+        at(false).or_else(|| at(true)).map(|(_, (head, _, _))| *head)
     };
     let body = |span: u32, tracking: i8| {
-        let whole = |c: &Copy| c.whole && c.tracking == tracking && (c.span == span || !c.boxed);
-        probes.iter().find(|(c, _)| whole(c)).map(|(_, (_, lines))| *lines)
+        let whole = |c: &Copy| c.whole && c.tracking == tracking && c.span == span;
+        probes.iter().find(|(c, _)| whole(c)).map(|(_, (_, lines, columns))| (*lines, *columns))
     };
     let spans: Vec<u32> = probes.iter().filter(|(c, _)| c.tracking == 0).map(|(c, _)| c.span).collect();
     let widest = spans.iter().max().and_then(|&s| head(s));
     let mut needs = vec![None; columns];
     for span in spans {
-        let (Some(head), Some(lines), Some(widest)) = (head(span), body(span, 0), widest) else { continue };
+        let (Some(head), Some((lines, text_columns)), Some(widest)) = (head(span), body(span, 0), widest) else {
+            continue;
+        };
         if head <= widest + title_line {
-            let at = |tracking| body(span, tracking).map_or(lines, |l| balanced_lines(head, l, span));
-            let lines = balanced_lines(head, lines, span);
+            let balanced = |lines| balanced_lines(head, lines, text_columns);
+            let at = |tracking| body(span, tracking).map_or(balanced(lines), |(l, _)| balanced(l));
+            let lines = balanced(lines);
             let (tight, loose) = (at(-1).min(lines), at(1).max(lines));
             needs[span as usize - 1] = Some(Need { head, lines, tight, loose, stretch: 0, least: None });
         }

@@ -4,10 +4,11 @@
 //! **Shapes.** A region of `w` columns × `h` lines holding items `i..j` (priority order) is
 //! - one item (a *leaf*) set in the whole region, or
 //! - a *stack*: a leaf or a row holding `i..k` above a region holding `k..j`, or
-//! - a *row*: two regions side by side, one of them a single leaf; the one on the right has its
-//!   first item boxed (花线), so no two titles stand side by side at the same height (撞题):
-//!   the leaf's only title is at the top, and every title the other side has further down
-//!   stands beside the leaf's text.
+//! - a *row*: two regions side by side, and so that no two titles stand side by side at the
+//!   same height (撞题), either one of them is a single leaf and the right one has its first
+//!   item boxed (花线) — the leaf's only title is at the top, and every title the other side
+//!   has further down stands beside the leaf's text — or every item of the right one is boxed
+//!   (a column of boxed items beside the rest: a box keeps its title apart from any).
 //!
 //! Reading the tree in order gives the items in priority order: the lead is at the top left,
 //! and priority reads top to bottom, left to right. Stacks put text between any two titles
@@ -170,6 +171,34 @@ pub fn leaf(items: &[Item], item: usize, span: u32, lines: u32, boxed: bool, rul
     Some((score, placed))
 }
 
+/// Which items of a region must be boxed, for the titles beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Boxing {
+    None,
+    /// Its first item (at its top left).
+    First,
+    /// Every item.
+    All,
+}
+
+impl Boxing {
+    const EACH: [Boxing; 3] = [Boxing::None, Boxing::First, Boxing::All];
+
+    /// What the region below a region's top part inherits.
+    fn below(self) -> Boxing {
+        if self == Boxing::All { Boxing::All } else { Boxing::None }
+    }
+
+    /// What the region right of a region's first leaf inherits.
+    fn right(self) -> Boxing {
+        if self == Boxing::All { Boxing::All } else { Boxing::First }
+    }
+
+    fn boxed(self) -> bool {
+        self != Boxing::None
+    }
+}
+
 /// How a region's best tiling is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Choice {
@@ -180,6 +209,8 @@ enum Choice {
     LeafLeft { span: u32 },
     /// All but the last item in the left `span` columns, the last a boxed leaf on the right.
     LeafRight { span: u32 },
+    /// Items `i..k` in the left `span` columns, the rest on the right, every one boxed.
+    Boxed { k: usize, span: u32 },
 }
 
 /// One table cell: the best score and how it is made.
@@ -202,14 +233,14 @@ struct Tables<'a> {
 }
 
 impl<'a> Tables<'a> {
-    fn index(&self, i: usize, j: usize, w: u32, boxed: bool, h: u32) -> usize {
+    fn index(&self, i: usize, j: usize, w: u32, b: Boxing, h: u32) -> usize {
         let n = self.items.len();
         let (w, h) = (w as usize - 1, h as usize);
-        ((((i * (n + 1) + j) * self.columns as usize + w) * 2 + usize::from(boxed)) * (self.lines as usize + 1)) + h
+        ((((i * (n + 1) + j) * self.columns as usize + w) * 3 + b as usize) * (self.lines as usize + 1)) + h
     }
 
-    fn run(&self, i: usize, j: usize, w: u32, boxed: bool) -> usize {
-        self.index(i, j, w, boxed, 0) / (self.lines as usize + 1)
+    fn run(&self, i: usize, j: usize, w: u32, b: Boxing) -> usize {
+        self.index(i, j, w, b, 0) / (self.lines as usize + 1)
     }
 
     fn leaf(&self, item: usize, span: u32, h: u32, boxed: bool) -> Option<i64> {
@@ -217,27 +248,27 @@ impl<'a> Tables<'a> {
         allowed.then(|| leaf(self.items, item, span, h, boxed, self.rules).map(|(s, _)| s)).flatten()
     }
 
-    fn score(&self, cells: &[Cell], i: usize, j: usize, w: u32, boxed: bool, h: u32) -> Option<i64> {
-        cells[self.index(i, j, w, boxed, h)].map(|(s, _)| s)
+    fn score(&self, cells: &[Cell], i: usize, j: usize, w: u32, b: Boxing, h: u32) -> Option<i64> {
+        cells[self.index(i, j, w, b, h)].map(|(s, _)| s)
     }
 
     /// Fills both tables for items `i..j`, every width, boxed flag and height; shorter runs
     /// are already filled.
     fn fill(&mut self, i: usize, j: usize) {
         for w in 1..=self.columns {
-            for boxed in [false, true] {
+            for b in Boxing::EACH {
                 for h in 1..=self.lines {
-                    let top = self.best_top(i, j, w, boxed, h);
-                    let at = self.index(i, j, w, boxed, h);
+                    let top = self.best_top(i, j, w, b, h);
+                    let at = self.index(i, j, w, b, h);
                     self.top[at] = top;
                     if top.is_some() {
-                        let run = self.run(i, j, w, boxed);
+                        let run = self.run(i, j, w, b);
                         self.heights[run].push(h);
                     }
                 }
                 for h in 1..=self.lines {
-                    let any = self.best_any(i, j, w, boxed, h);
-                    let at = self.index(i, j, w, boxed, h);
+                    let any = self.best_any(i, j, w, b, h);
+                    let at = self.index(i, j, w, b, h);
                     self.any[at] = any;
                 }
             }
@@ -245,58 +276,67 @@ impl<'a> Tables<'a> {
     }
 
     /// The best leaf or row for `i..j` in `w × h`.
-    fn best_top(&self, i: usize, j: usize, w: u32, boxed: bool, h: u32) -> Cell {
+    fn best_top(&self, i: usize, j: usize, w: u32, b: Boxing, h: u32) -> Cell {
         if j == i + 1 {
-            return self.leaf(i, w, h, boxed).map(|s| (s, Choice::Leaf));
+            return self.leaf(i, w, h, b.boxed()).map(|s| (s, Choice::Leaf));
         }
         let mut best: Cell = None;
+        let sum = |pair: Option<(i64, i64)>| pair.map(|(x, y)| x + y);
         for span in 1..w {
-            let left = self.leaf(i, span, h, boxed).zip(self.score(&self.any, i + 1, j, w - span, true, h));
-            consider(&mut best, left.map(|(a, b)| a + b), Choice::LeafLeft { span });
-            let right = self.score(&self.any, i, j - 1, span, boxed, h).zip(self.leaf(j - 1, w - span, h, true));
-            consider(&mut best, right.map(|(a, b)| a + b), Choice::LeafRight { span });
+            let left = self.leaf(i, span, h, b.boxed()).zip(self.score(&self.any, i + 1, j, w - span, b.right(), h));
+            consider(&mut best, sum(left), Choice::LeafLeft { span });
+            let right = self.score(&self.any, i, j - 1, span, b, h).zip(self.leaf(j - 1, w - span, h, true));
+            consider(&mut best, sum(right), Choice::LeafRight { span });
+            for k in i + 1..j {
+                let boxed = self.score(&self.any, i, k, span, b, h).zip(self.score(&self.any, k, j, w - span, Boxing::All, h));
+                consider(&mut best, sum(boxed), Choice::Boxed { k, span });
+            }
         }
         best
     }
 
     /// The best tiling of any shape for `i..j` in `w × h`.
-    fn best_any(&self, i: usize, j: usize, w: u32, boxed: bool, h: u32) -> Cell {
-        let mut best = self.top[self.index(i, j, w, boxed, h)];
+    fn best_any(&self, i: usize, j: usize, w: u32, b: Boxing, h: u32) -> Cell {
+        let mut best = self.top[self.index(i, j, w, b, h)];
         for k in i + 1..j {
-            for &top in self.heights[self.run(i, k, w, boxed)].iter().take_while(|&&t| t < h) {
-                let (Some(a), Some(b)) =
-                    (self.score(&self.top, i, k, w, boxed, top), self.score(&self.any, k, j, w, false, h - top))
+            for &top in self.heights[self.run(i, k, w, b)].iter().take_while(|&&t| t < h) {
+                let (Some(x), Some(y)) =
+                    (self.score(&self.top, i, k, w, b, top), self.score(&self.any, k, j, w, b.below(), h - top))
                 else {
                     continue;
                 };
-                consider(&mut best, Some(a + b), Choice::Stack { k, lines: top });
+                consider(&mut best, Some(x + y), Choice::Stack { k, lines: top });
             }
         }
         best
     }
 
     /// The rectangles of the best tiling of `i..j` in the region at (`column`, `line`).
-    fn unfold(&self, cells: &[Cell], at: (usize, usize, u32, bool, u32), corner: (u32, u32), out: &mut Vec<Placed>) {
-        let (i, j, w, boxed, h) = at;
+    fn unfold(&self, cells: &[Cell], at: (usize, usize, u32, Boxing, u32), corner: (u32, u32), out: &mut Vec<Placed>) {
+        let (i, j, w, b, h) = at;
         let (column, line) = corner;
-        let Some((_, choice)) = cells[self.index(i, j, w, boxed, h)] else { return };
+        let Some((_, choice)) = cells[self.index(i, j, w, b, h)] else { return };
         match choice {
             Choice::Leaf => {
-                let (_, mut placed) = leaf(self.items, i, w, h, boxed, self.rules).expect("a chosen leaf fits");
+                let (_, mut placed) = leaf(self.items, i, w, h, b.boxed(), self.rules).expect("a chosen leaf fits");
                 (placed.column, placed.line) = (column, line);
                 out.push(placed);
             }
             Choice::Stack { k, lines } => {
-                self.unfold(&self.top, (i, k, w, boxed, lines), corner, out);
-                self.unfold(&self.any, (k, j, w, false, h - lines), (column, line + lines), out);
+                self.unfold(&self.top, (i, k, w, b, lines), corner, out);
+                self.unfold(&self.any, (k, j, w, b.below(), h - lines), (column, line + lines), out);
             }
             Choice::LeafLeft { span } => {
-                self.unfold(&self.top, (i, i + 1, span, boxed, h), corner, out);
-                self.unfold(&self.any, (i + 1, j, w - span, true, h), (column + span, line), out);
+                self.unfold(&self.top, (i, i + 1, span, b, h), corner, out);
+                self.unfold(&self.any, (i + 1, j, w - span, b.right(), h), (column + span, line), out);
             }
             Choice::LeafRight { span } => {
-                self.unfold(&self.any, (i, j - 1, span, boxed, h), corner, out);
-                self.unfold(&self.top, (j - 1, j, w - span, true, h), (column + span, line), out);
+                self.unfold(&self.any, (i, j - 1, span, b, h), corner, out);
+                self.unfold(&self.top, (j - 1, j, w - span, Boxing::First, h), (column + span, line), out);
+            }
+            Choice::Boxed { k, span } => {
+                self.unfold(&self.any, (i, k, span, b, h), corner, out);
+                self.unfold(&self.any, (k, j, w - span, Boxing::All, h), (column + span, line), out);
             }
         }
     }
@@ -319,7 +359,7 @@ pub fn tile(items: &[Item], region: Region, rules: &Rules) -> Option<(i64, Vec<P
     }
     let mut best: Option<(i64, Vec<Placed>)> = None;
     for lead_span in (1..=region.columns).rev() {
-        let size = (n + 1) * (n + 1) * region.columns as usize * 2 * (region.lines as usize + 1);
+        let size = (n + 1) * (n + 1) * region.columns as usize * 3 * (region.lines as usize + 1);
         let mut tables = Tables {
             items,
             rules,
@@ -335,12 +375,12 @@ pub fn tile(items: &[Item], region: Region, rules: &Rules) -> Option<(i64, Vec<P
                 tables.fill(i, i + len);
             }
         }
-        let Some(score) = tables.score(&tables.any, 0, n, region.columns, false, region.lines) else {
+        let Some(score) = tables.score(&tables.any, 0, n, region.columns, Boxing::None, region.lines) else {
             continue;
         };
         if best.as_ref().is_none_or(|(b, _)| score > *b) {
             let mut placed = Vec::new();
-            let at = (0, n, region.columns, false, region.lines);
+            let at = (0, n, region.columns, Boxing::None, region.lines);
             tables.unfold(&tables.any, at, (region.column, region.line), &mut placed);
             best = Some((score, placed));
         }

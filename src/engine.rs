@@ -16,11 +16,11 @@ use typst::utils::LazyHash;
 use typst_layout::PagedDocument;
 
 use crate::check::headlines;
-use crate::compose;
 use crate::check::lines::{self, Violation};
 use crate::check::page::{self, PageFault};
 use crate::check::pictures::{self, PrintedPicture};
 use crate::check::verify::{Findings, verify};
+use crate::compose;
 use crate::error::{Diagnostic, Error, Result};
 use crate::issue::{IssueFile, KeyPath};
 use crate::layout::Layout;
@@ -168,16 +168,14 @@ impl Engine {
         let mut grown: Vec<(usize, usize, u32)> = Vec::new();
         let mut best: Option<Build> = None;
         for _ in 0..=MAX_ATTEMPTS {
-            let mut measurer = compose::Measurer { world: &mut worlds.measure, memo: &self.measured, today: date(job.file) };
+            let mut measurer =
+                compose::Measurer { world: &mut worlds.measure, memo: &self.measured, today: date(job.file) };
             let composition = match compose::compose(&mut measurer, job.file, job.layout, &bumps) {
                 Ok(composition) => composition,
                 // What the last attempt learnt made a page impossible: the best so far stands.
                 Err(_) if best.is_some() => break,
                 Err(e) => return Err(e),
             };
-            if std::env::var("BANMIAN_DEBUG").is_ok() {
-                eprintln!("composed in {:.0} ms", ms(job.started));
-            }
             let file = job.file.with_issue(composition.issue.clone());
             let mut inner = Job { file: &file, tracking: Tracking::new(), ..*job };
             let mut built = self.build_copy_fitted(&mut inner, worlds)?;
@@ -190,9 +188,6 @@ impl Engine {
                     _ => None,
                 })
                 .collect();
-            if std::env::var("BANMIAN_DEBUG").is_ok() {
-                eprintln!("attempt at {:.0} ms: errors {} misfits {:?}", ms(job.started), built.errors.len(), misfits);
-            }
             record_composition(&mut built, composition, job.file);
             let settled = misfits.is_empty();
             if best.as_ref().is_none_or(|b| quality(&built) < quality(b)) {
@@ -306,7 +301,18 @@ impl Engine {
         let (report::Assembled { report, errors, warnings }, pdf) =
             finish(job.path, outcome, exported, timings, job.started);
         let layout = layout.clone();
-        Ok(Build { report, document, pdf, generated, errors, warnings, plan, layout, violations, composition: None })
+        Ok(Build {
+            report,
+            document,
+            pdf,
+            generated,
+            errors,
+            warnings,
+            plan,
+            layout,
+            violations,
+            composition: None,
+        })
     }
 
     /// The issue's layout, with its fonts resolved against the engine's; a layout problem
@@ -415,7 +421,8 @@ fn overrun_auto_frames(ctx: &Context, overflows: &[measure::Overflow]) -> Height
 /// The lines each composed article's last frame lacked (its text ran over) or had over
 /// (whole lines free in every text column), by (article, slot).
 fn misfits(built: &Build, composition: &compose::Composition) -> compose::Bumps {
-    let composed = |a: usize| composition.frames.iter().any(|(_, f)| f.article == built.plan.articles[a].id());
+    let composed =
+        |a: usize| composition.frames.iter().any(|(_, f)| f.article == built.plan.articles[a].id());
     built
         .report
         .articles
@@ -447,9 +454,9 @@ fn quality(built: &Build) -> (usize, usize) {
 fn record_composition(built: &mut Build, composition: compose::Composition, file: &IssueFile) {
     for composed in &composition.pages {
         for rule in &composed.gave_up {
-            let key = KeyPath::default().key("pages").index(
-                file.issue.pages.iter().position(|p| p.number == composed.number).unwrap_or_default(),
-            );
+            let key = KeyPath::default()
+                .key("pages")
+                .index(file.issue.pages.iter().position(|p| p.number == composed.number).unwrap_or_default());
             built.warnings.push(file.diagnostic(&key, format!("page {}: {rule}", composed.number)));
         }
         if let Some(page) = built.report.pages.iter_mut().find(|p| p.number == composed.number) {

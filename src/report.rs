@@ -8,13 +8,13 @@ use serde::Serialize;
 
 pub use sizes::{PictureSize, SizeReport};
 
-use crate::compose::ComposedPage;
 use crate::body::Cut;
 use crate::check::lines::{Counts, Violation};
 use crate::check::page::{self, PageFault};
 use crate::check::pictures::{self, PrintedPicture};
 use crate::check::verify::Fill;
 use crate::check::verify::Findings;
+use crate::compose::ComposedPage;
 use crate::error::Diagnostic;
 use crate::measure::{Amount, Overflow};
 use crate::plan::holes::holes;
@@ -194,9 +194,9 @@ pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled 
         warnings.extend(fill_warnings(ctx, report, article));
     }
     for (i, page) in plan.pages.iter().enumerate() {
-        for hole in page_holes(ctx, i) {
+        for hole in page_holes(ctx, i, &findings_fills) {
             warnings.push(Diagnostic::new(format!(
-                "page {}: a hole of {} columns × {} lines at column {}, line {} (开天窗): no frame or picture covers it",
+                "page {}: a hole of {} columns × {} lines at column {}, line {} (开天窗): no text, frame or picture covers it",
                 page.number, hole.columns, hole.lines, hole.column, hole.line
             )));
         }
@@ -216,7 +216,7 @@ pub fn assemble(issue: String, outcome: Outcome, timings: Timings) -> Assembled 
                 frames: p.frames.len(),
                 anatomy: anatomy(&faults, i),
                 fill_percent: fill_percent(ctx, i, &findings_fills),
-                holes: page_holes(ctx, i),
+                holes: page_holes(ctx, i, &findings_fills),
                 composed: None,
             })
             .collect(),
@@ -268,14 +268,25 @@ fn fill_percent(ctx: &Context, p: usize, fills: &[Vec<Fill>]) -> f64 {
     (100.0 * covered / area).clamp(0.0, 100.0)
 }
 
-/// Page `p`'s holes of at least one column × the layout's `hole-lines`, 1-based.
-fn page_holes(ctx: &Context, p: usize) -> Vec<Hole> {
+/// Page `p`'s holes of at least one column × the layout's `hole-lines`, 1-based: grid no frame
+/// or picture covers, and the foot of a balanced frame whose columns all end that many lines
+/// short of it.
+fn page_holes(ctx: &Context, p: usize, fills: &[Vec<Fill>]) -> Vec<Hole> {
     let least = ctx.layout.spec.grid.hole_lines;
-    holes(&ctx.plan.pages[p], ctx.layout)
-        .into_iter()
-        .filter(|c| c.lines >= least)
-        .map(|c| Hole { column: c.column + 1, columns: c.columns, line: c.line + 1, lines: c.lines })
-        .collect()
+    let page = &ctx.plan.pages[p];
+    let uncovered = holes(page, ctx.layout).into_iter().filter(|c| c.lines >= least).map(|c| Hole {
+        column: c.column + 1,
+        columns: c.columns,
+        line: c.line + 1,
+        lines: c.lines,
+    });
+    let short = page.frames.iter().filter(|f| f.balance).filter_map(|f| {
+        let free = fills.get(f.article).and_then(|fill| fill.get(f.slot)).map_or(0, |fill| fill.free_lines);
+        let lines = free / f.columns.max(1);
+        let [column, span, line, height] = f.extent();
+        (lines >= least).then_some(Hole { column, columns: span, line: line + height - lines, lines })
+    });
+    uncovered.chain(short).collect()
 }
 
 /// One article's row: each part's place, text, capacity and fill, and its overset.

@@ -19,19 +19,29 @@ pub struct Args {
 
 pub fn run(engine: &Engine, args: Args) -> Result<()> {
     let out = args.output.clone().unwrap_or_else(|| composed_path(&args.issue));
-    let folder = |p: &Path| std::fs::canonicalize(p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")));
+    let folder = |p: &Path| {
+        std::fs::canonicalize(p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")))
+    };
     if folder(&out).ok() != folder(&args.issue).ok() {
-        let message = format!("{}: write the composed issue into the issue's folder, where its body and picture paths lead", out.display());
+        let message = format!(
+            "{}: write the composed issue into the issue's folder, where its body and picture paths lead",
+            out.display()
+        );
         return Err(Diagnostic::new(message).into());
     }
     let build = engine.build(&args.issue, &BuildOptions::default())?;
     let Some(composition) = &build.composition else {
-        return Err(Diagnostic::new(format!("{}: no page lists articles to compose", args.issue.display())).into());
+        return Err(
+            Diagnostic::new(format!("{}: no page lists articles to compose", args.issue.display())).into()
+        );
     };
     super::summarize(&build);
     for page in &build.report.pages {
         if let Some(composed) = &page.composed {
-            println!("page {:<3} score {}, {} free lines in its frames", page.number, composed.score, composed.free_lines);
+            println!(
+                "page {:<3} score {}, {} free lines in its frames",
+                page.number, composed.score, composed.free_lines
+            );
         }
     }
     super::finish(&build)?;

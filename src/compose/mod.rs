@@ -63,9 +63,15 @@ pub fn wanted(issue: &Issue) -> bool {
 }
 
 /// Composes every page that lists articles.
-pub fn compose(measurer: &mut Measurer, file: &IssueFile, layout: &Layout, bumps: &Bumps) -> Result<Composition> {
+pub fn compose(
+    measurer: &mut Measurer,
+    file: &IssueFile,
+    layout: &Layout,
+    bumps: &Bumps,
+) -> Result<Composition> {
     let mut composer = Composer::new(file, layout)?;
-    let mut order: Vec<usize> = (0..file.issue.pages.len()).filter(|&p| !file.issue.pages[p].articles.is_empty()).collect();
+    let mut order: Vec<usize> =
+        (0..file.issue.pages.len()).filter(|&p| !file.issue.pages[p].articles.is_empty()).collect();
     order.sort_by_key(|&p| file.issue.pages[p].number);
     for page in order {
         composer.page(measurer, page, bumps)?;
@@ -73,7 +79,12 @@ pub fn compose(measurer: &mut Measurer, file: &IssueFile, layout: &Layout, bumps
     for page in &mut composer.issue.pages {
         page.articles.clear();
     }
-    Ok(Composition { issue: composer.issue, pages: composer.pages, frames: composer.frames, free: composer.free })
+    Ok(Composition {
+        issue: composer.issue,
+        pages: composer.pages,
+        frames: composer.frames,
+        free: composer.free,
+    })
 }
 
 /// Lines added to every measured need (see [`Composer::items`]).
@@ -113,7 +124,8 @@ impl<'a> Composer<'a> {
     /// placed in no frame, every `continue-to` a later composed page.
     fn new(file: &'a IssueFile, layout: &'a Layout) -> Result<Self> {
         let issue = &file.issue;
-        let ids: HashMap<&str, usize> = issue.articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+        let ids: HashMap<&str, usize> =
+            issue.articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
         let mut errors = Vec::new();
         let mut listed: HashMap<usize, u32> = HashMap::new();
         for (p, page) in issue.pages.iter().enumerate() {
@@ -124,10 +136,15 @@ impl<'a> Composer<'a> {
                     continue;
                 };
                 if listed.insert(a, page.number).is_some() {
-                    errors.push(file.diagnostic(&key, format!("article `{id}` is listed on more than one page")));
+                    errors.push(
+                        file.diagnostic(&key, format!("article `{id}` is listed on more than one page")),
+                    );
                 }
                 if issue.pages.iter().flat_map(|p| &p.frames).any(|f| f.article == *id) {
-                    errors.push(file.diagnostic(&key, format!("article `{id}` is listed for composing and placed in a frame")));
+                    errors.push(file.diagnostic(
+                        &key,
+                        format!("article `{id}` is listed for composing and placed in a frame"),
+                    ));
                 }
             }
         }
@@ -137,7 +154,8 @@ impl<'a> Composer<'a> {
                 let composed = issue.pages.iter().any(|p| p.number == to && !p.articles.is_empty());
                 let later = listed.get(&a).is_some_and(|&from| to > from);
                 if !composed || !later {
-                    let message = format!("`continue-to = {to}` must name a later page that lists articles to compose");
+                    let message =
+                        format!("`continue-to = {to}` must name a later page that lists articles to compose");
                     errors.push(file.diagnostic(&key.clone().key("continue-to"), message));
                 }
             }
@@ -152,7 +170,16 @@ impl<'a> Composer<'a> {
             return Err(crate::error::Error::Invalid(errors));
         }
         let issue = issue.clone();
-        Ok(Composer { file, layout, issue, ids, rests: HashMap::new(), pages: Vec::new(), frames: Vec::new(), free: HashMap::new() })
+        Ok(Composer {
+            file,
+            layout,
+            issue,
+            ids,
+            rests: HashMap::new(),
+            pages: Vec::new(),
+            frames: Vec::new(),
+            free: HashMap::new(),
+        })
     }
 
     /// Composes page `p`: its region, its items' needs, the best tiling, its frames.
@@ -163,7 +190,6 @@ impl<'a> Composer<'a> {
         let subjects = self.subjects(p, region, &rests);
         let needs = needs::measure(measurer, self.file, self.layout, &subjects)?;
         let items = self.items(&subjects, &needs, bumps);
-        if std::env::var("BANMIAN_DEBUG").is_ok() { for it in &items { eprintln!("{:?}", it); } }
         let hole = self.layout.spec.grid.hole_lines.max(1);
         let rules = |most_free| Rules { most_free, max_leg: self.max_leg(), weights: self.weights() };
         let mut gave_up = Vec::new();
@@ -180,6 +206,10 @@ impl<'a> Composer<'a> {
         let Some((score, placed)) = tiled else {
             return Err(self.impossible(p, region, &subjects, &items).into());
         };
+        if tiling::clashes(&items, &placed) {
+            gave_up
+                .push("no tiling without 撞题: two titles stand side by side at the same height".to_string());
+        }
         let free_lines = placed.iter().map(|pl| pl.free).sum();
         for pl in &placed {
             self.place(p, &subjects[pl.item], pl);
@@ -213,14 +243,21 @@ impl<'a> Composer<'a> {
             column[..masthead as usize].fill(true);
         }
         let free = |c: u32, l: u32| !taken[c as usize][l as usize];
-        let cells: Vec<(u32, u32)> =
-            (0..grid.columns).flat_map(|c| (0..grid.lines).map(move |l| (c, l))).filter(|&(c, l)| free(c, l)).collect();
-        let (Some(left), Some(right)) = (cells.iter().map(|c| c.0).min(), cells.iter().map(|c| c.0).max()) else {
-            return Err(self.file.diagnostic(&key, "the page's fixed frames leave no room to compose articles").into());
+        let cells: Vec<(u32, u32)> = (0..grid.columns)
+            .flat_map(|c| (0..grid.lines).map(move |l| (c, l)))
+            .filter(|&(c, l)| free(c, l))
+            .collect();
+        let (Some(left), Some(right)) = (cells.iter().map(|c| c.0).min(), cells.iter().map(|c| c.0).max())
+        else {
+            return Err(self
+                .file
+                .diagnostic(&key, "the page's fixed frames leave no room to compose articles")
+                .into());
         };
         let top = cells.iter().map(|c| c.1).min().unwrap_or(0);
         let bottom = cells.iter().map(|c| c.1).max().unwrap_or(0);
-        let region = Region { column: left + 1, line: top + 1, columns: right - left + 1, lines: bottom - top + 1 };
+        let region =
+            Region { column: left + 1, line: top + 1, columns: right - left + 1, lines: bottom - top + 1 };
         if cells.len() as u32 != region.columns * region.lines {
             let message = "the page's fixed frames leave room that is not one rectangle: compose needs one \
                            (place fixed frames across the page's width, at its top or foot)";
@@ -248,10 +285,20 @@ impl<'a> Composer<'a> {
             .enumerate()
             .map(|(k, id)| {
                 let a = self.ids[id.as_str()];
-                let picture_lines = articles[a].picture.as_ref().map(|pic| pic.min_lines.unwrap_or(pic.lines).min(pic.lines));
+                let picture_lines =
+                    articles[a].picture.as_ref().map(|pic| pic.min_lines.unwrap_or(pic.lines).min(pic.lines));
                 let rank = k as u32 + 1;
                 let fit = self.fit(a);
-                Subject { article: a, rank, spans: spans(a), boxable: k > 0, boxed: articles[a].boxed, before: None, picture_lines, fit }
+                Subject {
+                    article: a,
+                    rank,
+                    spans: spans(a),
+                    boxable: k > 0,
+                    boxed: articles[a].boxed,
+                    before: None,
+                    picture_lines,
+                    fit,
+                }
             })
             .collect();
         subjects.extend(rests.iter().map(|r| Subject {
@@ -281,7 +328,9 @@ impl<'a> Composer<'a> {
                 let slot = usize::from(s.before.is_some());
                 // A line of margin: balanced columns may break a line or two differently from
                 // the single column the body was measured in; copy-fit fills what is left.
-                let bump = |span: usize| bumps.get(&(s.article, slot, span as u32 + 1)).copied().unwrap_or(0) + MARGIN;
+                let bump = |span: usize| {
+                    bumps.get(&(s.article, slot, span as u32 + 1)).copied().unwrap_or(0) + MARGIN
+                };
                 let picture = article.picture.as_ref().filter(|_| s.before.is_none());
                 let (stretch, preferred) = picture.map_or((0, 0), |pic| {
                     let least = s.picture_lines.unwrap_or(pic.lines);
@@ -344,7 +393,13 @@ impl<'a> Composer<'a> {
             && let Some(to) = article.continue_to
         {
             let picture_lines = article.picture.as_ref().map(|pic| pic.lines);
-            let rest = Rest { article: a, span: placed.span, lines: placed.lines, picture_lines, rank: subject.rank };
+            let rest = Rest {
+                article: a,
+                span: placed.span,
+                lines: placed.lines,
+                picture_lines,
+                rank: subject.rank,
+            };
             self.rests.entry(to).or_default().push(rest);
         }
     }
@@ -372,23 +427,34 @@ impl<'a> Composer<'a> {
     fn impossible(&self, p: usize, region: Region, subjects: &[Subject], items: &[Item]) -> Diagnostic {
         let page = &self.file.issue.pages[p];
         let key = KeyPath::default().key("pages").index(p).key("articles");
-        let legal = |n: &Need| self.max_leg().is_none_or(|most| n.least.unwrap_or(n.tight).saturating_sub(n.head) <= most);
+        let legal = |n: &Need| {
+            self.max_leg().is_none_or(|most| n.least.unwrap_or(n.tight).saturating_sub(n.head) <= most)
+        };
         let least = |item: &Item| {
-            let spans = item.plain.iter().enumerate().filter_map(|(s, n)| n.filter(legal).map(|n| (s as u32 + 1, n)));
+            let spans =
+                item.plain.iter().enumerate().filter_map(|(s, n)| n.filter(legal).map(|n| (s as u32 + 1, n)));
             spans.map(|(span, n)| n.least.unwrap_or(n.tight) * span).min()
         };
         let needed: u32 = items.iter().filter_map(least).sum();
         let most: u32 = items
             .iter()
             .filter_map(|item| {
-                item.plain.iter().enumerate().filter_map(|(s, n)| n.map(|n| (n.lines + n.stretch + 1) * (s as u32 + 1))).max()
+                item.plain
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(s, n)| n.map(|n| (n.lines + n.stretch + 1) * (s as u32 + 1)))
+                    .max()
             })
             .sum();
         let holds = region.columns * region.lines;
         let id = |s: &Subject| self.file.issue.articles[s.article].id.clone();
         if let Some(most) = self.max_leg() {
-            let legs = |item: &Item| item.plain.iter().flatten().map(|n| n.least.unwrap_or(n.tight).saturating_sub(n.head)).min();
-            if let Some((s, leg)) = subjects.iter().zip(items).find_map(|(s, i)| legs(i).filter(|&l| l > most).map(|l| (s, l))) {
+            let legs = |item: &Item| {
+                item.plain.iter().flatten().map(|n| n.least.unwrap_or(n.tight).saturating_sub(n.head)).min()
+            };
+            if let Some((s, leg)) =
+                subjects.iter().zip(items).find_map(|(s, i)| legs(i).filter(|&l| l > most).map(|l| (s, l)))
+            {
                 let (least, widest) = s.spans;
                 return self.file.diagnostic(&key, format!(
                     "page {}: article `{}` at {least}–{widest} columns needs legs of {leg} lines at the least, the layout's max-leg-lines is {most}; allow it a wider `span`",
@@ -397,12 +463,18 @@ impl<'a> Composer<'a> {
             }
         }
         let message = if needed > holds {
-            let longest = subjects.iter().zip(items).filter(|(s, _)| self.file.issue.articles[s.article].continue_to.is_none());
+            let longest = subjects
+                .iter()
+                .zip(items)
+                .filter(|(s, _)| self.file.issue.articles[s.article].continue_to.is_none());
             let longest = longest.max_by_key(|(_, item)| least(item).unwrap_or(0)).map(|(s, _)| id(s));
             let hint = longest.map_or("move an article to another page".to_string(), |id| {
                 format!("allow `continue-to` for `{id}`, or move an article to another page")
             });
-            format!("page {}: the articles need {needed} column lines at the least, the page holds {holds}; {hint}", page.number)
+            format!(
+                "page {}: the articles need {needed} column lines at the least, the page holds {holds}; {hint}",
+                page.number
+            )
         } else if most < holds {
             format!(
                 "page {}: the articles fill at most {most} of the page's {holds} column lines; add an article, or give a picture a larger `max-lines`",

@@ -69,12 +69,21 @@ struct Copy {
 }
 
 /// Measures every subject's needs in one probe issue.
-pub fn measure(measurer: &mut Measurer, file: &IssueFile, layout: &Layout, subjects: &[Subject]) -> Result<Vec<Needs>> {
+pub fn measure(
+    measurer: &mut Measurer,
+    file: &IssueFile,
+    layout: &Layout,
+    subjects: &[Subject],
+) -> Result<Vec<Needs>> {
     let copies = copies(subjects);
     let probe = file.with_issue(probe_issue(&file.issue, layout, subjects, &copies));
     let bound = layout.spec.fit.tracking_em;
-    let tracking: Tracking =
-        copies.iter().enumerate().filter(|(_, c)| c.tracking != 0).map(|(a, c)| (a, f64::from(c.tracking) * bound)).collect();
+    let tracking: Tracking = copies
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.tracking != 0)
+        .map(|(a, c)| (a, f64::from(c.tracking) * bound))
+        .collect();
     let planned = plan(&probe, layout, &Heights::new(), &tracking)?;
     let (none, output, ragged) = (Balance::new(), crate::layout::Output::default(), Ragged::new());
     let ctx = Context { file: &probe, layout, plan: &planned, output, balance: &none, ragged: &ragged };
@@ -116,7 +125,9 @@ pub fn measure(measurer: &mut Measurer, file: &IssueFile, layout: &Layout, subje
     let probed: Vec<Option<(u32, u32, u32)>> = stands_for
         .iter()
         .enumerate()
-        .map(|(a, s)| by_copy[s].map(|(head, lines)| (head, lines, planned.frame(a, slot(&copies[a])).columns)))
+        .map(|(a, s)| {
+            by_copy[s].map(|(head, lines)| (head, lines, planned.frame(a, slot(&copies[a])).columns))
+        })
         .collect();
     Ok(needs(subjects, &copies, &probed, layout))
 }
@@ -138,7 +149,13 @@ fn copies(subjects: &[Subject]) -> Vec<Copy> {
         for &boxed in variants {
             for span in least..=most {
                 copies.push(Copy { subject, span, boxed, whole: false, tracking: 0 });
-                copies.extend(levels.iter().map(|&tracking| Copy { subject, span, boxed, whole: true, tracking }));
+                copies.extend(levels.iter().map(|&tracking| Copy {
+                    subject,
+                    span,
+                    boxed,
+                    whole: true,
+                    tracking,
+                }));
             }
         }
     }
@@ -169,7 +186,15 @@ fn probe_issue(issue: &Issue, layout: &Layout, subjects: &[Subject], copies: &[C
         let mut article = issue.articles[s.article].clone();
         // Named by what it probes, so a later composition's same probe finds the memo's.
         let before = s.before.map_or(String::new(), |(span, lines)| format!("~{span}x{lines}"));
-        article.id = format!("{}#{}{}{}{}r{}{before}", article.id, c.span, u8::from(c.boxed), u8::from(c.whole), c.tracking, s.rank);
+        article.id = format!(
+            "{}#{}{}{}{}r{}{before}",
+            article.id,
+            c.span,
+            u8::from(c.boxed),
+            u8::from(c.whole),
+            c.tracking,
+            s.rank
+        );
         article.rank = Some(s.rank);
         article.boxed = c.boxed;
         article.continue_to = None;
@@ -203,7 +228,12 @@ fn push_page(issue: &mut Issue, frame: Frame) {
 /// Each subject's needs from the probes: a span's lines are its head and its body balanced
 /// over its columns. Spans whose headline takes more than a title line beyond the widest's
 /// (a title broken on too many lines) are left out.
-fn needs(subjects: &[Subject], copies: &[Copy], probed: &[Option<(u32, u32, u32)>], layout: &Layout) -> Vec<Needs> {
+fn needs(
+    subjects: &[Subject],
+    copies: &[Copy],
+    probed: &[Option<(u32, u32, u32)>],
+    layout: &Layout,
+) -> Vec<Needs> {
     let columns = layout.spec.grid.columns as usize;
     subjects
         .iter()
@@ -219,7 +249,13 @@ fn needs(subjects: &[Subject], copies: &[Copy], probed: &[Option<(u32, u32, u32)
             };
             let variant = |boxed: bool| by_span(&of(boxed), columns, title_lines(layout, s.rank));
             let plain = variant(s.boxed);
-            let boxed = if s.boxed { plain.clone() } else if s.boxable { variant(true) } else { vec![None; columns] };
+            let boxed = if s.boxed {
+                plain.clone()
+            } else if s.boxable {
+                variant(true)
+            } else {
+                vec![None; columns]
+            };
             Needs { plain, boxed }
         })
         .collect()
@@ -230,7 +266,8 @@ fn needs(subjects: &[Subject], copies: &[Copy], probed: &[Option<(u32, u32, u32)
 /// each tracking.
 fn by_span(probes: &[(Copy, (u32, u32, u32))], columns: usize, title_line: u32) -> Vec<Option<Need>> {
     let head = |span: u32| {
-        let at = |whole: bool| probes.iter().find(|(c, _)| c.span == span && c.whole == whole && c.tracking == 0);
+        let at =
+            |whole: bool| probes.iter().find(|(c, _)| c.span == span && c.whole == whole && c.tracking == 0);
         at(false).or_else(|| at(true)).map(|(_, (head, _, _))| *head)
     };
     let body = |span: u32, tracking: i8| {
@@ -241,7 +278,8 @@ fn by_span(probes: &[(Copy, (u32, u32, u32))], columns: usize, title_line: u32) 
     let widest = spans.iter().max().and_then(|&s| head(s));
     let mut needs = vec![None; columns];
     for span in spans {
-        let (Some(head), Some((lines, text_columns)), Some(widest)) = (head(span), body(span, 0), widest) else {
+        let (Some(head), Some((lines, text_columns)), Some(widest)) = (head(span), body(span, 0), widest)
+        else {
             continue;
         };
         if head <= widest + title_line {

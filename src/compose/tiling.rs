@@ -10,6 +10,11 @@
 //!   has further down stands beside the leaf's text — or every item of the right one is boxed
 //!   (a column of boxed items beside the rest: a box keeps its title apart from any).
 //!
+//! A leaf on the left of a row whose right side is a stack can still meet a title beside its
+//! head, when the boxed item at the right side's top is shorter than that head; when the best
+//! tiling has such a 撞题 ([`clashes`]), the tiling is made again without leaves on the left
+//! of rows, which cannot.
+//!
 //! Reading the tree in order gives the items in priority order: the lead is at the top left,
 //! and priority reads top to bottom, left to right. Stacks put text between any two titles
 //! above each other (no 叠题).
@@ -133,7 +138,14 @@ pub struct Rules {
 }
 
 /// A leaf: item `item` in a `span × lines` rectangle, boxed or not; `None` when it cannot be.
-pub fn leaf(items: &[Item], item: usize, span: u32, lines: u32, boxed: bool, rules: &Rules) -> Option<(i64, Placed)> {
+pub fn leaf(
+    items: &[Item],
+    item: usize,
+    span: u32,
+    lines: u32,
+    boxed: bool,
+    rules: &Rules,
+) -> Option<(i64, Placed)> {
     let it = &items[item];
     let boxed = boxed && !it.box_free;
     let need = (if boxed { &it.boxed } else { &it.plain }).get(span as usize - 1).copied().flatten()?;
@@ -204,13 +216,23 @@ impl Boxing {
 enum Choice {
     Leaf,
     /// Items `i..k` in the top `lines` lines (a leaf or a row), the rest below.
-    Stack { k: usize, lines: u32 },
+    Stack {
+        k: usize,
+        lines: u32,
+    },
     /// The first item a leaf `span` columns wide on the left, the rest on its right.
-    LeafLeft { span: u32 },
+    LeafLeft {
+        span: u32,
+    },
     /// All but the last item in the left `span` columns, the last a boxed leaf on the right.
-    LeafRight { span: u32 },
+    LeafRight {
+        span: u32,
+    },
     /// Items `i..k` in the left `span` columns, the rest on the right, every one boxed.
-    Boxed { k: usize, span: u32 },
+    Boxed {
+        k: usize,
+        span: u32,
+    },
 }
 
 /// One table cell: the best score and how it is made.
@@ -225,6 +247,8 @@ struct Tables<'a> {
     lines: u32,
     /// The lead's span, and the widest any other item may take.
     lead_span: u32,
+    /// Whether rows with a leaf on the left are left out (see the module's doc).
+    safe: bool,
     top: Vec<Cell>,
     any: Vec<Cell>,
     /// The heights at which `top` has a tiling, by run, width and boxed flag: what a stack
@@ -283,12 +307,25 @@ impl<'a> Tables<'a> {
         let mut best: Cell = None;
         let sum = |pair: Option<(i64, i64)>| pair.map(|(x, y)| x + y);
         for span in 1..w {
-            let left = self.leaf(i, span, h, b.boxed()).zip(self.score(&self.any, i + 1, j, w - span, b.right(), h));
-            consider(&mut best, sum(left), Choice::LeafLeft { span });
+            if !self.safe {
+                let right = self.score(&self.any, i + 1, j, w - span, b.right(), h);
+                consider(
+                    &mut best,
+                    sum(self.leaf(i, span, h, b.boxed()).zip(right)),
+                    Choice::LeafLeft { span },
+                );
+            }
             let right = self.score(&self.any, i, j - 1, span, b, h).zip(self.leaf(j - 1, w - span, h, true));
             consider(&mut best, sum(right), Choice::LeafRight { span });
             for k in i + 1..j {
-                let boxed = self.score(&self.any, i, k, span, b, h).zip(self.score(&self.any, k, j, w - span, Boxing::All, h));
+                let boxed = self.score(&self.any, i, k, span, b, h).zip(self.score(
+                    &self.any,
+                    k,
+                    j,
+                    w - span,
+                    Boxing::All,
+                    h,
+                ));
                 consider(&mut best, sum(boxed), Choice::Boxed { k, span });
             }
         }
@@ -300,9 +337,10 @@ impl<'a> Tables<'a> {
         let mut best = self.top[self.index(i, j, w, b, h)];
         for k in i + 1..j {
             for &top in self.heights[self.run(i, k, w, b)].iter().take_while(|&&t| t < h) {
-                let (Some(x), Some(y)) =
-                    (self.score(&self.top, i, k, w, b, top), self.score(&self.any, k, j, w, b.below(), h - top))
-                else {
+                let (Some(x), Some(y)) = (
+                    self.score(&self.top, i, k, w, b, top),
+                    self.score(&self.any, k, j, w, b.below(), h - top),
+                ) else {
                     continue;
                 };
                 consider(&mut best, Some(x + y), Choice::Stack { k, lines: top });
@@ -312,13 +350,20 @@ impl<'a> Tables<'a> {
     }
 
     /// The rectangles of the best tiling of `i..j` in the region at (`column`, `line`).
-    fn unfold(&self, cells: &[Cell], at: (usize, usize, u32, Boxing, u32), corner: (u32, u32), out: &mut Vec<Placed>) {
+    fn unfold(
+        &self,
+        cells: &[Cell],
+        at: (usize, usize, u32, Boxing, u32),
+        corner: (u32, u32),
+        out: &mut Vec<Placed>,
+    ) {
         let (i, j, w, b, h) = at;
         let (column, line) = corner;
         let Some((_, choice)) = cells[self.index(i, j, w, b, h)] else { return };
         match choice {
             Choice::Leaf => {
-                let (_, mut placed) = leaf(self.items, i, w, h, b.boxed(), self.rules).expect("a chosen leaf fits");
+                let (_, mut placed) =
+                    leaf(self.items, i, w, h, b.boxed(), self.rules).expect("a chosen leaf fits");
                 (placed.column, placed.line) = (column, line);
                 out.push(placed);
             }
@@ -351,8 +396,19 @@ fn consider(best: &mut Cell, score: Option<i64>, choice: Choice) {
     }
 }
 
-/// The best tiling of `region` with `items`, and its score; `None` when none exists.
+/// The best tiling of `region` with `items`, and its score; `None` when none exists. When the
+/// best has a 撞题, the best of the shapes that cannot have one, if any.
 pub fn tile(items: &[Item], region: Region, rules: &Rules) -> Option<(i64, Vec<Placed>)> {
+    let best = tile_shapes(items, region, rules, false)?;
+    if !clashes(items, &best.1) {
+        return Some(best);
+    }
+    // Only when no safe tiling exists does the 撞题 stay; the composer reports it.
+    tile_shapes(items, region, rules, true).or(Some(best))
+}
+
+/// The best tiling by the shapes, without rows with a leaf on the left when `safe`.
+fn tile_shapes(items: &[Item], region: Region, rules: &Rules, safe: bool) -> Option<(i64, Vec<Placed>)> {
     let n = items.len();
     if n == 0 || region.columns == 0 || region.lines == 0 {
         return None;
@@ -366,6 +422,7 @@ pub fn tile(items: &[Item], region: Region, rules: &Rules) -> Option<(i64, Vec<P
             columns: region.columns,
             lines: region.lines,
             lead_span,
+            safe,
             top: vec![None; size],
             any: vec![None; size],
             heights: vec![Vec::new(); size / (region.lines as usize + 1)],
@@ -386,6 +443,24 @@ pub fn tile(items: &[Item], region: Region, rules: &Rules) -> Option<(i64, Vec<P
         }
     }
     best
+}
+
+/// Whether two titled rectangles (neither boxed) stand side by side with their heads — title
+/// and picture — on a shared line (撞题).
+pub fn clashes(items: &[Item], placed: &[Placed]) -> bool {
+    let head = |p: &Placed| {
+        let needs = if p.boxed { &items[p.item].boxed } else { &items[p.item].plain };
+        needs[p.span as usize - 1].map_or(0, |n| n.head)
+    };
+    let titled = |p: &&Placed| !p.boxed && !items[p.item].box_free;
+    let shared = |a: u32, m: u32, b: u32, n: u32| a < b + n && b < a + m;
+    placed.iter().filter(titled).any(|p| {
+        placed.iter().filter(titled).any(|q| {
+            q.column == p.column + p.span
+                && shared(p.line, p.lines, q.line, q.lines)
+                && shared(p.line, head(p), q.line, head(q))
+        })
+    })
 }
 
 #[cfg(test)]

@@ -88,7 +88,8 @@ fn json_text(file: &IssueFile, composition: &Composition) -> Result<String> {
             page.remove("articles");
             let frames = page.entry("frames").or_insert_with(|| json!([]));
             if let Some(frames) = frames.as_array_mut() {
-                frames.extend(composition.frames.iter().filter(|(at, _)| *at == p).map(|(_, f)| frame_json(f)));
+                frames
+                    .extend(composition.frames.iter().filter(|(at, _)| *at == p).map(|(_, f)| frame_json(f)));
             }
         }
     }

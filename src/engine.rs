@@ -158,6 +158,19 @@ impl Engine {
         built
     }
 
+    /// Composes the pages of the issue at `path` that list articles, without building it: the
+    /// measuring and the tiling alone.
+    pub fn compose(&self, path: &Path) -> Result<compose::Composition> {
+        let file = IssueFile::read(path)?;
+        let layout = self.load_layout(&file)?;
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut worlds = self.take_worlds(&key);
+        let mut measurer = compose::Measurer { world: &mut worlds.measure, memo: &self.measured, today: date(&file) };
+        let composed = compose::compose(&mut measurer, &file, &layout, &compose::Bumps::new());
+        self.keep_worlds(key, worlds);
+        composed
+    }
+
     /// Composes the pages that list articles, then builds the composed issue. When a composed
     /// frame's text ran over it or left a hole (its balanced columns broke differently from
     /// the single column it was measured in), composes again with the lines it lacked or had

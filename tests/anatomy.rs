@@ -114,7 +114,7 @@ fn columns(path: &std::path::Path) -> (f64, f64) {
 #[test]
 fn the_examples_show_no_page_check_faults() {
     for name in ["kaifaqu-2023-10", "broadsheet-demo"] {
-        let build = engine().build(&example(name), &BUILD).unwrap();
+        let build = engine().build(&common::built_example(name), &BUILD).unwrap();
         assert!(build.errors.is_empty(), "{name}: {:?}", build.errors);
         assert!(counts(&build.report).iter().all(|&c| c == (0, 0)), "{name}: {:?}", build.warnings);
     }

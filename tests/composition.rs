@@ -64,7 +64,7 @@ fn the_examples_have_no_composition_violations() {
         ("broadsheet-demo", "zhenggao", 2, 0, 16),
     ];
     for name in ["kaifaqu-2023-10", "broadsheet-demo"] {
-        let build = engine().build(&common::example(name), &BUILD).unwrap();
+        let build = engine().build(&common::built_example(name), &BUILD).unwrap();
         for article in &build.report.articles {
             let (loose, short, punctuation) = known
                 .iter()

@@ -20,7 +20,7 @@ fn toml_text(file: &IssueFile, composition: &Composition) -> Result<String> {
     let mut doc: DocumentMut = file.text().parse().map_err(unreadable)?;
     if let Some(pages) = doc.get_mut("pages").and_then(Item::as_array_of_tables_mut) {
         for (p, page) in pages.iter_mut().enumerate() {
-            if !file.issue.pages.get(p).is_some_and(|page| !page.articles.is_empty()) {
+            if file.issue.pages.get(p).is_none_or(|page| page.articles.is_empty()) {
                 continue;
             }
             page.remove("articles");

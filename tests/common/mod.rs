@@ -73,6 +73,14 @@ pub fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name).join("issue.toml")
 }
 
+/// An example's issue as a desk builds it: for a composed example, the issue `compose` wrote
+/// out beside its issue file (composing in a debug build takes minutes; one test composes it
+/// and compares), else its issue file.
+pub fn built_example(name: &str) -> PathBuf {
+    let composed = example(name).with_file_name("issue.composed.toml");
+    if composed.exists() { composed } else { example(name) }
+}
+
 /// Extracts a PDF's text, whitespace removed (columns and justification add spaces and breaks).
 pub fn pdf_text(pdf: &[u8]) -> String {
     let text = pdf_extract::extract_text_from_mem(pdf).expect("the PDF's text can be extracted");

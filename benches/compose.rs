@@ -1,0 +1,140 @@
+//! Composition (自动组版) times, on the broadsheet demo's articles. `cargo bench --bench compose`.
+//!
+//! - `对开 page, cold`: one page of six articles composed in a fresh engine with Typst's caches
+//!   emptied, measuring included, as a new process does;
+//! - `对开 page, warm`: the same page composed again by the same engine, its measurements
+//!   memoised, as `watch` and `serve` do;
+//! - printed after: a 16-page issue (the demo's four pages, four times) composed and built cold,
+//!   and, timed in alternation so that drifts in the machine's speed hit both alike, the ratio
+//!   of building it without coordinates to building the issue `compose` wrote out for it.
+
+use std::path::{Path, PathBuf};
+
+use banmian::issue::IssueFile;
+use banmian::{BuildOptions, Engine, FontOptions};
+use criterion::{Criterion, criterion_group, criterion_main};
+use toml_edit::{ArrayOfTables, DocumentMut, Item, value};
+
+const FONTS: FontOptions = FontOptions { font_paths: Vec::new(), system_fonts: false };
+const ROUNDS: usize = 3;
+
+/// The demo's folder.
+fn demo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/broadsheet-demo")
+}
+
+/// The demo's issue with its articles and pictures copied into `dir`, its pages replaced by
+/// `pages(doc)`; returns the issue file.
+fn issue_in(dir: &Path, edit: impl FnOnce(&mut DocumentMut)) -> PathBuf {
+    for sub in ["articles", "pictures"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        for entry in std::fs::read_dir(demo().join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.join(sub).join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let mut doc: DocumentMut = std::fs::read_to_string(demo().join("issue.toml")).unwrap().parse().unwrap();
+    edit(&mut doc);
+    let path = dir.join("issue.toml");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path
+}
+
+/// One inner page (page 2) listing the demo's page 4 articles, which need no jumps.
+fn one_page(doc: &mut DocumentMut) {
+    let pages = doc["pages"].as_array_of_tables_mut().unwrap();
+    let mut page = pages.get(3).unwrap().clone();
+    page["number"] = value(2);
+    let listed: Vec<String> =
+        page["articles"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    *pages = ArrayOfTables::new();
+    pages.push(page);
+    let articles = doc["articles"].as_array_of_tables_mut().unwrap();
+    articles.retain(|a| listed.iter().any(|id| Some(id.as_str()) == a["id"].as_str()));
+    for article in articles.iter_mut() {
+        article.remove("continue-to");
+    }
+}
+
+/// The demo's four pages `times` times over, articles renamed and jumps moved along.
+fn repeated(doc: &mut DocumentMut, times: i64) {
+    let pages = doc["pages"].as_array_of_tables().unwrap().clone();
+    let articles = doc["articles"].as_array_of_tables().unwrap().clone();
+    let (mut all_pages, mut all_articles) = (ArrayOfTables::new(), ArrayOfTables::new());
+    for k in 0..times {
+        let renamed = |id: &str| if k == 0 { id.to_string() } else { format!("{id}-{k}") };
+        for page in pages.iter() {
+            let mut page = page.clone();
+            page["number"] = value(page["number"].as_integer().unwrap() + 4 * k);
+            let ids: toml_edit::Array =
+                page["articles"].as_array().unwrap().iter().map(|v| renamed(v.as_str().unwrap())).collect();
+            page["articles"] = value(ids);
+            all_pages.push(page);
+        }
+        for article in articles.iter() {
+            let mut article = article.clone();
+            article["id"] = value(renamed(article["id"].as_str().unwrap()));
+            if let Some(to) = article.get("continue-to").and_then(Item::as_integer) {
+                article["continue-to"] = value(to + 4 * k);
+            }
+            all_articles.push(article);
+        }
+    }
+    doc["pages"] = Item::ArrayOfTables(all_pages);
+    doc["articles"] = Item::ArrayOfTables(all_articles);
+}
+
+fn options() -> BuildOptions {
+    BuildOptions { pdf: true, allow_overset: true, ..BuildOptions::default() }
+}
+
+/// A build as a new process makes it: a fresh engine, and Typst's memoised results dropped.
+fn cold_build(issue: &Path) -> banmian::Build {
+    comemo::evict(0);
+    Engine::new(&FONTS).build(issue, &options()).unwrap()
+}
+
+fn pages(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let page = issue_in(dir.path(), one_page);
+    let mut group = c.benchmark_group("compose");
+    group.sample_size(10);
+    group.bench_function("对开 page, cold", |b| {
+        b.iter(|| {
+            comemo::evict(0);
+            Engine::new(&FONTS).compose(&page).unwrap()
+        })
+    });
+    let engine = Engine::new(&FONTS);
+    engine.compose(&page).unwrap();
+    group.bench_function("对开 page, warm", |b| b.iter(|| engine.compose(&page).unwrap()));
+    group.finish();
+    sixteen_pages();
+}
+
+/// The 16-page issue composed and built cold, and against the issue `compose` wrote for it.
+fn sixteen_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let issue = issue_in(dir.path(), |doc| repeated(doc, 4));
+    let built = cold_build(&issue);
+    let composition = built.composition.expect("the issue is composed");
+    let written = dir.path().join("issue.composed.toml");
+    let file = IssueFile::read(&issue).unwrap();
+    std::fs::write(&written, banmian::compose::write(&file, &composition).unwrap()).unwrap();
+    let time = |issue: &Path| {
+        let start = std::time::Instant::now();
+        drop(cold_build(issue));
+        start.elapsed().as_secs_f64() * 1000.0
+    };
+    let mut rounds: Vec<(f64, f64)> = (0..ROUNDS).map(|_| (time(&issue), time(&written))).collect();
+    rounds.sort_by(|x, y| (x.0 / x.1).total_cmp(&(y.0 / y.1)));
+    let (composed, out) = rounds[rounds.len() / 2];
+    println!(
+        "\n16 pages composed and built cold, against the composed issue written out, {ROUNDS} alternating rounds: \
+         {composed:.0} / {out:.0} ms = {:.2}",
+        composed / out
+    );
+}
+
+criterion_group!(compose, pages);
+criterion_main!(compose);

@@ -165,7 +165,8 @@ impl Engine {
         let layout = self.load_layout(&file)?;
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let mut worlds = self.take_worlds(&key);
-        let mut measurer = compose::Measurer { world: &mut worlds.measure, memo: &self.measured, today: date(&file) };
+        let mut measurer =
+            compose::Measurer { world: &mut worlds.measure, memo: &self.measured, today: date(&file) };
         let composed = compose::compose(&mut measurer, &file, &layout, &compose::Bumps::new());
         self.keep_worlds(key, worlds);
         composed

@@ -6,7 +6,7 @@ mod common;
 
 use banmian::layout::BUILT_IN;
 use banmian::report::Report;
-use common::{BUILD, Edit, MINIMAL, engine, example, write_issue};
+use common::{BUILD, Edit, MINIMAL, engine, write_issue};
 
 fn tabloid() -> &'static str {
     BUILT_IN.iter().find(|(name, _)| *name == "tabloid").unwrap().1

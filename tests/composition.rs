@@ -85,7 +85,12 @@ fn the_composed_examples_set_no_titles_side_by_side() {
         let build = engine().build(&common::built_example(name), &BUILD).unwrap();
         for article in &build.report.articles {
             let c = &article.composition;
-            assert_eq!((c.title_clash, c.title_inversion, c.split_closing), (0, 0, 0), "{name}: {}", article.id);
+            assert_eq!(
+                (c.title_clash, c.title_inversion, c.split_closing),
+                (0, 0, 0),
+                "{name}: {}",
+                article.id
+            );
         }
     }
 }

@@ -154,7 +154,10 @@ fn compose_writes_the_committed_issue() {
         let file = IssueFile::read(&issue).unwrap();
         let written = banmian::compose::write(&file, build.composition.as_ref().unwrap()).unwrap();
         let committed = std::fs::read_to_string(common::built_example(name)).unwrap();
-        assert!(written == committed, "{name}: `banmian compose` no longer writes the committed issue.composed.toml");
+        assert!(
+            written == committed,
+            "{name}: `banmian compose` no longer writes the committed issue.composed.toml"
+        );
     }
 }
 

@@ -407,6 +407,12 @@ pub fn tile(items: &[Item], region: Region, rules: &Rules) -> Option<(i64, Vec<P
     tile_shapes(items, region, rules, true).or(Some(best))
 }
 
+/// The best tiling by the shapes that cannot set two titles side by side (no row with a leaf on
+/// the left): what [`tile`] falls back to.
+pub fn tile_safely(items: &[Item], region: Region, rules: &Rules) -> Option<(i64, Vec<Placed>)> {
+    tile_shapes(items, region, rules, true)
+}
+
 /// The best tiling by the shapes, without rows with a leaf on the left when `safe`.
 fn tile_shapes(items: &[Item], region: Region, rules: &Rules, safe: bool) -> Option<(i64, Vec<Placed>)> {
     let n = items.len();

@@ -14,6 +14,8 @@
 //!
 //! The issues are generated deterministically from the seed example's text, so runs compare.
 
+mod common;
+
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -304,14 +306,7 @@ fn fitting(c: &mut Criterion) {
     group.bench_function("16 pages/cold, fixed frames", |b| b.iter(|| cold_build(&fixed)));
     group.bench_function("16 pages/cold, auto heights", |b| b.iter(|| cold_build(&auto)));
     group.finish();
-    let time = |issue: &Path| {
-        let start = std::time::Instant::now();
-        drop(cold_build(issue));
-        start.elapsed().as_secs_f64() * 1000.0
-    };
-    let mut rounds: Vec<(f64, f64)> = (0..ROUNDS).map(|_| (time(&auto), time(&fixed))).collect();
-    rounds.sort_by(|x, y| (x.0 / x.1).total_cmp(&(y.0 / y.1)));
-    let (a, f) = rounds[rounds.len() / 2];
+    let (a, f) = common::alternating(&auto, &fixed, ROUNDS, |i| drop(cold_build(i)));
     println!(
         "\n16 pages, auto heights against fixed frames, {ROUNDS} alternating rounds: {a:.0} / {f:.0} ms = {:.2}",
         a / f

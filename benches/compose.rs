@@ -8,6 +8,8 @@
 //!   and, timed in alternation so that drifts in the machine's speed hit both alike, the ratio
 //!   of building it without coordinates to building the issue `compose` wrote out for it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use banmian::issue::IssueFile;
@@ -130,14 +132,7 @@ fn sixteen_pages() {
     let written = dir.path().join("issue.composed.toml");
     let file = IssueFile::read(&issue).unwrap();
     std::fs::write(&written, banmian::compose::write(&file, &composition).unwrap()).unwrap();
-    let time = |issue: &Path| {
-        let start = std::time::Instant::now();
-        drop(cold_build(issue));
-        start.elapsed().as_secs_f64() * 1000.0
-    };
-    let mut rounds: Vec<(f64, f64)> = (0..ROUNDS).map(|_| (time(&issue), time(&written))).collect();
-    rounds.sort_by(|x, y| (x.0 / x.1).total_cmp(&(y.0 / y.1)));
-    let (composed, out) = rounds[rounds.len() / 2];
+    let (composed, out) = common::alternating(&issue, &written, ROUNDS, |i| drop(cold_build(i)));
     println!(
         "\n16 pages composed and built cold, against the composed issue written out, {ROUNDS} alternating rounds: \
          {composed:.0} / {out:.0} ms = {:.2}",

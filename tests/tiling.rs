@@ -305,6 +305,15 @@ fn check_no_clash(items: &[Item], placed: &[Placed]) -> Result<(), TestCaseError
     Ok(())
 }
 
+/// One random case from `rolls`: `n` items, the rules, and a region of `columns × lines`.
+fn case(rolls: &[u32], n: usize, columns: u32, lines: u32) -> (Vec<Item>, Rules, Region) {
+    let mut d = Dice { rolls, at: 0 };
+    let items = items(&mut d, n, columns, lines);
+    let rules = rules(&mut d);
+    let region = region(&mut d, columns, lines);
+    (items, rules, region)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -317,10 +326,7 @@ proptest! {
         columns in 1u32..=5,
         lines in 4u32..=40,
     ) {
-        let mut d = Dice { rolls: &rolls, at: 0 };
-        let items = items(&mut d, n, columns, lines);
-        let rules = rules(&mut d);
-        let region = region(&mut d, columns, lines);
+        let (items, rules, region) = case(&rolls, n, columns, lines);
         // The best of all shapes, or — when that tiling had a 撞题 — the best of the safe ones.
         let got = tile(&items, region, &rules).map(|(s, _)| s);
         let (all, safe) = (enumerated_best(&items, region, &rules, false), enumerated_best(&items, region, &rules, true));
@@ -342,10 +348,7 @@ proptest! {
         columns in 1u32..=8,
         lines in 4u32..=120,
     ) {
-        let mut d = Dice { rolls: &rolls, at: 0 };
-        let items = items(&mut d, n, columns, lines);
-        let rules = rules(&mut d);
-        let region = region(&mut d, columns, lines);
+        let (items, rules, region) = case(&rolls, n, columns, lines);
         let Some((total, placed)) = tile(&items, region, &rules) else { return Ok(()) };
         check_exact_tiling(n, region, &placed)?;
         check_leaves(&items, &rules, &placed)?;
@@ -361,10 +364,7 @@ proptest! {
         columns in 1u32..=8,
         lines in 4u32..=120,
     ) {
-        let mut d = Dice { rolls: &rolls, at: 0 };
-        let items = items(&mut d, n, columns, lines);
-        let rules = rules(&mut d);
-        let region = region(&mut d, columns, lines);
+        let (items, rules, region) = case(&rolls, n, columns, lines);
         let Some((_, placed)) = tile(&items, region, &rules) else { return Ok(()) };
         if clashes(&items, &placed) {
             prop_assert!(tile_safely(&items, region, &rules).is_none(), "a safe tiling was passed over");

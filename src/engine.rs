@@ -26,7 +26,7 @@ use crate::issue::{IssueFile, KeyPath};
 use crate::layout::Layout;
 use crate::measure::{self, Amount, Fits, Splits};
 use crate::output::pdf::{self, PdfSettings};
-use crate::plan::{Balance, Bounds, Context, Heights, Plan, Ragged, Tracking, plan};
+use crate::plan::{Balance, Bounds, Context, Fitting, Heights, Plan, Ragged, plan};
 use crate::report::{self, Outcome, Report, Timings};
 use crate::typeset::compile::compile;
 use crate::typeset::fonts::{FontOptions, FontStore};
@@ -34,6 +34,9 @@ use crate::typeset::generate::{self, Generated};
 use crate::typeset::glyphs::Reader;
 use crate::typeset::images::images;
 use crate::typeset::world::{self, NewsWorld};
+
+mod copy_fit;
+use copy_fit::CopyFit;
 
 /// Holds what is expensive to set up and shared by builds, and what makes a rebuild cheap: the
 /// compilation worlds of recently built issues, whose programs are updated in place so Typst
@@ -70,8 +73,8 @@ struct Job<'a> {
     layout: &'a Layout,
     options: &'a BuildOptions,
     started: Instant,
-    /// Copy-fit's tracking per article, as far as copy-fitting has gone.
-    tracking: Tracking,
+    /// What copy-fit has changed, as far as copy-fitting has gone.
+    fitting: Fitting,
 }
 
 /// What a build should do beyond laying out and verifying.
@@ -148,7 +151,8 @@ impl Engine {
         let layout = self.load_layout(&file)?;
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let mut worlds = self.take_worlds(&key);
-        let mut job = Job { path, file: &file, layout: &layout, options, started, tracking: Tracking::new() };
+        let mut job =
+            Job { path, file: &file, layout: &layout, options, started, fitting: Fitting::default() };
         let built = if compose::wanted(&file.issue) {
             self.build_composed(&mut job, &mut worlds)
         } else {
@@ -191,7 +195,7 @@ impl Engine {
                 Err(e) => return Err(e),
             };
             let file = job.file.with_issue(composition.issue.clone());
-            let mut inner = Job { file: &file, tracking: Tracking::new(), ..*job };
+            let mut inner = Job { file: &file, fitting: Fitting::default(), ..*job };
             let mut built = self.build_copy_fitted(&mut inner, worlds)?;
             let hole = i32::try_from(job.layout.spec.grid.hole_lines).unwrap_or(2);
             let misfits: Vec<((usize, usize, u32), i32)> = misfits(&built, &composition)
@@ -220,10 +224,9 @@ impl Engine {
         Ok(best.expect("at least one attempt is built"))
     }
 
-    /// Builds the issue, then copy-fits (自动调整) each article that asks for it: one that
-    /// runs over its last fixed frame is built again with its tracking tightened a step, one
-    /// that stops short of it loosened a step, within the layout's `[fit]` bound, until it
-    /// fits or the bound is reached. A step that runs a loosened article over, or gives the
+    /// Builds the issue, then copy-fits (自动调整) each article that asks for it a step at a
+    /// time (see [`CopyFit`]) — white around its headline for whole free lines, tracking for
+    /// the rest — within the layout's `[fit]` bounds, until it fits or the bounds are reached. A step that runs a loosened article over, or gives the
     /// article an error it did not have (Typst may set a tracked line past its column), is
     /// taken back, for that article alone.
     fn build_copy_fitted(&self, job: &mut Job, worlds: &mut Worlds) -> Result<Build> {
@@ -234,21 +237,23 @@ impl Engine {
             if stepped.is_empty() {
                 return Ok(built);
             }
-            job.tracking = fit.tracking();
+            let previous = std::mem::replace(&mut job.fitting, fit.fitting());
             let next = self.build_fitted(job, worlds, Heights::new(), Timings::default())?;
             // Only the articles whose own step made new errors go back; the others keep theirs.
             let (before, after) = (other_errors(&built), other_errors(&next));
             let worse: Vec<usize> =
                 stepped.iter().copied().filter(|a| after.get(a) > before.get(a)).collect();
-            if !worse.is_empty() {
-                fit.take_back(&worse);
-                job.tracking = fit.tracking();
-                if worse.len() < stepped.len() {
-                    built = self.build_fitted(job, worlds, Heights::new(), Timings::default())?;
+            fit.take_back(&worse);
+            let fitting = fit.fitting();
+            built = match () {
+                _ if fitting == job.fitting => next,
+                _ if fitting == previous => built,
+                _ => {
+                    job.fitting = fitting;
+                    self.build_fitted(job, worlds, Heights::new(), Timings::default())?
                 }
-                continue;
-            }
-            built = next;
+            };
+            job.fitting = fit.fitting();
         }
     }
 
@@ -265,23 +270,28 @@ impl Engine {
         let (file, layout, output) = (job.file, job.layout, job.options.print.output());
         let (plan, splits, fits) = self.plan_and_fit(&mut worlds.measure, job, &extra, &mut timings)?;
         timings.plan_ms = ms(job.started) - timings.split_ms - timings.compile_ms - timings.verify_ms;
-        let balance = &fits.balance;
-        // Set the pages again while they show loose lines to set ragged (see [`Ragged`]).
+        let mut balance = fits.balance;
+        // Set the pages again while they show loose lines to set ragged (see [`Ragged`]), and
+        // while a fixed frame's balanced columns run over it.
         let mut ragged = Ragged::new();
         let mut passes = 0;
         let set = loop {
-            let ctx = Context { file, layout, plan: &plan, output, balance, ragged: &ragged };
+            let ctx = Context { file, layout, plan: &plan, output, balance: &balance, ragged: &ragged };
             let set = set_until_fit(&mut worlds.pages, &ctx, &splits, job.options, &mut timings)?;
             let found = lines::ragged_breaks(&set.findings.glyphs, &plan, layout);
             let new: Vec<_> = found.into_iter().filter(|b| !ragged.contains(b)).collect();
-            if new.is_empty() || passes == MAX_ATTEMPTS {
+            let unbalanced = overrun_balanced_frames(&ctx, &set.findings.overflows);
+            if (new.is_empty() && unbalanced.is_empty()) || passes == MAX_ATTEMPTS {
                 break set;
             }
             drop(set);
             ragged.extend(new);
+            for a in unbalanced {
+                balance.remove(&a);
+            }
             passes += 1;
         };
-        let ctx = Context { file, layout, plan: &plan, output, balance, ragged: &ragged };
+        let ctx = Context { file, layout, plan: &plan, output, balance: &balance, ragged: &ragged };
         let grow = overrun_auto_frames(&ctx, &set.findings.overflows);
         if !grow.is_empty() && extra.values().sum::<u32>() < MAX_GROWTH {
             let mut extra = extra;
@@ -358,15 +368,15 @@ impl Engine {
         extra: &Heights,
         timings: &mut Timings,
     ) -> Result<(Plan, Splits, Fits)> {
-        let (file, layout, output, tracking) =
-            (job.file, job.layout, job.options.print.output(), &job.tracking);
+        let (file, layout, output, fitting) =
+            (job.file, job.layout, job.options.print.output(), &job.fitting);
         let none = Balance::new();
         // Measuring breaks the lines where the set pages do: ragged or not, as tall.
         let unjustified = Ragged::new();
         let mut heights = Heights::new();
         let mut attempts = 0;
         loop {
-            let planned = plan(file, layout, &heights, tracking)?;
+            let planned = plan(file, layout, &heights, fitting)?;
             let ctx = Context { file, layout, plan: &planned, output, balance: &none, ragged: &unjustified };
             let splits = self.split(world, &ctx, timings)?;
             let clock = Instant::now();
@@ -432,6 +442,18 @@ fn overrun_auto_frames(ctx: &Context, overflows: &[measure::Overflow]) -> Height
         .collect()
 }
 
+/// The articles whose balanced columns run over their fixed last frame (a column broke
+/// differently from the measuring, or a subhead moved to the next column): their text flows
+/// from column to column instead, which holds what the frame's capacity holds.
+fn overrun_balanced_frames(ctx: &Context, overflows: &[measure::Overflow]) -> Vec<usize> {
+    overflows
+        .iter()
+        .filter(|o| o.slot + 1 == ctx.plan.articles[o.article].frames.len())
+        .filter(|o| ctx.balance.contains_key(&o.article) && !ctx.plan.frame(o.article, o.slot).auto)
+        .map(|o| o.article)
+        .collect()
+}
+
 /// The lines each composed article's last frame lacked (its text ran over) or had over
 /// (whole lines free in every text column), by (article, slot).
 fn misfits(built: &Build, composition: &compose::Composition) -> compose::Bumps {
@@ -478,71 +500,6 @@ fn record_composition(built: &mut Build, composition: compose::Composition, file
         }
     }
     built.composition = Some(composition);
-}
-
-/// Copy-fit's progress: each fitted article's tracking in steps of the layout's bound, and the
-/// articles that are done.
-struct CopyFit {
-    step: f64,
-    steps: i64,
-    levels: HashMap<usize, i64>,
-    settled: Vec<usize>,
-}
-
-impl CopyFit {
-    fn new(job: &Job) -> Self {
-        let bounds = &job.layout.spec.fit;
-        let step = bounds.tracking_em / f64::from(bounds.steps.max(1));
-        CopyFit { step, steps: i64::from(bounds.steps), levels: HashMap::new(), settled: Vec::new() }
-    }
-
-    /// Moves every unsettled fitted article a step towards its fit; returns those it moved.
-    fn step(&mut self, job: &Job, built: &Build) -> Vec<usize> {
-        let mut moved = Vec::new();
-        for (a, article) in job.file.issue.articles.iter().enumerate() {
-            if !(article.fit || job.options.fit) || self.settled.contains(&a) {
-                continue;
-            }
-            let report = &built.report.articles[a];
-            let free = report.parts.last().map_or(0, |p| p.free_lines);
-            let auto = built.plan.articles[a]
-                .frames
-                .last()
-                .is_some_and(|&(p, f)| built.plan.pages[p].frames[f].auto);
-            let level = self.levels.entry(a).or_default();
-            let next = match (report.overflow.is_some(), free > 0 && !auto) {
-                // A loosening that ran over goes back a step, and stays there.
-                (true, _) if *level > 0 => Some((*level - 1, true)),
-                (true, _) if *level > -self.steps => Some((*level - 1, false)),
-                (false, true) if *level >= 0 && *level < self.steps => Some((*level + 1, false)),
-                _ => None,
-            };
-            match next {
-                Some((to, settle)) => {
-                    *level = to;
-                    moved.push(a);
-                    if settle {
-                        self.settled.push(a);
-                    }
-                }
-                None => self.settled.push(a),
-            }
-        }
-        moved
-    }
-
-    /// Takes back the last step of `articles`, which settle where they were.
-    fn take_back(&mut self, articles: &[usize]) {
-        for &a in articles {
-            let level = self.levels.entry(a).or_default();
-            *level -= level.signum();
-            self.settled.push(a);
-        }
-    }
-
-    fn tracking(&self) -> Tracking {
-        self.levels.iter().filter(|(_, l)| **l != 0).map(|(&a, &l)| (a, l as f64 * self.step)).collect()
-    }
 }
 
 /// Each article's errors other than its overflow (which copy-fit works on), by article:

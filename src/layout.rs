@@ -105,6 +105,10 @@ pub struct FitBounds {
     pub tracking_em: f64,
     /// How many steps copy-fit tries on the way to that bound.
     pub steps: u32,
+    /// The most grid lines of white copy-fit and the composer add around a frame's head (its
+    /// `head-space`), to fill whole lines the text leaves free.
+    #[serde(default = "two")]
+    pub head_space_lines: u32,
     /// Whether composed articles are copy-fitted, so the composer may give an article a
     /// rectangle its text fills only when tracked.
     #[serde(default = "yes")]
@@ -113,7 +117,7 @@ pub struct FitBounds {
 
 impl Default for FitBounds {
     fn default() -> Self {
-        FitBounds { tracking_em: 0.03, steps: 3, compose: true }
+        FitBounds { tracking_em: 0.03, steps: 3, head_space_lines: two(), compose: true }
     }
 }
 

@@ -122,6 +122,11 @@ pub struct PartReport {
     pub used_lines: u32,
     /// Whole lines left empty at the bottom of the frame's columns.
     pub free_lines: u32,
+    /// Whole lines every text column leaves empty at its bottom: how far the text could move
+    /// down (see [`Fill::slack_lines`]).
+    pub slack_lines: u32,
+    /// Grid lines of white added around the frame's head (`head-space` and copy-fit's).
+    pub head_space: u32,
     /// Characters set in this frame, whitespace not counted.
     pub chars: usize,
     /// The page this part continues on (下转), when it does.
@@ -311,6 +316,8 @@ fn article_report(
                 lines: capacity,
                 used_lines: capacity - fill.free_lines,
                 free_lines: fill.free_lines,
+                slack_lines: fill.slack_lines,
+                head_space: frame.head_space,
                 chars: fill.chars,
                 jump_to: continues(&bounds[a], slot).then(|| plan.page_number(a, slot + 1)),
                 jump_from: (slot > 0 && start < end).then(|| plan.page_number(a, slot - 1)),

@@ -196,3 +196,60 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// Where the first glyph of `text` stands on the first page.
+fn first_glyph(build: &banmian::Build, text: &str) -> (f64, f64) {
+    let glyphs = common::glyphs(&build.document);
+    let at = glyphs.iter().find(|(c, _, _)| c == text).unwrap_or_else(|| panic!("no {text:?}"));
+    (at.2.x.to_pt(), at.2.y.to_pt())
+}
+
+#[test]
+fn head_space_moves_the_text_down_whole_lines_and_breaks_it_as_before() {
+    let build = |space: u32| {
+        let issue = MINIMAL.edit("lines = 30", &format!("lines = 30\nhead-space = {space}"));
+        let (_dir, path) = write_issue("issue.toml", &issue, &[]);
+        engine().build(&path, &BUILD).unwrap()
+    };
+    let (plain, spaced) = (build(0), build(3));
+    assert!(spaced.errors.is_empty(), "{:?}", spaced.errors);
+    let pitch = plain.layout.spec.grid.line_pitch_pt;
+    let heads = |b: &banmian::Build| (first_glyph(b, "标"), first_glyph(b, "段"));
+    let ((t0, b0), (t3, b3)) = (heads(&plain), heads(&spaced));
+    // One line of the white above the title, two below; the body three lines lower.
+    assert!((t3.1 - t0.1 - pitch).abs() < 0.01, "title {t0:?} → {t3:?}");
+    assert!((b3.1 - b0.1 - 3.0 * pitch).abs() < 0.01, "body {b0:?} → {b3:?}");
+    assert!((b3.0 - b0.0).abs() < 0.01, "the body keeps its column");
+    let part = |b: &banmian::Build| b.report.articles[0].parts[0].clone();
+    assert_eq!(part(&spaced).head_space, 3);
+    assert_eq!(part(&spaced).chars, part(&plain).chars);
+    assert_eq!(part(&plain).slack_lines - part(&spaced).slack_lines, 3);
+}
+
+#[test]
+fn copy_fit_gives_whole_free_lines_to_the_white_around_the_head() {
+    let build = |lines, fit| {
+        let (_dir, path) = write_issue("issue.toml", &copy_fit_issue(7, lines, fit), &[]);
+        engine().build(&path, &BUILD).unwrap()
+    };
+    let first = (10..80).find(|&lines| build(lines, false).errors.is_empty()).expect("some height holds it");
+    let most = engine_layout_head_space();
+    let mut spaced = 0;
+    for lines in first..first + 8 {
+        let (plain, fitted) = (build(lines, false), build(lines, true));
+        assert!(fitted.errors.is_empty(), "{lines} lines: {:?}", fitted.errors);
+        let (before, after) = (&plain.report.articles[0].parts[0], &fitted.report.articles[0].parts[0]);
+        assert!(after.head_space <= most, "{lines} lines: {} lines of white", after.head_space);
+        assert_eq!(after.chars, before.chars);
+        // Whole free lines under every column become white at the head, unless moving the
+        // text down ran it over (a paragraph's lines kept together), and copy-fit took it back.
+        assert!(after.slack_lines <= before.slack_lines, "{lines} lines: {before:?} → {after:?}");
+        spaced += usize::from(before.slack_lines > 0 && after.head_space > 0);
+    }
+    assert!(spaced > 0, "copy-fit never gave a whole free line to the white around the head");
+}
+
+/// The most white copy-fit may put around a head in the tabloid layout.
+fn engine_layout_head_space() -> u32 {
+    banmian::layout::Layout::load("tabloid", std::path::Path::new(".")).unwrap().spec.fit.head_space_lines
+}

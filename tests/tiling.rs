@@ -63,7 +63,8 @@ fn need(d: &mut Dice, head: u32, area: u32, span: u32, stretch: u32, jumps: bool
     let tight = lines.saturating_sub(d.roll(3)).max(head + 1);
     let loose = lines + d.roll(3);
     let least = jumps.then(|| head + 1 + d.roll(tight - head));
-    Need { head, lines, tight, loose, stretch, least }
+    let space = d.roll(3);
+    Need { head, lines, tight, loose, stretch, space, least }
 }
 
 /// An item measured to fill a `span × lines` rectangle (give or take noise), its weight
@@ -254,10 +255,10 @@ fn check_leaves(items: &[Item], rules: &Rules, placed: &[Placed]) -> Result<(), 
         let need = need_of(items, p);
         let least = need.least.unwrap_or(need.tight).min(need.tight).max(need.head + 1);
         prop_assert!(
-            p.lines >= least && p.lines <= need.loose + need.stretch + rules.most_free,
+            p.lines >= least && p.lines <= need.loose + need.stretch + need.space + rules.most_free,
             "{p:?} {need:?}"
         );
-        let leg = p.lines - need.head - p.stretch;
+        let leg = p.lines - need.head - p.stretch - p.space;
         prop_assert!(rules.max_leg.is_none_or(|most| leg <= most), "leg {leg} of {p:?}");
         let (_, expected) =
             leaf(items, p.item, p.span, p.lines, p.boxed, rules).expect("a placed rectangle is a leaf");
@@ -376,7 +377,7 @@ proptest! {
 
 /// One need: `head` and `lines`, no slack.
 fn exact(head: u32, lines: u32) -> Option<Need> {
-    Some(Need { head, lines, tight: lines, loose: lines, stretch: 0, least: None })
+    Some(Need { head, lines, tight: lines, loose: lines, stretch: 0, space: 0, least: None })
 }
 
 /// The smallest 撞题 a row with a leaf on the left allows: only the right part's first item is

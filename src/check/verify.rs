@@ -35,6 +35,9 @@ pub struct Fill {
     /// Whole lines left empty at the bottom of the frame's text columns, less the jump line of
     /// a part that continues.
     pub free_lines: u32,
+    /// Whole lines every text column leaves empty at its bottom: how far the frame's text can
+    /// move down without running over.
+    pub slack_lines: u32,
     /// Characters set in the frame, whitespace not counted.
     pub chars: usize,
 }
@@ -166,15 +169,16 @@ fn fills(sorted: &Sorted, ctx: &Context, bounds: &Bounds) -> Vec<Vec<Fill>> {
                     let frame = plan.frame(a, slot);
                     let glyphs = sorted.inside.get(&(a, slot)).map(Vec::as_slice).unwrap_or(&[]);
                     // The jump line takes the last line of a part that continues.
-                    let free = free_lines(frame, glyphs, (ox, oy), ctx.layout)
-                        .min(frame.capacity())
-                        .saturating_sub(u32::from(continues(&bounds[a], slot)));
+                    let by_column = free_lines(frame, glyphs, (ox, oy), ctx.layout);
+                    let jump_line = u32::from(continues(&bounds[a], slot));
+                    let free = by_column.iter().sum::<u32>().min(frame.capacity()).saturating_sub(jump_line);
+                    let slack = by_column.iter().min().map_or(0, |s| s.saturating_sub(jump_line));
                     let chars = glyphs
                         .iter()
                         .filter(|g| g.origin.field != Field::JumpTitle && !g.text.trim().is_empty())
                         .map(|g| g.text.chars().count())
                         .sum();
-                    Fill { free_lines: free, chars }
+                    Fill { free_lines: free, slack_lines: slack, chars }
                 })
                 .collect()
         })
@@ -183,7 +187,7 @@ fn fills(sorted: &Sorted, ctx: &Context, bounds: &Bounds) -> Vec<Vec<Fill>> {
 
 /// Whole grid lines left empty at the bottom of each text column of a frame, with the type
 /// area's origin at `origin`.
-fn free_lines(frame: &PlannedFrame, glyphs: &[&Glyph], origin: (f64, f64), layout: &Layout) -> u32 {
+fn free_lines(frame: &PlannedFrame, glyphs: &[&Glyph], origin: (f64, f64), layout: &Layout) -> Vec<u32> {
     let pitch = layout.spec.grid.line_pitch_pt;
     let descent = 1.0 - layout.spec.grid.ascent_em;
     let bottom = origin.1 + frame.y + frame.height;
@@ -202,7 +206,7 @@ fn free_lines(frame: &PlannedFrame, glyphs: &[&Glyph], origin: (f64, f64), layou
                 frame.lines
             }
         })
-        .sum()
+        .collect()
 }
 
 /// Conservation: every character of every field of article `a` exactly once, up to its last
@@ -281,9 +285,9 @@ mod tests {
         let glyphs =
             [glyph(&layout, &frame, 0, 10), glyph(&layout, &frame, 1, 1), glyph(&layout, &frame, 1, 7)];
         let refs: Vec<&Glyph> = glyphs.iter().collect();
-        assert_eq!(free_lines(&frame, &refs, (0.0, 0.0), &layout), 3);
+        assert_eq!(free_lines(&frame, &refs, (0.0, 0.0), &layout), [0, 3]);
         // An empty column is wholly free.
-        assert_eq!(free_lines(&frame, &refs[..1], (0.0, 0.0), &layout), 10);
-        assert_eq!(free_lines(&frame, &[], (0.0, 0.0), &layout), 20);
+        assert_eq!(free_lines(&frame, &refs[..1], (0.0, 0.0), &layout), [0, 10]);
+        assert_eq!(free_lines(&frame, &[], (0.0, 0.0), &layout), [10, 10]);
     }
 }

@@ -337,6 +337,11 @@ impl<'a> Composer<'a> {
                     (pic.max_lines.unwrap_or(pic.lines).max(pic.lines) - least, pic.lines - least)
                 });
                 let jumps = article.continue_to.is_some() && s.before.is_none();
+                // White may go around a horizontal headline or a rest's jump head.
+                let space = match (s.before, article.headline) {
+                    (None, HeadlineKind::Vertical) => 0,
+                    _ => self.space_room(),
+                };
                 let adjust = |(span, need): (usize, &Option<Need>)| {
                     let bump = bump(span);
                     need.map(|need| Need {
@@ -344,6 +349,7 @@ impl<'a> Composer<'a> {
                         tight: bumped(need.tight, bump),
                         loose: bumped(need.loose, bump),
                         stretch,
+                        space,
                         least: jumps.then_some(need.head + (comfort / 3).max(6)),
                         ..need
                     })
@@ -374,6 +380,7 @@ impl<'a> Composer<'a> {
             balance: !placed.continued,
             part: None,
             ear: false,
+            head_space: placed.space,
         };
         self.issue.pages[p].frames.push(frame.clone());
         self.frames.push((p, frame));
@@ -408,6 +415,11 @@ impl<'a> Composer<'a> {
     /// layout's `[fit]` allows it for composed pages.
     fn fit(&self, a: usize) -> bool {
         self.file.issue.articles[a].fit || self.layout.spec.fit.compose
+    }
+
+    /// The most white the layout's `[fit]` lets a frame's head take.
+    fn space_room(&self) -> u32 {
+        self.layout.spec.fit.head_space_lines
     }
 
     /// The tallest leg the layout allows.

@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::issue::{Frame, FrameLine, FrameLines, Issue, IssueFile, Page};
 use crate::layout::Layout;
 use crate::measure::{self, Memo, balanced_lines};
-use crate::plan::{Balance, Context, Heights, Ragged, Tracking, plan};
+use crate::plan::{Balance, Context, Fitting, Heights, Ragged, plan};
 use crate::typeset::world::NewsWorld;
 
 /// Where the engine measures: its measuring world and memo.
@@ -78,13 +78,14 @@ pub fn measure(
     let copies = copies(subjects);
     let probe = file.with_issue(probe_issue(&file.issue, layout, subjects, &copies));
     let bound = layout.spec.fit.tracking_em;
-    let tracking: Tracking = copies
+    let tracking = copies
         .iter()
         .enumerate()
         .filter(|(_, c)| c.tracking != 0)
         .map(|(a, c)| (a, f64::from(c.tracking) * bound))
         .collect();
-    let planned = plan(&probe, layout, &Heights::new(), &tracking)?;
+    let fitting = Fitting { tracking, ..Fitting::default() };
+    let planned = plan(&probe, layout, &Heights::new(), &fitting)?;
     let (none, output, ragged) = (Balance::new(), crate::layout::Output::default(), Ragged::new());
     let ctx = Context { file: &probe, layout, plan: &planned, output, balance: &none, ragged: &ragged };
     let bounds = if subjects.iter().any(|s| s.before.is_some()) {
@@ -179,6 +180,7 @@ fn probe_issue(issue: &Issue, layout: &Layout, subjects: &[Subject], copies: &[C
         balance: false,
         part: None,
         ear: false,
+        head_space: 0,
     };
     let whole = FrameLines::Fixed(layout.spec.grid.lines);
     for c in copies {
@@ -287,7 +289,8 @@ fn by_span(probes: &[(Copy, (u32, u32, u32))], columns: usize, title_line: u32) 
             let at = |tracking| body(span, tracking).map_or(balanced(lines), |(l, _)| balanced(l));
             let lines = balanced(lines);
             let (tight, loose) = (at(-1).min(lines), at(1).max(lines));
-            needs[span as usize - 1] = Some(Need { head, lines, tight, loose, stretch: 0, least: None });
+            needs[span as usize - 1] =
+                Some(Need { head, lines, tight, loose, stretch: 0, space: 0, least: None });
         }
     }
     needs

@@ -21,8 +21,8 @@
 //!
 //! **Score.** Each leaf scores by itself, and a tiling's score is the sum (see [`Weights`]):
 //! importance times width (important articles get the wide frames), less the free lines left
-//! in a frame, a box, a jump, a picture set away from its preferred height, and legs shorter
-//! than the layout's comfort. The lead must be at least as wide as every other item; legs
+//! in a frame, a box, white added around a headline, tracking, a jump, a picture set away from
+//! its preferred height, and legs shorter than the layout's comfort. The lead must be at least as wide as every other item; legs
 //! longer than `max-leg-lines` are not allowed at all.
 
 /// What one item needs at one span, measured from the real layout.
@@ -37,6 +37,8 @@ pub struct Need {
     pub loose: u32,
     /// Lines the item's picture may grow by.
     pub stretch: u32,
+    /// Lines of white the item's headline may take more (`headline-space`).
+    pub space: u32,
     /// The fewest lines the item may take when it may jump to a later page (its rest then
     /// continues there); `None` when it must be whole.
     pub least: Option<u32>,
@@ -79,6 +81,8 @@ pub struct Placed {
     pub boxed: bool,
     /// Lines the picture grows by over its least.
     pub stretch: u32,
+    /// Lines of white added around the headline.
+    pub space: u32,
     /// Lines copy-fit gains (tightening, negative) or fills (loosening) by tracking.
     pub tracked: i32,
     /// Whether the item is cut here and continues on a later page.
@@ -98,6 +102,8 @@ pub struct Weights {
     pub hole_line: i64,
     /// For a box set only to keep titles apart.
     pub boxed: i64,
+    /// Per line of white added around a headline.
+    pub space_line: i64,
     /// Per line copy-fit tightens or loosens.
     pub tracked_line: i64,
     /// For an article cut to jump to a later page, and per line cut off.
@@ -117,6 +123,7 @@ impl Default for Weights {
             free_line: 30,
             hole_line: 1000,
             boxed: 30,
+            space_line: 10,
             tracked_line: 15,
             jump: 200,
             cut_line: 1,
@@ -150,16 +157,19 @@ pub fn leaf(
     let boxed = boxed && !it.box_free;
     let need = (if boxed { &it.boxed } else { &it.plain }).get(span as usize - 1).copied().flatten()?;
     let least = need.least.unwrap_or(need.tight).min(need.tight);
-    if lines < least.max(need.head + 1) || lines > need.loose + need.stretch + rules.most_free {
+    if lines < least.max(need.head + 1) || lines > need.loose + need.stretch + need.space + rules.most_free {
         return None;
     }
     let continued = lines < need.tight;
+    // Lines over the need go to the picture, the white around the headline, the tracking,
+    // and what is left stays free.
     let over = lines.saturating_sub(need.lines);
     let stretch = over.min(need.stretch);
-    let loosened = (over - stretch).min(need.loose.saturating_sub(need.lines));
-    let free = over - stretch - loosened;
+    let space = (over - stretch).min(need.space);
+    let loosened = (over - stretch - space).min(need.loose.saturating_sub(need.lines));
+    let free = over - stretch - space - loosened;
     let tracked = if continued { 0 } else { loosened as i32 - need.lines.saturating_sub(lines) as i32 };
-    let leg = lines - need.head - stretch;
+    let leg = lines - need.head - stretch - space;
     if rules.max_leg.is_some_and(|most| leg > most) {
         return None;
     }
@@ -173,13 +183,15 @@ pub fn leaf(
     if boxed {
         score -= w.boxed;
     }
+    score -= w.space_line * i64::from(space);
     score -= w.tracked_line * i64::from(tracked.unsigned_abs());
     if continued {
         score -= w.jump + w.cut_line * i64::from(need.lines - lines);
     }
     score -= w.picture_line * i64::from(stretch.abs_diff(it.preferred_stretch.min(need.stretch)));
     score -= w.short_leg * i64::from(w.comfort_leg.saturating_sub(leg));
-    let placed = Placed { item, column: 0, span, line: 0, lines, boxed, stretch, tracked, continued, free };
+    let placed =
+        Placed { item, column: 0, span, line: 0, lines, boxed, stretch, space, tracked, continued, free };
     Some((score, placed))
 }
 
@@ -476,7 +488,7 @@ mod tests {
     fn item(weight: i64, lines_at: impl Fn(u32) -> u32, columns: u32) -> Item {
         let need = |s: u32| {
             let lines = lines_at(s);
-            Some(Need { head: 3, lines, tight: lines, loose: lines, stretch: 0, least: None })
+            Some(Need { head: 3, lines, tight: lines, loose: lines, stretch: 0, space: 0, least: None })
         };
         let needs: Vec<Option<Need>> = (1..=columns).map(need).collect();
         Item { weight, plain: needs.clone(), boxed: needs, preferred_stretch: 0, box_free: false }

@@ -1,7 +1,7 @@
 //! Writing a composition out: the issue file's own text with each composed page's `articles`
 //! list replaced by its frames, and the ranks, boxes and picture heights the composer chose,
-//! so a desk can adjust a page by hand and build it. Everything else — comments, order, the
-//! other keys — stays as written.
+//! so a desk can adjust a page by hand and build it. Everything else —
+//! comments, order, the other keys — stays as written.
 
 use serde_json::{Value, json};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
@@ -56,6 +56,9 @@ fn frame_table(frame: &Frame) -> Table {
     }
     if frame.balance {
         table["balance"] = value(true);
+    }
+    if frame.head_space > 0 {
+        table["head-space"] = value(i64::from(frame.head_space));
     }
     table
 }

@@ -195,6 +195,11 @@ pub struct Frame {
     /// 报眼: the frame sits beside the masthead, inside page 1's masthead lines, boxed.
     #[serde(default)]
     pub ear: bool,
+    /// Grid lines of white added around the frame's head — the headline on the article's
+    /// first frame, the jump head on a later one — shared above and below it (the odd line
+    /// below); the text under it moves down as many lines.
+    #[serde(default)]
+    pub head_space: u32,
 }
 
 /// Where a frame starts down the page.
@@ -328,7 +333,8 @@ pub struct Article {
     #[serde(default)]
     pub boxed: bool,
     /// Copy-fit (自动调整): when the article runs over its last fixed frame, or stops short of
-    /// it, its tracking (字距) is tightened or loosened within the layout's `[fit]` bound.
+    /// it, its tracking (字距) is tightened or loosened within the layout's `[fit]` bound, and
+    /// whole free lines go to the white around that frame's head.
     #[serde(default)]
     pub fit: bool,
     /// A picture under the headline, across the first frame.

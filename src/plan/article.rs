@@ -176,10 +176,11 @@ impl Planner<'_> {
             return;
         }
         let top_byline = art.byline.is_some() && art.byline_position == BylinePosition::Top;
-        if top_byline || art.editor_note.is_some() || art.lead.is_some() || art.picture.is_some() {
+        let spaced = self.pages[p].frames[f].head_space > 0;
+        if top_byline || art.editor_note.is_some() || art.lead.is_some() || art.picture.is_some() || spaced {
             self.error(
                 &key.clone().key("headline"),
-                "a vertical headline carries no top byline, 编者按, 导语 or picture; set them horizontally",
+                "a vertical headline carries no top byline, 编者按, 导语, picture or head-space; set them horizontally",
             );
         }
         // The headline takes the first frame's rightmost grid column.
@@ -198,7 +199,8 @@ impl Planner<'_> {
         }
     }
 
-    /// Gives each frame its slot and jump lines; warns when the chain goes back a page.
+    /// Gives each frame its slot and jump lines, and the last one copy-fit's white around its
+    /// head; warns when the chain goes back a page.
     fn jumps(&mut self, a: usize, key: &KeyPath) {
         let continuation = &self.layout.spec.continuation;
         let article = &self.articles[a];
@@ -208,9 +210,13 @@ impl Planner<'_> {
             let message = format!("article `{}` continues on an earlier page ({joined})", article.id());
             self.warnings.push(self.file.diagnostic(key, message));
         }
+        let fitted = self.fitting.space.get(&a).copied().unwrap_or(0);
         for (slot, &(p, f)) in article.frames.iter().enumerate() {
             let frame = &mut self.pages[p].frames[f];
             frame.slot = slot;
+            if slot + 1 == numbers.len() {
+                frame.head_space = frame.head_space.saturating_add_signed(fitted);
+            }
             frame.jump_from = (slot > 0).then(|| continuation.jump_from_line(numbers[slot - 1]));
             frame.jump_to = numbers.get(slot + 1).map(|&to| continuation.jump_to_line(to));
         }

@@ -220,7 +220,8 @@ impl Planner<'_> {
         let mut planned = PlannedFrame::on_grid(layout, article, extent, columns);
         planned.auto = frame.lines == FrameLines::Auto;
         planned.balance = frame.balance || planned.auto;
-        planned.tracking_em = self.tracking.get(&article).copied().unwrap_or(0.0);
+        planned.head_space = frame.head_space;
+        planned.tracking_em = self.fitting.tracking.get(&article).copied().unwrap_or(0.0);
         planned.headline_width = layout.span_width(headline_span);
         planned.boxed = spec.boxed || frame.ear;
         if planned.boxed {
@@ -335,6 +336,7 @@ impl PlannedFrame {
             text_width: width,
             rank: 0,
             title_size: 0.0,
+            head_space: 0,
             text_x: 0.0,
             column_width: 0.0,
             column_gutter: 0.0,

@@ -162,6 +162,9 @@ pub struct PlannedFrame {
     /// The title's size on the article's first frame, in pt (by rank, or the article's
     /// `title-size`); 0 on later frames.
     pub title_size: f64,
+    /// Grid lines of white added around the frame's head (headline or jump head): its
+    /// `head-space`, and copy-fit's on the article's last frame.
+    pub head_space: u32,
 }
 
 impl PlannedFrame {
@@ -304,8 +307,14 @@ pub struct Context<'a> {
 /// them with; an auto frame not in it gets a provisional height.
 pub type Heights = HashMap<(usize, usize), u32>;
 
-/// Copy-fit's tracking per article, in em (an article not in it keeps its layout's).
-pub type Tracking = HashMap<usize, f64>;
+/// What copy-fit changed, by article: the tracking of its text, in em (an article not in it
+/// keeps its layout's), and the grid lines of white it added around its last frame's head
+/// (beyond the frame's own `head-space`; negative when it took some of that).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fitting {
+    pub tracking: HashMap<usize, f64>,
+    pub space: HashMap<usize, i32>,
+}
 
 /// Where the later text columns of a balanced part start, by article: the cuts that end each
 /// column of the article's last frame but the last.
@@ -317,8 +326,8 @@ pub type Balance = HashMap<usize, Vec<Cut>>;
 pub type Ragged = HashSet<(usize, usize, usize, usize)>;
 
 /// Checks the issue against the layout and builds the plan; all problems are reported together.
-pub fn plan(file: &IssueFile, layout: &Layout, heights: &Heights, tracking: &Tracking) -> Result<Plan> {
-    let mut planner = Planner::new(file, layout, heights, tracking);
+pub fn plan(file: &IssueFile, layout: &Layout, heights: &Heights, fitting: &Fitting) -> Result<Plan> {
+    let mut planner = Planner::new(file, layout, heights, fitting);
     planner.articles()?;
     planner.paper();
     planner.pages();
@@ -333,8 +342,8 @@ struct Planner<'a> {
     file: &'a IssueFile,
     layout: &'a Layout,
     heights: &'a Heights,
-    /// Copy-fit's tracking per article.
-    tracking: &'a Tracking,
+    /// What copy-fit changed.
+    fitting: &'a Fitting,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     /// Article ids to their index.
@@ -348,12 +357,12 @@ struct Planner<'a> {
 }
 
 impl<'a> Planner<'a> {
-    fn new(file: &'a IssueFile, layout: &'a Layout, heights: &'a Heights, tracking: &'a Tracking) -> Self {
+    fn new(file: &'a IssueFile, layout: &'a Layout, heights: &'a Heights, fitting: &'a Fitting) -> Self {
         Planner {
             file,
             layout,
             heights,
-            tracking,
+            fitting,
             errors: Vec::new(),
             warnings: Vec::new(),
             ids: HashMap::new(),

@@ -125,12 +125,15 @@ fn copy_fit_issue(paragraphs: usize, lines: u32, fit: bool) -> String {
         )
 }
 
+/// The seven-paragraph copy-fit issue built in a frame of `lines` lines, fitted or not.
+fn build_seven_paragraphs(lines: u32, fit: bool) -> banmian::Build {
+    let (_dir, path) = write_issue("issue.toml", &copy_fit_issue(7, lines, fit), &[]);
+    engine().build(&path, &BUILD).unwrap()
+}
+
 #[test]
 fn copy_fit_loosens_an_article_that_stops_short_of_its_frame() {
-    let build = |lines, fit| {
-        let (_dir, path) = write_issue("issue.toml", &copy_fit_issue(7, lines, fit), &[]);
-        engine().build(&path, &BUILD).unwrap()
-    };
+    let build = build_seven_paragraphs;
     // From the first frame height that holds the article on: with copy-fit the article never
     // ends further from its frame's foot, never runs over, and somewhere ends closer.
     let first = (10..80).find(|&lines| build(lines, false).errors.is_empty()).expect("some height holds it");
@@ -228,10 +231,7 @@ fn head_space_moves_the_text_down_whole_lines_and_breaks_it_as_before() {
 
 #[test]
 fn copy_fit_gives_whole_free_lines_to_the_white_around_the_head() {
-    let build = |lines, fit| {
-        let (_dir, path) = write_issue("issue.toml", &copy_fit_issue(7, lines, fit), &[]);
-        engine().build(&path, &BUILD).unwrap()
-    };
+    let build = build_seven_paragraphs;
     let first = (10..80).find(|&lines| build(lines, false).errors.is_empty()).expect("some height holds it");
     let most = engine_layout_head_space();
     let mut spaced = 0;

@@ -151,6 +151,23 @@ fn copy_fit_loosens_an_article_that_stops_short_of_its_frame() {
 }
 
 #[test]
+fn copy_fit_tightens_an_article_that_runs_over_its_frame() {
+    let build = build_seven_paragraphs;
+    // Just under the first frame height that holds the article untracked, tightening takes
+    // back some of what runs over, and no tightened line ends past its column (that would
+    // be an error of its own, and copy-fit would give the tightening up).
+    let first = (10..80).find(|&lines| build(lines, false).errors.is_empty()).expect("some height holds it");
+    let (plain, fitted) = (build(first - 1, false), build(first - 1, true));
+    let over = |b: &banmian::Build| b.report.articles[0].overflow.as_ref().map_or(0, |o| o.chars);
+    assert!(over(&fitted) < over(&plain), "{} characters over, untracked {}", over(&fitted), over(&plain));
+    let tracking = fitted.report.articles[0].tracking_em;
+    assert!((-0.03..0.0).contains(&tracking), "{tracking}");
+    let others: Vec<_> =
+        fitted.errors.iter().filter(|e| !e.message.contains("does not fit its frame")).collect();
+    assert!(others.is_empty(), "{others:?}");
+}
+
+#[test]
 fn copy_fit_beyond_its_bound_says_how_much_is_over() {
     let (_dir, path) = write_issue("issue.toml", &copy_fit_issue(3, 11, true), &[]);
     let build = engine().build(&path, &BUILD).unwrap();

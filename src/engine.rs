@@ -185,10 +185,15 @@ impl Engine {
         let mut bumps = compose::Bumps::new();
         let mut grown: Vec<(usize, usize, u32)> = Vec::new();
         let mut best: Option<Build> = None;
+        let mut spent = Timings::default();
         for _ in 0..=MAX_ATTEMPTS {
             let mut measurer =
                 compose::Measurer { world: &mut worlds.measure, memo: &self.measured, today: date(job.file) };
-            let composition = match compose::compose(&mut measurer, job.file, job.layout, &bumps) {
+            let clock = Instant::now();
+            let composed = compose::compose(&mut measurer, job.file, job.layout, &bumps);
+            spent.compose_ms += ms(clock);
+            spent.compositions += 1;
+            let composition = match composed {
                 Ok(composition) => composition,
                 // What the last attempt learnt made a page impossible: the best so far stands.
                 Err(_) if best.is_some() => break,
@@ -197,6 +202,7 @@ impl Engine {
             let file = job.file.with_issue(composition.issue.clone());
             let mut inner = Job { file: &file, fitting: Fitting::default(), ..*job };
             let mut built = self.build_copy_fitted(&mut inner, worlds)?;
+            spent.builds += built.report.timings.builds;
             let hole = i32::try_from(job.layout.spec.grid.hole_lines).unwrap_or(2);
             let misfits: Vec<((usize, usize, u32), i32)> = misfits(&built, &composition)
                 .into_iter()
@@ -221,7 +227,11 @@ impl Engine {
                 *bumps.entry(at).or_default() += lines;
             }
         }
-        Ok(best.expect("at least one attempt is built"))
+        let mut best = best.expect("at least one attempt is built");
+        let timings = &mut best.report.timings;
+        (timings.compose_ms, timings.compositions, timings.builds) =
+            (spent.compose_ms, spent.compositions, spent.builds);
+        Ok(best)
     }
 
     /// Builds the issue, then copy-fits (自动调整) each article that asks for it a step at a
@@ -232,11 +242,14 @@ impl Engine {
     fn build_copy_fitted(&self, job: &mut Job, worlds: &mut Worlds) -> Result<Build> {
         let mut fit = CopyFit::new(job);
         let mut built = self.build_fitted(job, worlds, Heights::new(), Timings::default())?;
+        let mut builds = 1;
         loop {
             let stepped = fit.step(job, &built);
             if stepped.is_empty() {
+                built.report.timings.builds = builds;
                 return Ok(built);
             }
+            builds += 1;
             let previous = std::mem::replace(&mut job.fitting, fit.fitting());
             let next = self.build_fitted(job, worlds, Heights::new(), Timings::default())?;
             // Only the articles whose own step made new errors go back; the others keep theirs.
@@ -250,6 +263,7 @@ impl Engine {
                 _ if fitting == previous => built,
                 _ => {
                     job.fitting = fitting;
+                    builds += 1;
                     self.build_fitted(job, worlds, Heights::new(), Timings::default())?
                 }
             };

@@ -44,8 +44,15 @@ pub struct Report {
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Timings {
-    /// Reading the issue and layout, planning the frames.
+    /// Reading the issue and layout, planning the frames; for a composed or copy-fitted
+    /// issue also composing and every build before the last.
     pub plan_ms: f64,
+    /// Composing the pages that list articles (measuring their needs, tiling), every time.
+    pub compose_ms: f64,
+    /// How often the pages were composed: again after a composed frame's text did not fit.
+    pub compositions: usize,
+    /// How often the whole issue was built: once, and again for every copy-fit step.
+    pub builds: usize,
     /// Finding the continuation splits: its measuring compiles.
     pub split_ms: f64,
     pub split_compiles: usize,

@@ -323,9 +323,9 @@ const FILL_SEED: u64 = 20_231_017;
 /// Ten random 4-page desk-sized issues from [`FILL_SEED`], each page's fill printed. Issue #13
 /// asks 9 of 10 to fill every page to 98 %; that does not hold yet, so this asserts what does:
 /// each issue composes to pages its frames tile, or fails naming the page. Measured at this
-/// commit: 8 of 10 fail (page 2, 3 or 4: too much text once rests arrive, or no tiling fills
-/// the page); issue 2 composes at [99.4, 95.5, 91.75, 99.5] % with a 14-line hole in a frame;
-/// issue 3 at [99.4, 99.0, 100, 99.25] % but oversets by 3 lines on page 3.
+/// commit: 8 of 10 fail (page 3 or 4: too much text once rests arrive, legs too long, or no
+/// tiling fills the page); issue 3 composes at [100, 99.75, 97.75, 99.0] % (a frame on page 3
+/// leaves 7 lines free in 5 columns); issue 9 fills every page (1 of 10).
 #[test]
 fn ten_random_four_page_issues_fill_their_pages() {
     let prose = paragraphs();

@@ -165,6 +165,10 @@ fn copy_fit_tightens_an_article_that_runs_over_its_frame() {
     let others: Vec<_> =
         fitted.errors.iter().filter(|e| !e.message.contains("does not fit its frame")).collect();
     assert!(others.is_empty(), "{others:?}");
+    // The report counts the builds: one plain, one more for each copy-fit step.
+    assert_eq!(plain.report.timings.builds, 1);
+    assert!(fitted.report.timings.builds > 1);
+    assert_eq!(fitted.report.timings.compositions, 0, "nothing to compose");
 }
 
 #[test]

@@ -22,7 +22,7 @@ use crate::check::pictures::{self, PrintedPicture};
 use crate::check::verify::{Findings, verify};
 use crate::compose;
 use crate::error::{Diagnostic, Error, Result};
-use crate::issue::{IssueFile, KeyPath};
+use crate::issue::{Frame, IssueFile, KeyPath};
 use crate::layout::Layout;
 use crate::measure::{self, Amount, Fits, Splits};
 use crate::output::pdf::{self, PdfSettings};
@@ -75,6 +75,9 @@ struct Job<'a> {
     started: Instant,
     /// What copy-fit has changed, as far as copy-fitting has gone.
     fitting: Fitting,
+    /// The breaks an earlier build set ragged in articles this build sets as it did: where
+    /// setting the pages starts (see [`Engine::build_fitted`]).
+    ragged: Ragged,
 }
 
 /// What a build should do beyond laying out and verifying.
@@ -108,6 +111,8 @@ pub struct Build {
     /// What the composer made of pages that listed articles, when it composed any: what
     /// `compose` writes out.
     pub composition: Option<compose::Composition>,
+    /// The line breaks the pages set ragged.
+    pub ragged: Ragged,
 }
 
 /// The final pages of one attempt, checked, with the PDF exported beside the checks.
@@ -151,8 +156,15 @@ impl Engine {
         let layout = self.load_layout(&file)?;
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let mut worlds = self.take_worlds(&key);
-        let mut job =
-            Job { path, file: &file, layout: &layout, options, started, fitting: Fitting::default() };
+        let mut job = Job {
+            path,
+            file: &file,
+            layout: &layout,
+            options,
+            started,
+            fitting: Fitting::default(),
+            ragged: Ragged::new(),
+        };
         let built = if compose::wanted(&file.issue) {
             self.build_composed(&mut job, &mut worlds)
         } else {
@@ -179,11 +191,13 @@ impl Engine {
     /// Composes the pages that list articles, then builds the composed issue. When a composed
     /// frame's text ran over it or left a hole (its balanced columns broke differently from
     /// the single column it was measured in), composes again with the lines it lacked or had
-    /// over; a need that once ran over never shrinks again, so the attempts settle. Returns the
-    /// best attempt — fewest errors, then fewest free lines — of at most [`MAX_ATTEMPTS`] + 1.
+    /// over; a need that once ran over never shrinks again, and frames composed before are not
+    /// built again, so the attempts settle. Returns the best attempt — fewest errors and overset
+    /// articles, then fewest free lines — of at most [`MAX_ATTEMPTS`] + 1.
     fn build_composed(&self, job: &mut Job, worlds: &mut Worlds) -> Result<Build> {
         let mut bumps = compose::Bumps::new();
         let mut grown: Vec<(usize, usize, u32)> = Vec::new();
+        let mut tried: Vec<Vec<(usize, Frame)>> = Vec::new();
         let mut best: Option<Build> = None;
         let mut spent = Timings::default();
         for _ in 0..=MAX_ATTEMPTS {
@@ -199,8 +213,14 @@ impl Engine {
                 Err(_) if best.is_some() => break,
                 Err(e) => return Err(e),
             };
+            // The bumps did not change the frames: building them again would change nothing.
+            if tried.contains(&composition.frames) {
+                break;
+            }
+            tried.push(composition.frames.clone());
             let file = job.file.with_issue(composition.issue.clone());
-            let mut inner = Job { file: &file, fitting: Fitting::default(), ..*job };
+            let fitting = Fitting { tracking: composition.tracking.clone(), ..Fitting::default() };
+            let mut inner = Job { file: &file, fitting, ragged: Ragged::new(), ..*job };
             let mut built = self.build_copy_fitted(&mut inner, worlds)?;
             spent.builds += built.report.timings.builds;
             let hole = i32::try_from(job.layout.spec.grid.hole_lines).unwrap_or(2);
@@ -231,16 +251,20 @@ impl Engine {
         let timings = &mut best.report.timings;
         (timings.compose_ms, timings.compositions, timings.builds) =
             (spent.compose_ms, spent.compositions, spent.builds);
+        // The best attempt may be an early one: the total is the whole build's, every attempt.
+        timings.total_ms = ms(job.started);
         Ok(best)
     }
 
     /// Builds the issue, then copy-fits (自动调整) each article that asks for it a step at a
     /// time (see [`CopyFit`]) — white around its headline for whole free lines, tracking for
-    /// the rest — within the layout's `[fit]` bounds, until it fits or the bounds are reached. A step that runs a loosened article over, or gives the
-    /// article an error it did not have (Typst may set a tracked line past its column), is
-    /// taken back, for that article alone.
+    /// the rest — within the layout's `[fit]` bounds, until it fits or the bounds are reached.
+    /// A step that runs a loosened article over, or gives the article an error it did not have
+    /// (Typst may set a tracked line past its column), is taken back, for that article alone.
+    /// Each build starts from the ragged breaks of the articles it sets as the last one did.
     fn build_copy_fitted(&self, job: &mut Job, worlds: &mut Worlds) -> Result<Build> {
         let mut fit = CopyFit::new(job);
+        job.fitting = fit.fitting();
         let mut built = self.build_fitted(job, worlds, Heights::new(), Timings::default())?;
         let mut builds = 1;
         loop {
@@ -251,6 +275,7 @@ impl Engine {
             }
             builds += 1;
             let previous = std::mem::replace(&mut job.fitting, fit.fitting());
+            job.ragged = kept(&built.ragged, &stepped);
             let next = self.build_fitted(job, worlds, Heights::new(), Timings::default())?;
             // Only the articles whose own step made new errors go back; the others keep theirs.
             let (before, after) = (other_errors(&built), other_errors(&next));
@@ -263,6 +288,7 @@ impl Engine {
                 _ if fitting == previous => built,
                 _ => {
                     job.fitting = fitting;
+                    job.ragged = kept(&next.ragged, &worse);
                     builds += 1;
                     self.build_fitted(job, worlds, Heights::new(), Timings::default())?
                 }
@@ -287,7 +313,7 @@ impl Engine {
         let mut balance = fits.balance;
         // Set the pages again while they show loose lines to set ragged (see [`Ragged`]), and
         // while a fixed frame's balanced columns run over it.
-        let mut ragged = Ragged::new();
+        let mut ragged = job.ragged.clone();
         let mut passes = 0;
         let set = loop {
             let ctx = Context { file, layout, plan: &plan, output, balance: &balance, ragged: &ragged };
@@ -350,6 +376,7 @@ impl Engine {
             layout,
             violations,
             composition: None,
+            ragged,
         })
     }
 
@@ -469,7 +496,8 @@ fn overrun_balanced_frames(ctx: &Context, overflows: &[measure::Overflow]) -> Ve
 }
 
 /// The lines each composed article's last frame lacked (its text ran over) or had over
-/// (whole lines free in every text column), by (article, slot).
+/// (whole lines free in every text column beyond those the composer left), by (article, slot).
+/// Fewer free lines than the composer left is no misfit: the frame is full, copy-fit filled it.
 fn misfits(built: &Build, composition: &compose::Composition) -> compose::Bumps {
     let composed =
         |a: usize| composition.frames.iter().any(|(_, f)| f.article == built.plan.articles[a].id());
@@ -486,17 +514,26 @@ fn misfits(built: &Build, composition: &compose::Composition) -> compose::Bumps 
             let meant = composition.free.get(&(a, slot)).copied().unwrap_or(0) as i32;
             let lines = match &report.overflow {
                 Some(amount) => amount.lines.div_ceil(columns).max(1) as i32,
-                None => meant - (report.parts.last()?.free_lines as usize / columns) as i32,
+                None => (meant - (report.parts.last()?.free_lines as usize / columns) as i32).min(0),
             };
             (lines != 0).then_some(((a, slot, frame.span), lines))
         })
         .collect()
 }
 
-/// How good a composed build is, lower better: its errors, then the free lines of its parts.
+/// The breaks of `ragged` outside `changed` articles: those a build that sets the other
+/// articles as before finds again.
+fn kept(ragged: &Ragged, changed: &[usize]) -> Ragged {
+    ragged.iter().filter(|b| !changed.contains(&b.0)).copied().collect()
+}
+
+/// How good a composed build is, lower better: its errors and overset articles (an error
+/// unless overset is allowed), then the free lines of its parts.
 fn quality(built: &Build) -> (usize, usize) {
-    let free = built.report.articles.iter().flat_map(|a| &a.parts).map(|p| p.free_lines as usize).sum();
-    (built.errors.len(), free)
+    let articles = &built.report.articles;
+    let overset = articles.iter().filter(|a| a.overflow.is_some()).count();
+    let free = articles.iter().flat_map(|a| &a.parts).map(|p| p.free_lines as usize).sum();
+    (built.errors.len() + overset, free)
 }
 
 /// Puts what composing found into the build: each page's score in the report, each rule

@@ -74,10 +74,75 @@ enum Measured {
     Fits,
     /// The frame filled up: the first cut of each body line it holds, and the first cut beyond.
     Full { lines: Vec<Cut>, next: Cut },
-    /// A probe: the whole stretch in the frame's first text column, `head` grid lines under
-    /// the frame's top (headline, picture), taking `lines` lines, with the first cut of each
-    /// body line by its line (counted from the frame's top).
-    Probed { head: u32, lines: u32, starts: Vec<(u32, Cut)> },
+    /// A probe: the whole stretch in the frame's first text column.
+    Probed(Column),
+}
+
+/// A stretch of body set whole in one text column by a probe: `head` grid lines under the
+/// frame's top (headline, picture), then `lines` lines, with the first cut of each body line by
+/// its line (counted from the frame's top).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub head: u32,
+    pub lines: u32,
+    pub starts: Vec<(u32, Cut)>,
+}
+
+/// A column's body balanced over several text columns (齐栏): the body lines of the tallest
+/// column, and where each later column starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Balanced {
+    pub lines: u32,
+    pub cuts: Vec<Cut>,
+}
+
+impl Column {
+    /// The body balanced over `columns` text columns: the fewest lines per column that hold
+    /// it with a subhead never ending a column. The lines are dealt out evenly (the first
+    /// columns a line longer when they cannot be equal); where a subhead makes a column end
+    /// early, the columns after it carry more, and the deal is made one line longer until
+    /// the last column holds its share. `kinds` are the kinds of the article's blocks.
+    pub fn balanced(&self, kinds: &[BlockKind], columns: u32) -> Balanced {
+        let columns = columns.max(1);
+        let mut dealt = self.lines;
+        loop {
+            let sizes = column_sizes(dealt, columns);
+            let tallest = sizes.first().copied().unwrap_or(0);
+            if let Some(cuts) = self.cuts(kinds, &sizes) {
+                return Balanced { lines: tallest, cuts };
+            }
+            if tallest >= self.lines {
+                return Balanced { lines: self.lines, cuts: Vec::new() };
+            }
+            dealt += 1;
+        }
+    }
+
+    /// Where the later columns start when the columns take `sizes` lines, each cut moved back
+    /// so that a subhead goes on with the paragraph it heads; `None` when the last column
+    /// would be taller than the first, or a column would be left empty.
+    fn cuts(&self, kinds: &[BlockKind], sizes: &[u32]) -> Option<Vec<Cut>> {
+        let subhead = |c: &Cut| kinds.get(c.block) == Some(&BlockKind::Subhead);
+        let first = self.starts.first()?.1;
+        let mut cuts: Vec<Cut> = Vec::new();
+        let mut line = self.head;
+        for size in &sizes[..sizes.len().saturating_sub(1)] {
+            line += size;
+            let opens = |c: &Cut| *c > cuts.last().copied().unwrap_or(first);
+            let Some(mut i) = self.starts.iter().position(|(l, c)| *l >= line && opens(c)) else {
+                return Some(cuts);
+            };
+            while subhead(&self.starts[i - 1].1) {
+                i -= 1;
+                if !opens(&self.starts[i].1) {
+                    return None;
+                }
+            }
+            line = self.starts[i].0;
+            cuts.push(self.starts[i].1);
+        }
+        (self.head + self.lines <= line + sizes.first().copied().unwrap_or(0)).then_some(cuts)
+    }
 }
 
 /// Measurements kept between builds, by fingerprint (see [`generate::measure_fingerprint`]):
@@ -152,8 +217,8 @@ pub fn fit(
     let mut splitter = Splitter::new(world, memo, ctx, today);
     let outcomes = splitter.measure(&jobs)?;
     for (job, outcome) in jobs.iter().zip(outcomes) {
-        if let Measured::Probed { head, lines, starts } = outcome {
-            fits.apply(ctx, job, head, lines, &starts);
+        if let Measured::Probed(column) = outcome {
+            fits.apply(ctx, job, &column);
         }
     }
     Ok(fits)
@@ -168,7 +233,7 @@ pub fn probe(
     ctx: &Context,
     stretches: &[(usize, usize, Cut, Cut)],
     today: Option<Datetime>,
-) -> Result<Vec<Option<(u32, u32)>>> {
+) -> Result<Vec<Option<Column>>> {
     let jobs: Vec<MeasureJob> =
         stretches.iter().map(|&(a, slot, start, end)| probe_job(ctx, a, slot, start, end)).collect();
     let mut splitter = Splitter::new(world, memo, ctx, today);
@@ -176,16 +241,10 @@ pub fn probe(
     Ok(outcomes
         .into_iter()
         .map(|m| match m {
-            Measured::Probed { head, lines, .. } => Some((head, lines)),
+            Measured::Probed(column) => Some(column),
             _ => None,
         })
         .collect())
-}
-
-/// The grid lines a frame of `columns` text columns needs for a body of `lines` lines under
-/// `head` lines, its columns balanced: what an auto frame is given.
-pub fn balanced_lines(head: u32, lines: u32, columns: u32) -> u32 {
-    (head + column_sizes(lines, columns).first().copied().unwrap_or(0)).max(1)
 }
 
 /// A probe of article `a`'s part from `start` to `end` in its slot `slot`: the frame made tall
@@ -203,37 +262,19 @@ fn probe_job(ctx: &Context, a: usize, slot: usize, start: Cut, end: Cut) -> Meas
 
 impl Fits {
     /// Takes a probe's outcome: the auto frame's height, and where the later columns start.
-    fn apply(&mut self, ctx: &Context, job: &MeasureJob, head: u32, lines: u32, starts: &[(u32, Cut)]) {
+    fn apply(&mut self, ctx: &Context, job: &MeasureJob, column: &Column) {
         let frame = ctx.plan.frame(job.article, job.slot);
-        let sizes = column_sizes(lines, frame.columns);
-        let height = balanced_lines(head, lines, frame.columns);
+        let kinds: Vec<BlockKind> = ctx.plan.articles[job.article].blocks.iter().map(|b| b.kind).collect();
+        let balanced = column.balanced(&kinds, frame.columns);
+        let height = (column.head + balanced.lines).max(1);
         if frame.auto {
             let (p, f) = ctx.plan.articles[job.article].frames[job.slot];
             self.heights.insert((p, f), height);
         } else if height > frame.lines {
             return;
         }
-        let blocks = &ctx.plan.articles[job.article].blocks;
-        let subhead = |c: &Cut| blocks.get(c.block).is_some_and(|b| b.kind == BlockKind::Subhead);
-        let mut cuts = Vec::new();
-        let mut line = head;
-        for size in sizes.iter().take(sizes.len().saturating_sub(1)) {
-            line += size;
-            let Some(mut i) = starts
-                .iter()
-                .position(|(l, c)| *l >= line && *c > job.start && cuts.last().is_none_or(|p| c > p))
-            else {
-                break;
-            };
-            // A subhead never ends a column: it goes on with the paragraph it heads.
-            while i > 0 && subhead(&starts[i - 1].1) && cuts.last().is_none_or(|p| starts[i - 1].1 > *p) {
-                i -= 1;
-            }
-            line = starts[i].0;
-            cuts.push(starts[i].1);
-        }
-        if !cuts.is_empty() {
-            self.balance.insert(job.article, cuts);
+        if !balanced.cuts.is_empty() {
+            self.balance.insert(job.article, balanced.cuts);
         }
     }
 }
@@ -425,7 +466,11 @@ fn probed(glyphs: Option<&Vec<&Glyph>>, ctx: &Context, job: &MeasureJob) -> Meas
         starts.entry(line).and_modify(|c| *c = (*c).min(cut)).or_insert(cut);
     }
     let head = head.max(0.0) as u32;
-    Measured::Probed { head, lines: (end as u32).saturating_sub(head), starts: starts.into_iter().collect() }
+    Measured::Probed(Column {
+        head,
+        lines: (end as u32).saturating_sub(head),
+        starts: starts.into_iter().collect(),
+    })
 }
 
 /// Each article's glyphs (a measuring program sets one stretch per article).
@@ -504,6 +549,51 @@ mod tests {
 
     fn at(block: usize, offset: usize) -> Cut {
         Cut { block, run: 0, offset }
+    }
+
+    /// A column of `starts` (line, cut) under no head, as long as its last line.
+    fn column(starts: &[(u32, Cut)]) -> Column {
+        let lines = starts.last().map_or(0, |s| s.0 + 1);
+        Column { head: 0, lines, starts: starts.to_vec() }
+    }
+
+    #[test]
+    fn balanced_columns_deal_the_lines_evenly() {
+        let six = column(&[
+            (0, at(0, 0)),
+            (1, at(0, 9)),
+            (2, at(0, 18)),
+            (3, at(1, 0)),
+            (4, at(1, 9)),
+            (5, at(1, 18)),
+        ]);
+        let balanced = six.balanced(&[Para, Para], 3);
+        assert_eq!(balanced, Balanced { lines: 2, cuts: vec![at(0, 18), at(1, 9)] });
+        // Seven lines over three columns: 3, 2, 2.
+        let seven = column(&[
+            (0, at(0, 0)),
+            (1, at(0, 9)),
+            (2, at(0, 18)),
+            (3, at(0, 27)),
+            (4, at(0, 36)),
+            (5, at(0, 45)),
+            (6, at(0, 54)),
+        ]);
+        assert_eq!(seven.balanced(&[Para], 3), Balanced { lines: 3, cuts: vec![at(0, 27), at(0, 45)] });
+    }
+
+    #[test]
+    fn a_subhead_never_ends_a_balanced_column_and_the_columns_grow_to_hold_it() {
+        // Two lines of paragraph 0, subhead 1, four lines of paragraph 2: an even deal (3, 3)
+        // would end column one with the subhead, and moving it over leaves four lines for
+        // column two; columns of four hold it all.
+        let starts =
+            [(0, at(0, 0)), (1, at(0, 9)), (2, at(1, 0)), (3, at(2, 0)), (4, at(2, 9)), (5, at(2, 18))];
+        let balanced = column(&starts).balanced(&[Para, Subhead, Para], 2);
+        assert_eq!(balanced, Balanced { lines: 4, cuts: vec![at(2, 9)] });
+        // A subhead heading the only paragraph cannot leave its column: one column holds both.
+        let headed = column(&[(0, at(0, 0)), (1, at(1, 0))]);
+        assert_eq!(headed.balanced(&[Subhead, Para], 2), Balanced { lines: 2, cuts: vec![] });
     }
 
     #[test]

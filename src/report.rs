@@ -45,7 +45,7 @@ pub struct Report {
 #[serde(rename_all = "kebab-case")]
 pub struct Timings {
     /// Reading the issue and layout, planning the frames; for a composed or copy-fitted
-    /// issue also composing and every build before the last.
+    /// issue also composing and every build before the one reported.
     pub plan_ms: f64,
     /// Composing the pages that list articles (measuring their needs, tiling), every time.
     pub compose_ms: f64,

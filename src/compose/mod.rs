@@ -44,6 +44,10 @@ pub struct Composition {
     /// The lines each composed part was meant to leave free, by (article, slot): what the
     /// page could not fill, not a measuring error.
     pub free: HashMap<(usize, usize), u32>,
+    /// The tracking copy-fit starts from, in em, by article: where the article's needs
+    /// measured at no tracking and at the `[fit]` bound put the lines its last rectangle
+    /// gives it. Copy-fit goes on from there, a build per step, instead of from none.
+    pub tracking: HashMap<usize, f64>,
 }
 
 /// One composed page: its score, and the rules it had to give up.
@@ -84,6 +88,7 @@ pub fn compose(
         pages: composer.pages,
         frames: composer.frames,
         free: composer.free,
+        tracking: composer.tracking,
     })
 }
 
@@ -117,6 +122,7 @@ struct Composer<'a> {
     pages: Vec<ComposedPage>,
     frames: Vec<(usize, Frame)>,
     free: HashMap<(usize, usize), u32>,
+    tracking: HashMap<usize, f64>,
 }
 
 impl<'a> Composer<'a> {
@@ -179,6 +185,7 @@ impl<'a> Composer<'a> {
             pages: Vec::new(),
             frames: Vec::new(),
             free: HashMap::new(),
+            tracking: HashMap::new(),
         })
     }
 
@@ -212,6 +219,10 @@ impl<'a> Composer<'a> {
         }
         let free_lines = placed.iter().map(|pl| pl.free).sum();
         for pl in &placed {
+            let variant = if pl.boxed { &needs[pl.item].boxed } else { &needs[pl.item].plain };
+            if let Some(need) = variant.get(pl.span as usize - 1).copied().flatten() {
+                self.start_tracking(subjects[pl.item].article, &need, pl);
+            }
             self.place(p, &subjects[pl.item], pl);
         }
         self.pages.push(ComposedPage { number: page.number, score, free_lines, gave_up });
@@ -408,6 +419,31 @@ impl<'a> Composer<'a> {
                 rank: subject.rank,
             };
             self.rests.entry(to).or_default().push(rest);
+        }
+    }
+
+    /// Where copy-fit starts article `a` whose last part is `placed`: the tracking step that
+    /// brings its measured `need` (no margin, no bump) nearest the lines the rectangle leaves
+    /// its head and body, by linear interpolation between the needs at no tracking and at the
+    /// bound; a tightening rounds up (it must hold the text), a loosening down.
+    fn start_tracking(&mut self, a: usize, need: &Need, placed: &Placed) {
+        let room = placed.lines.saturating_sub(placed.stretch + placed.space);
+        if placed.continued || !self.fit(a) || room == need.lines {
+            return;
+        }
+        let bounds = &self.layout.spec.fit;
+        let steps = f64::from(bounds.steps.max(1));
+        let share = |gap: u32, range: u32| match range {
+            0 => 0.0,
+            _ => (f64::from(gap) / f64::from(range)).min(1.0) * steps,
+        };
+        let level = if room > need.lines {
+            share(room - need.lines, need.loose - need.lines).floor()
+        } else {
+            -share(need.lines - room, need.lines - need.tight).ceil()
+        };
+        if level != 0.0 {
+            self.tracking.insert(a, level * bounds.tracking_em / steps);
         }
     }
 

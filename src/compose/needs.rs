@@ -13,11 +13,11 @@ use std::sync::Mutex;
 use typst::foundations::Datetime;
 
 use super::tiling::Need;
-use crate::body::Cut;
+use crate::body::{BlockKind, Cut};
 use crate::error::Result;
 use crate::issue::{Frame, FrameLine, FrameLines, Issue, IssueFile, Page};
 use crate::layout::Layout;
-use crate::measure::{self, Memo, balanced_lines};
+use crate::measure::{self, Column, Memo};
 use crate::plan::{Balance, Context, Fitting, Heights, Ragged, plan};
 use crate::typeset::world::NewsWorld;
 
@@ -121,13 +121,16 @@ pub fn measure(
         })
         .collect();
     let outcomes = measure::probe(measurer.world, measurer.memo, &ctx, &stretches, measurer.today)?;
-    let by_copy: HashMap<usize, Option<(u32, u32)>> = set.iter().copied().zip(outcomes).collect();
-    // A balanced frame divides its body over its text columns: a 竖题 takes one of them.
-    let probed: Vec<Option<(u32, u32, u32)>> = stands_for
+    let by_copy: HashMap<usize, Option<Column>> = set.iter().copied().zip(outcomes).collect();
+    // A balanced frame divides its body over its text columns (a 竖题 takes one of them),
+    // exactly as the build will.
+    let probed: Vec<Option<(u32, u32)>> = stands_for
         .iter()
         .enumerate()
         .map(|(a, s)| {
-            by_copy[s].map(|(head, lines)| (head, lines, planned.frame(a, slot(&copies[a])).columns))
+            let kinds: Vec<BlockKind> = planned.articles[a].blocks.iter().map(|b| b.kind).collect();
+            let columns = planned.frame(a, slot(&copies[a])).columns;
+            by_copy[s].as_ref().map(|column| (column.head, column.balanced(&kinds, columns).lines))
         })
         .collect();
     Ok(needs(subjects, &copies, &probed, layout))
@@ -233,7 +236,7 @@ fn push_page(issue: &mut Issue, frame: Frame) {
 fn needs(
     subjects: &[Subject],
     copies: &[Copy],
-    probed: &[Option<(u32, u32, u32)>],
+    probed: &[Option<(u32, u32)>],
     layout: &Layout,
 ) -> Vec<Needs> {
     let columns = layout.spec.grid.columns as usize;
@@ -241,7 +244,7 @@ fn needs(
         .iter()
         .enumerate()
         .map(|(subject, s)| {
-            let of = |boxed: bool| -> Vec<(Copy, (u32, u32, u32))> {
+            let of = |boxed: bool| -> Vec<(Copy, (u32, u32))> {
                 copies
                     .iter()
                     .zip(probed)
@@ -264,30 +267,27 @@ fn needs(
 }
 
 /// One variant's needs by span, from its probes: the head from the span's head probe (or its
-/// whole probe), the body lines from the span's whole probes (or the one set of them), at
-/// each tracking.
-fn by_span(probes: &[(Copy, (u32, u32, u32))], columns: usize, title_line: u32) -> Vec<Option<Need>> {
+/// whole probe), the balanced body lines from the span's whole probes, at each tracking.
+fn by_span(probes: &[(Copy, (u32, u32))], columns: usize, title_line: u32) -> Vec<Option<Need>> {
     let head = |span: u32| {
         let at =
             |whole: bool| probes.iter().find(|(c, _)| c.span == span && c.whole == whole && c.tracking == 0);
-        at(false).or_else(|| at(true)).map(|(_, (head, _, _))| *head)
+        at(false).or_else(|| at(true)).map(|(_, (head, _))| *head)
     };
     let body = |span: u32, tracking: i8| {
         let whole = |c: &Copy| c.whole && c.tracking == tracking && c.span == span;
-        probes.iter().find(|(c, _)| whole(c)).map(|(_, (_, lines, columns))| (*lines, *columns))
+        probes.iter().find(|(c, _)| whole(c)).map(|(_, (_, lines))| *lines)
     };
     let spans: Vec<u32> = probes.iter().filter(|(c, _)| c.tracking == 0).map(|(c, _)| c.span).collect();
     let widest = spans.iter().max().and_then(|&s| head(s));
     let mut needs = vec![None; columns];
     for span in spans {
-        let (Some(head), Some((lines, text_columns)), Some(widest)) = (head(span), body(span, 0), widest)
-        else {
+        let (Some(head), Some(body_lines), Some(widest)) = (head(span), body(span, 0), widest) else {
             continue;
         };
         if head <= widest + title_line {
-            let balanced = |lines| balanced_lines(head, lines, text_columns);
-            let at = |tracking| body(span, tracking).map_or(balanced(lines), |(l, _)| balanced(l));
-            let lines = balanced(lines);
+            let lines = (head + body_lines).max(1);
+            let at = |tracking| body(span, tracking).map_or(lines, |l| (head + l).max(1));
             let (tight, loose) = (at(-1).min(lines), at(1).max(lines));
             needs[span as usize - 1] =
                 Some(Need { head, lines, tight, loose, stretch: 0, space: 0, least: None });

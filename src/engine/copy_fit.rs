@@ -7,7 +7,10 @@
 //!   and settles there; else the tracking tightens a step (within the layout's `[fit]` bound);
 //! - whole lines free in every text column go to the white around the frame's head (headline
 //!   or jump head; exact: the text's lines break as before, only lower);
-//! - what is left free loosens the tracking a step.
+//! - what is left free loosens the tracking a step; a tightening the article needed is not
+//!   loosened again.
+//!
+//! A composed article starts from the composer's estimate of its tracking rather than none.
 
 use std::collections::HashMap;
 
@@ -33,20 +36,27 @@ pub(super) struct CopyFit {
     space: HashMap<usize, i32>,
     /// Articles whose head gave white back after an overrun: none is added again.
     shrunk: Vec<usize>,
+    /// Articles that ran over at some step: a tightening they needed is not loosened again.
+    overran: Vec<usize>,
     last: HashMap<usize, Step>,
     settled: Vec<usize>,
 }
 
 impl CopyFit {
+    /// Starts from the tracking `job.fitting` already has (the composer's estimate), on the
+    /// nearest steps.
     pub(super) fn new(job: &Job) -> Self {
         let bounds = &job.layout.spec.fit;
         let step = bounds.tracking_em / f64::from(bounds.steps.max(1));
+        let steps = i64::from(bounds.steps);
+        let level = |em: f64| ((em / step).round() as i64).clamp(-steps, steps);
         CopyFit {
             step,
-            steps: i64::from(bounds.steps),
-            levels: HashMap::new(),
+            steps,
+            levels: job.fitting.tracking.iter().map(|(&a, &em)| (a, level(em))).collect(),
             space: HashMap::new(),
             shrunk: Vec::new(),
+            overran: Vec::new(),
             last: HashMap::new(),
             settled: Vec::new(),
         }
@@ -58,6 +68,9 @@ impl CopyFit {
         for (a, article) in job.file.issue.articles.iter().enumerate() {
             if !(article.fit || job.options.fit) || self.settled.contains(&a) {
                 continue;
+            }
+            if built.report.articles[a].overflow.is_some() && !self.overran.contains(&a) {
+                self.overran.push(a);
             }
             match self.next(a, built, job.layout.spec.fit.head_space_lines) {
                 Some((step, settle)) => {
@@ -85,12 +98,12 @@ impl CopyFit {
         let space = self.space.get(&a).copied().unwrap_or(0);
         let track = |to: i64| Step::Tracking { from: level, to };
         let white = |to: i32| Step::Space { from: space, to };
+        let loosened = matches!(self.last.get(&a), Some(Step::Tracking { from, to }) if to > from);
         if report.overflow.is_some() {
             return match () {
                 _ if frame.head_space > 0 => Some((white(space - 1), false)),
                 // A loosening that ran over goes back a step, and stays there.
-                _ if level > 0 => Some((track(level - 1), true)),
-                _ if level > -self.steps => Some((track(level - 1), false)),
+                _ if level > -self.steps => Some((track(level - 1), level > 0 || loosened)),
                 _ => None,
             };
         }
@@ -101,7 +114,10 @@ impl CopyFit {
         if slack > 0 && spaced {
             return Some((white(space + slack), false));
         }
-        (free > 0 && !frame.auto && (0..self.steps).contains(&level)).then_some((track(level + 1), false))
+        // A tightening the article needed to fit stays; one it started from (the composer's
+        // estimate) loosens while lines are free.
+        let loosens = level < self.steps && (level >= 0 || !self.overran.contains(&a));
+        (free > 0 && !frame.auto && loosens).then_some((track(level + 1), false))
     }
 
     /// Makes step `step` of article `a`.

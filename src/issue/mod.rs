@@ -166,7 +166,7 @@ impl std::fmt::Display for Fit {
 }
 
 /// A rectangle of the page grid given to one article.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Frame {
     pub article: String,

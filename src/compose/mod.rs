@@ -355,14 +355,18 @@ impl<'a> Composer<'a> {
                 };
                 let adjust = |(span, need): (usize, &Option<Need>)| {
                     let bump = bump(span);
-                    need.map(|need| Need {
-                        lines: bumped(need.lines, bump),
-                        tight: bumped(need.tight, bump),
-                        loose: bumped(need.loose, bump),
-                        stretch,
-                        space,
-                        least: jumps.then_some(need.head + (comfort / 3).max(6)),
-                        ..need
+                    need.map(|need| {
+                        // A bump moves the body's lines, never into the head above them.
+                        let body = |lines: u32| bumped(lines, bump).max(need.head + 1);
+                        Need {
+                            lines: body(need.lines),
+                            tight: body(need.tight),
+                            loose: body(need.loose),
+                            stretch,
+                            space,
+                            least: jumps.then_some(need.head + (comfort / 3).max(6)),
+                            ..need
+                        }
                     })
                 };
                 let weight = if s.before.is_some() { 1 } else { n - k as i64 };
@@ -425,7 +429,8 @@ impl<'a> Composer<'a> {
     /// Where copy-fit starts article `a` whose last part is `placed`: the tracking step that
     /// brings its measured `need` (no margin, no bump) nearest the lines the rectangle leaves
     /// its head and body, by linear interpolation between the needs at no tracking and at the
-    /// bound; a tightening rounds up (it must hold the text), a loosening down.
+    /// bound (at the bound when it changes no line); a tightening rounds up (it must hold the
+    /// text), a loosening down.
     fn start_tracking(&mut self, a: usize, need: &Need, placed: &Placed) {
         let room = placed.lines.saturating_sub(placed.stretch + placed.space);
         if placed.continued || !self.fit(a) || room == need.lines {
@@ -433,8 +438,9 @@ impl<'a> Composer<'a> {
         }
         let bounds = &self.layout.spec.fit;
         let steps = f64::from(bounds.steps.max(1));
+        // Where the bound gains or loses no line, copy-fit goes all the way to it: start there.
         let share = |gap: u32, range: u32| match range {
-            0 => 0.0,
+            0 => steps,
             _ => (f64::from(gap) / f64::from(range)).min(1.0) * steps,
         };
         let level = if room > need.lines {

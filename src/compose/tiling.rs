@@ -169,7 +169,7 @@ pub fn leaf(
     let loosened = (over - stretch - space).min(need.loose.saturating_sub(need.lines));
     let free = over - stretch - space - loosened;
     let tracked = if continued { 0 } else { loosened as i32 - need.lines.saturating_sub(lines) as i32 };
-    let leg = lines - need.head - stretch - space;
+    let leg = lines.saturating_sub(need.head + stretch + space);
     if rules.max_leg.is_some_and(|most| leg > most) {
         return None;
     }

@@ -422,3 +422,15 @@ fn most_generated_inputs_tile() {
     }
     assert!(tiled >= 40, "only {tiled} of 100 inputs tile");
 }
+
+/// A need whose lines a bump took into its head (fewer lines than head) does not make a leaf
+/// panic: its leg (lines under the head, picture and white) is never negative.
+#[test]
+fn a_need_shorter_than_its_head_makes_a_leaf_not_a_panic() {
+    let need = Need { head: 10, lines: 5, tight: 5, loose: 5, stretch: 6, space: 0, least: None };
+    let item =
+        Item { weight: 1, plain: vec![Some(need)], boxed: vec![None], preferred_stretch: 0, box_free: true };
+    let rules = Rules { most_free: 2, max_leg: None, weights: Weights::default() };
+    let (_, placed) = leaf(&[item], 0, 1, 11, false, &rules).expect("eleven lines hold the head and a line");
+    assert_eq!((placed.lines, placed.stretch), (11, 6));
+}

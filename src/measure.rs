@@ -264,8 +264,7 @@ impl Fits {
     /// Takes a probe's outcome: the auto frame's height, and where the later columns start.
     fn apply(&mut self, ctx: &Context, job: &MeasureJob, column: &Column) {
         let frame = ctx.plan.frame(job.article, job.slot);
-        let kinds: Vec<BlockKind> = ctx.plan.articles[job.article].blocks.iter().map(|b| b.kind).collect();
-        let balanced = column.balanced(&kinds, frame.columns);
+        let balanced = column.balanced(&ctx.plan.articles[job.article].kinds(), frame.columns);
         let height = (column.head + balanced.lines).max(1);
         if frame.auto {
             let (p, f) = ctx.plan.articles[job.article].frames[job.slot];
@@ -486,8 +485,7 @@ fn by_article<'a>(glyphs: &'a [Glyph<'a>]) -> HashMap<usize, Vec<&'a Glyph<'a>>>
 /// the jump line), moved back so that a subhead does not end the part and, with
 /// `avoid_lone`, the next part does not open with a paragraph's last line alone.
 fn choose(lines: &[Cut], next: Cut, article: &PlannedArticle, avoid_lone: bool) -> Cut {
-    let kinds: Vec<BlockKind> = article.blocks.iter().map(|b| b.kind).collect();
-    choose_by_kind(lines, next, &kinds, avoid_lone)
+    choose_by_kind(lines, next, &article.kinds(), avoid_lone)
 }
 
 /// [`choose`] over the kinds of the article's blocks.
@@ -557,29 +555,23 @@ mod tests {
         Column { head: 0, lines, starts: starts.to_vec() }
     }
 
+    /// `lines` lines of paragraph 0, nine bytes each.
+    fn paragraph(lines: u32) -> Column {
+        let starts: Vec<(u32, Cut)> = (0..lines).map(|l| (l, at(0, 9 * l as usize))).collect();
+        column(&starts)
+    }
+
     #[test]
     fn balanced_columns_deal_the_lines_evenly() {
-        let six = column(&[
-            (0, at(0, 0)),
-            (1, at(0, 9)),
-            (2, at(0, 18)),
-            (3, at(1, 0)),
-            (4, at(1, 9)),
-            (5, at(1, 18)),
-        ]);
-        let balanced = six.balanced(&[Para, Para], 3);
-        assert_eq!(balanced, Balanced { lines: 2, cuts: vec![at(0, 18), at(1, 9)] });
+        assert_eq!(
+            paragraph(6).balanced(&[Para], 3),
+            Balanced { lines: 2, cuts: vec![at(0, 18), at(0, 36)] }
+        );
         // Seven lines over three columns: 3, 2, 2.
-        let seven = column(&[
-            (0, at(0, 0)),
-            (1, at(0, 9)),
-            (2, at(0, 18)),
-            (3, at(0, 27)),
-            (4, at(0, 36)),
-            (5, at(0, 45)),
-            (6, at(0, 54)),
-        ]);
-        assert_eq!(seven.balanced(&[Para], 3), Balanced { lines: 3, cuts: vec![at(0, 27), at(0, 45)] });
+        assert_eq!(
+            paragraph(7).balanced(&[Para], 3),
+            Balanced { lines: 3, cuts: vec![at(0, 27), at(0, 45)] }
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use typst::foundations::Datetime;
 
 use super::tiling::Need;
-use crate::body::{BlockKind, Cut};
+use crate::body::Cut;
 use crate::error::Result;
 use crate::issue::{Frame, FrameLine, FrameLines, Issue, IssueFile, Page};
 use crate::layout::Layout;
@@ -128,8 +128,7 @@ pub fn measure(
         .iter()
         .enumerate()
         .map(|(a, s)| {
-            let kinds: Vec<BlockKind> = planned.articles[a].blocks.iter().map(|b| b.kind).collect();
-            let columns = planned.frame(a, slot(&copies[a])).columns;
+            let (kinds, columns) = (planned.articles[a].kinds(), planned.frame(a, slot(&copies[a])).columns);
             by_copy[s].as_ref().map(|column| (column.head, column.balanced(&kinds, columns).lines))
         })
         .collect();

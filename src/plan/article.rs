@@ -13,6 +13,11 @@ impl PlannedArticle {
         &self.article.id
     }
 
+    /// The kind of each block of the body, in order: what the column rules look at.
+    pub fn kinds(&self) -> Vec<BlockKind> {
+        self.blocks.iter().map(|b| b.kind).collect()
+    }
+
     pub fn byline_at_end(&self) -> bool {
         self.article.byline.is_some() && self.article.byline_position == BylinePosition::End
     }

@@ -223,6 +223,7 @@ impl Engine {
             let mut inner = Job { file: &file, fitting, ragged: Ragged::new(), ..*job };
             let mut built = self.build_copy_fitted(&mut inner, worlds)?;
             spent.builds += built.report.timings.builds;
+            spent.probes += built.report.timings.probes;
             let hole = i32::try_from(job.layout.spec.grid.hole_lines).unwrap_or(2);
             let misfits: Vec<((usize, usize, u32), i32)> = misfits(&built, &composition)
                 .into_iter()
@@ -249,28 +250,31 @@ impl Engine {
         }
         let mut best = best.expect("at least one attempt is built");
         let timings = &mut best.report.timings;
-        (timings.compose_ms, timings.compositions, timings.builds) =
-            (spent.compose_ms, spent.compositions, spent.builds);
+        (timings.compose_ms, timings.compositions, timings.probes, timings.builds) =
+            (spent.compose_ms, spent.compositions, spent.probes, spent.builds);
         // The best attempt may be an early one: the total is the whole build's, every attempt.
         timings.total_ms = ms(job.started);
         Ok(best)
     }
 
-    /// Builds the issue, then copy-fits (自动调整) each article that asks for it a step at a
-    /// time (see [`CopyFit`]) — white around its headline for whole free lines, tracking for
-    /// the rest — within the layout's `[fit]` bounds, until it fits or the bounds are reached.
+    /// Copy-fits (自动调整) each article that asks for it by probing its tracking (see
+    /// [`CopyFit`]), builds the issue, then steps the articles whose set pages differ from the
+    /// probes a step at a time — white around the headline for whole free lines, tracking for
+    /// the rest — within the layout's `[fit]` bounds, until they fit or the bounds are reached.
     /// A step that runs a loosened article over, or gives the article an error it did not have
     /// (Typst may set a tracked line past its column), is taken back, for that article alone.
     /// Each build starts from the ragged breaks of the articles it sets as the last one did.
     fn build_copy_fitted(&self, job: &mut Job, worlds: &mut Worlds) -> Result<Build> {
         let mut fit = CopyFit::new(job);
+        let mut timings = Timings::default();
+        let probes = self.probe_fit(job, &mut worlds.measure, &mut fit, &mut timings)?;
         job.fitting = fit.fitting();
-        let mut built = self.build_fitted(job, worlds, Heights::new(), Timings::default())?;
+        let mut built = self.build_fitted(job, worlds, Heights::new(), timings)?;
         let mut builds = 1;
         loop {
             let stepped = fit.step(job, &built);
             if stepped.is_empty() {
-                built.report.timings.builds = builds;
+                (built.report.timings.probes, built.report.timings.builds) = (probes, builds);
                 return Ok(built);
             }
             builds += 1;
@@ -294,6 +298,38 @@ impl Engine {
                 }
             };
             job.fitting = fit.fitting();
+        }
+    }
+
+    /// Copy-fits by measuring, before any page is set (see [`CopyFit::probed`]): each round
+    /// plans the issue with the levels reached so far and probes the last parts still walking.
+    /// Returns the rounds it took.
+    fn probe_fit(
+        &self,
+        job: &mut Job,
+        world: &mut NewsWorld,
+        fit: &mut CopyFit,
+        timings: &mut Timings,
+    ) -> Result<usize> {
+        let most = job.layout.spec.fit.head_space_lines;
+        let mut rounds = 0;
+        loop {
+            job.fitting = fit.fitting();
+            let (plan, splits, _) = self.plan_and_fit(world, job, &Heights::new(), timings)?;
+            let stretches = fit.walking(job, &plan, &splits.bounds);
+            if stretches.is_empty() {
+                return Ok(rounds);
+            }
+            rounds += 1;
+            let (none, unjustified) = (Balance::new(), Ragged::new());
+            let (file, layout, output) = (job.file, job.layout, job.options.print.output());
+            let ctx = Context { file, layout, plan: &plan, output, balance: &none, ragged: &unjustified };
+            let clock = Instant::now();
+            let columns = measure::probe(world, &self.measured, &ctx, &stretches, today(&ctx))?;
+            timings.split_ms += ms(clock);
+            for (&(a, slot, ..), column) in stretches.iter().zip(&columns) {
+                fit.probed(a, plan.frame(a, slot), &plan.articles[a].kinds(), column.as_ref(), most);
+            }
         }
     }
 

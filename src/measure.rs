@@ -118,6 +118,14 @@ impl Column {
         }
     }
 
+    /// Whether the body, flowing from column to column (as a frame whose balanced columns
+    /// do not hold it sets it), fits `columns` text columns under the head of a frame
+    /// `frame_lines` tall, a subhead never ending a column.
+    pub fn flows(&self, kinds: &[BlockKind], columns: u32, frame_lines: u32) -> bool {
+        let height = frame_lines.saturating_sub(self.head);
+        height > 0 && self.cuts(kinds, &vec![height; columns.max(1) as usize]).is_some()
+    }
+
     /// Where the later columns start when the columns take `sizes` lines, each cut moved back
     /// so that a subhead goes on with the paragraph it heads; `None` when the last column
     /// would be taller than the first, or a column would be left empty.

@@ -51,7 +51,10 @@ pub struct Timings {
     pub compose_ms: f64,
     /// How often the pages were composed: again after a composed frame's text did not fit.
     pub compositions: usize,
-    /// How often the whole issue was built: once, and again for every copy-fit step.
+    /// How often copy-fit probed last parts at tracking levels before setting the pages (one
+    /// measuring round each), and how often the whole issue was built: once, and again for
+    /// every copy-fit step the set pages asked for.
+    pub probes: usize,
     pub builds: usize,
     /// Finding the continuation splits: its measuring compiles.
     pub split_ms: f64,

@@ -1,21 +1,46 @@
-//! Copy-fit's progress (自动调整): what it has changed of each fitted article so far, one step
-//! per build, and the articles that are done.
+//! Copy-fit's progress (自动调整): what it has changed of each fitted article so far, and the
+//! articles that are done.
 //!
-//! A step works on an article's last part, the frame its text ends in:
+//! Copy-fit first *probes*, before any page is set: each round measures the last parts still
+//! walking at one tracking level each (the way an auto frame is measured, memoised), going up
+//! a step from a level whose columns hold the text (balanced, or else flowing from column to
+//! column, as the pages set what balanced columns do not hold) and down from one that runs over,
+//! within the `[fit]` bound; a level that runs over first takes the white around the head (a
+//! fuller column beats white). An article settles on the level that sets the most lines and
+//! still fits, the least tracking among equals; white its head gave up is not added again, and
+//! whole lines left free go to the white around its head.
+//!
+//! The set pages then have the last word, one *step* per build, where they differ from the
+//! probes (a paragraph cut between balanced columns may break its lines differently). A step
+//! works on an article's last part, the frame its text ends in:
 //! - text that runs over takes a line of white from its frame's head (the frame's own
 //!   `head-space` too), and no white is added to it again; else a loosening goes back a step
 //!   and settles there; else the tracking tightens a step (within the layout's `[fit]` bound);
 //! - whole lines free in every text column go to the white around the frame's head (headline
 //!   or jump head; exact: the text's lines break as before, only lower);
-//! - what is left free loosens the tracking a step; a tightening the article needed is not
-//!   loosened again.
+//! - what is left free loosens the tracking a step, unless probing chose the level; a
+//!   tightening the article needed is not loosened again.
 //!
 //! A composed article starts from the composer's estimate of its tracking rather than none.
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use super::{Build, Job};
-use crate::plan::Fitting;
+use crate::body::{BlockKind, Cut};
+use crate::measure::Column;
+use crate::plan::{Bounds, Fitting, Plan, PlannedFrame};
+
+/// What probing an article's last part at one tracking level showed: the body lines it sets
+/// in one text column, the grid lines its columns leave free in the frame (negative when
+/// they run over), and the white around its head that leaves them free.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Trial {
+    level: i64,
+    lines: u32,
+    slack: i32,
+    space: i32,
+}
 
 /// What one step changes of one article, from and to, so it can be taken back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +65,10 @@ pub(super) struct CopyFit {
     overran: Vec<usize>,
     last: HashMap<usize, Step>,
     settled: Vec<usize>,
+    /// The levels probed of each article still walking, in order, and the articles whose
+    /// level probing chose.
+    trials: HashMap<usize, Vec<Trial>>,
+    probed: Vec<usize>,
 }
 
 impl CopyFit {
@@ -59,7 +88,70 @@ impl CopyFit {
             overran: Vec::new(),
             last: HashMap::new(),
             settled: Vec::new(),
+            trials: HashMap::new(),
+            probed: Vec::new(),
         }
+    }
+
+    /// The last parts to probe next, as (article, slot, start, end): those of fitted articles
+    /// whose walk goes on, set in a fixed frame.
+    pub(super) fn walking(&self, job: &Job, plan: &Plan, bounds: &Bounds) -> Vec<(usize, usize, Cut, Cut)> {
+        let fitted = |a: usize| job.file.issue.articles[a].fit || job.options.fit;
+        (0..plan.articles.len())
+            .filter(|&a| fitted(a) && !self.probed.contains(&a))
+            .filter_map(|a| {
+                let slot = plan.articles[a].frames.len().checked_sub(1)?;
+                let (start, end) = (bounds[a][slot], bounds[a][slot + 1]);
+                (!plan.frame(a, slot).auto && start < end).then_some((a, slot, start, end))
+            })
+            .collect()
+    }
+
+    /// Takes what probing article `a`'s last part in `frame` showed at its current level
+    /// (`None`: no text in it), and moves its walk on or settles it; `most` is the most white
+    /// its head may have.
+    pub(super) fn probed(
+        &mut self,
+        a: usize,
+        frame: &PlannedFrame,
+        kinds: &[BlockKind],
+        column: Option<&Column>,
+        most: u32,
+    ) {
+        let Some(column) = column else {
+            self.probed.push(a);
+            return;
+        };
+        let needs = i64::from(column.head + column.balanced(kinds, frame.columns).lines);
+        // The lines free when the head gives `given` lines of its white back (exact: the text
+        // breaks as before); text its balanced columns do not hold flows from column to column.
+        let slack = |given: i64| {
+            let lines = i64::from(frame.lines) + given;
+            let flows = || column.flows(kinds, frame.columns, u32::try_from(lines).unwrap_or(0));
+            if lines < needs && flows() { 0 } else { lines - needs }
+        };
+        // An overrun takes the white around the head first; a fuller column beats white.
+        let given = (-slack(0)).clamp(0, i64::from(frame.head_space));
+        let space = self.space.get(&a).copied().unwrap_or(0);
+        let level = self.levels.get(&a).copied().unwrap_or(0);
+        let trials = self.trials.entry(a).or_default();
+        let trial =
+            Trial { level, lines: column.lines, slack: slack(given) as i32, space: space - given as i32 };
+        trials.push(trial);
+        if let Some(next) = next_level(trials, self.steps) {
+            self.levels.insert(a, next);
+            return;
+        }
+        let chosen = best(trials);
+        self.levels.insert(a, chosen.level);
+        self.space.insert(a, chosen.space);
+        let room = i32::try_from(most.saturating_sub(frame.head_space)).unwrap_or(0);
+        if chosen.space < space {
+            self.shrunk.push(a);
+        } else if chosen.slack > 0 && !(frame.vertical && frame.slot == 0) {
+            self.space.insert(a, space + chosen.slack.min(room));
+        }
+        self.probed.push(a);
     }
 
     /// Moves every unsettled fitted article a step towards its fit; returns those it moved.
@@ -102,8 +194,12 @@ impl CopyFit {
         if report.overflow.is_some() {
             return match () {
                 _ if frame.head_space > 0 => Some((white(space - 1), false)),
-                // A loosening that ran over goes back a step, and stays there.
-                _ if level > -self.steps => Some((track(level - 1), level > 0 || loosened)),
+                // A loosening that ran over goes back a step, and stays there; a probed level
+                // (never loosened again) may still give its free lines to the head's white.
+                _ if level > -self.steps => {
+                    let stays = (level > 0 || loosened) && !self.probed.contains(&a);
+                    Some((track(level - 1), stays))
+                }
                 _ => None,
             };
         }
@@ -116,7 +212,8 @@ impl CopyFit {
         }
         // A tightening the article needed to fit stays; one it started from (the composer's
         // estimate) loosens while lines are free.
-        let loosens = level < self.steps && (level >= 0 || !self.overran.contains(&a));
+        let loosens =
+            level < self.steps && (level >= 0 || !self.overran.contains(&a)) && !self.probed.contains(&a);
         (free > 0 && !frame.auto && loosens).then_some((track(level + 1), false))
     }
 
@@ -153,5 +250,54 @@ impl CopyFit {
             self.levels.iter().filter(|(_, l)| **l != 0).map(|(&a, &l)| (a, l as f64 * self.step)).collect();
         let space = self.space.iter().filter(|(_, s)| **s != 0).map(|(&a, &s)| (a, s)).collect();
         Fitting { tracking, space }
+    }
+}
+
+/// The level to probe after `trials`: a step up from one that fits, down from one that runs
+/// over; `None` when that is past the bound or probed already (the walk has found its edge).
+fn next_level(trials: &[Trial], steps: i64) -> Option<i64> {
+    let last = trials.last()?;
+    let to = if last.slack >= 0 { last.level + 1 } else { last.level - 1 };
+    (to.abs() <= steps && trials.iter().all(|t| t.level != to)).then_some(to)
+}
+
+/// The level an article settles on: of those that fit, the one setting the most lines, the
+/// least tracking among equals; when none fits, the tightest probed.
+fn best(trials: &[Trial]) -> Trial {
+    let fitting = trials.iter().filter(|t| t.slack >= 0).max_by_key(|t| (t.lines, Reverse(t.level.abs())));
+    *fitting.or_else(|| trials.iter().min_by_key(|t| t.level)).expect("a walk has a trial")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trial(level: i64, lines: u32, slack: i32) -> Trial {
+        Trial { level, lines, slack, space: 0 }
+    }
+
+    #[test]
+    fn a_walk_goes_up_while_it_fits_and_down_while_it_runs_over() {
+        assert_eq!(next_level(&[trial(0, 40, 1)], 3), Some(1));
+        assert_eq!(next_level(&[trial(0, 40, -1)], 3), Some(-1));
+        // The edge is found: the level next to the last is probed already.
+        assert_eq!(next_level(&[trial(0, 40, 1), trial(1, 42, -1)], 3), None);
+        assert_eq!(next_level(&[trial(0, 40, -1), trial(-1, 38, 0)], 3), None);
+        // Never past the bound.
+        assert_eq!(next_level(&[trial(3, 40, 2)], 3), None);
+        assert_eq!(next_level(&[trial(-3, 40, -2)], 3), None);
+    }
+
+    #[test]
+    fn an_article_settles_on_the_fullest_fit_with_the_least_tracking() {
+        // Loosening to 1 sets a line more and fits; 2 sets no more: 1 is chosen.
+        let up = [trial(0, 40, 1), trial(1, 41, 0), trial(2, 41, 0), trial(3, 43, -1)];
+        assert_eq!(best(&up).level, 1);
+        // Nothing fits: the tightest probed, where the least is over.
+        let over = [trial(0, 40, -3), trial(-1, 39, -2), trial(-2, 38, -1)];
+        assert_eq!(best(&over).level, -2);
+        // A tightening the composer started from loosens back towards none when it fits.
+        let back = [trial(-2, 38, 0), trial(-1, 38, 0), trial(0, 39, -1)];
+        assert_eq!(best(&back).level, -1);
     }
 }

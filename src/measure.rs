@@ -361,7 +361,8 @@ impl<'a> Splitter<'a> {
         MeasureJob { article: a, slot, start, end, probe_height: None }
     }
 
-    /// What each job shows, from the memo or from one measuring compile of those it lacks.
+    /// What each job shows, from the memo or from measuring compiles of those it lacks: two at
+    /// once, in a sibling world on the other core, when there is enough text to share.
     fn measure(&mut self, jobs: &[MeasureJob]) -> Result<Vec<Measured>> {
         let ctx = self.ctx;
         let keys: Vec<u128> =
@@ -370,29 +371,26 @@ impl<'a> Splitter<'a> {
             let memo = self.memo.lock().expect("the memo is never left half-written");
             keys.iter().map(|&key| memo.get(key)).collect()
         };
-        let unknown: Vec<MeasureJob> =
-            jobs.iter().zip(&outcomes).filter(|(_, o)| o.is_none()).map(|(job, _)| *job).collect();
-        if !unknown.is_empty() {
-            self.splits.compiles += 1;
-            let generated = generate::generate_measure(ctx, &unknown);
-            self.world.load(&generated, self.today);
-            let (document, _) = compile(self.world, &ctx.layout.template_path)?;
-            let reader = Reader { world: self.world, map: &generated.map, plan: ctx.plan };
-            let glyphs = reader.glyphs(&document, &mut Vec::new());
-            let runs = by_article(&glyphs);
-            let mut memo = self.memo.lock().expect("the memo is never left half-written");
-            for ((job, outcome), &key) in jobs.iter().zip(&mut outcomes).zip(&keys) {
-                if outcome.is_none() {
-                    let glyphs = runs.get(&job.article);
-                    let measured = if job.probe_height.is_some() {
-                        probed(glyphs, ctx, job)
-                    } else {
-                        measured(glyphs, ctx, job)
-                    };
-                    memo.insert(key, measured.clone());
-                    *outcome = Some(measured);
-                }
+        let unknown: Vec<usize> = (0..jobs.len()).filter(|&j| outcomes[j].is_none()).collect();
+        let (first, second) = halves(ctx, jobs, &unknown);
+        let today = self.today;
+        let measured = match second.is_empty() {
+            true if first.is_empty() => Vec::new(),
+            true => measure_in(self.world, ctx, today, jobs, &first)?,
+            false => {
+                let mut sibling = self.world.sibling();
+                let (a, b) = rayon::join(
+                    || measure_in(self.world, ctx, today, jobs, &first),
+                    || measure_in(&mut sibling, ctx, today, jobs, &second),
+                );
+                a?.into_iter().chain(b?).collect()
             }
+        };
+        self.splits.compiles += usize::from(!first.is_empty()) + usize::from(!second.is_empty());
+        let mut memo = self.memo.lock().expect("the memo is never left half-written");
+        for (j, outcome) in first.iter().chain(&second).zip(measured) {
+            memo.insert(keys[*j], outcome.clone());
+            outcomes[*j] = Some(outcome);
         }
         Ok(outcomes.into_iter().map(|o| o.expect("every job is measured")).collect())
     }
@@ -418,6 +416,57 @@ impl<'a> Splitter<'a> {
         self.splits.lines.insert((a, slot), lines);
         Ok(())
     }
+}
+
+/// How much text one measuring compile must set before a second, beside it, pays for its own
+/// pages, in characters.
+const SHARED_CHARS: usize = 4000;
+
+/// The jobs `unknown` (indices into `jobs`) in two shares of about equal text, in order; the
+/// second is empty when there is too little text to share.
+fn halves(ctx: &Context, jobs: &[MeasureJob], unknown: &[usize]) -> (Vec<usize>, Vec<usize>) {
+    let chars = |j: &usize| {
+        let (job, blocks) = (&jobs[*j], &ctx.plan.articles[jobs[*j].article].blocks);
+        job.end.char_index(blocks).saturating_sub(job.start.char_index(blocks))
+    };
+    let total: usize = unknown.iter().map(chars).sum();
+    if total < 2 * SHARED_CHARS || unknown.len() < 2 {
+        return (unknown.to_vec(), Vec::new());
+    }
+    let mut set = 0;
+    let cut = unknown
+        .iter()
+        .position(|j| {
+            set += chars(j);
+            2 * set >= total
+        })
+        .map_or(unknown.len(), |i| (i + 1).min(unknown.len() - 1));
+    (unknown[..cut].to_vec(), unknown[cut..].to_vec())
+}
+
+/// Sets the jobs `which` (indices into `jobs`) in one measuring compile in `world`, and reads
+/// what each shows.
+fn measure_in(
+    world: &mut NewsWorld,
+    ctx: &Context,
+    today: Option<Datetime>,
+    jobs: &[MeasureJob],
+    which: &[usize],
+) -> Result<Vec<Measured>> {
+    let set: Vec<MeasureJob> = which.iter().map(|&j| jobs[j]).collect();
+    let generated = generate::generate_measure(ctx, &set);
+    world.load(&generated, today);
+    let (document, _) = compile(world, &ctx.layout.template_path)?;
+    let reader = Reader { world, map: &generated.map, plan: ctx.plan };
+    let glyphs = reader.glyphs(&document, &mut Vec::new());
+    let runs = by_article(&glyphs);
+    Ok(set
+        .iter()
+        .map(|job| {
+            let glyphs = runs.get(&job.article);
+            if job.probe_height.is_some() { probed(glyphs, ctx, job) } else { measured(glyphs, ctx, job) }
+        })
+        .collect())
 }
 
 /// What a job's frame shows: the first cut of each body line inside the frame, in reading

@@ -58,6 +58,11 @@ impl NewsWorld {
         }
     }
 
+    /// A new world over the same library and fonts, to compile beside this one.
+    pub fn sibling(&self) -> NewsWorld {
+        NewsWorld::new(self.library.clone(), self.fonts.clone())
+    }
+
     /// Loads a generated program, replacing the previous one's files in place.
     pub fn load(&mut self, generated: &Generated, today: Option<Datetime>) {
         self.today = today;

@@ -646,6 +646,26 @@ mod tests {
     }
 
     #[test]
+    fn flowing_columns_hold_what_balanced_ones_cannot() {
+        // Paragraph 0 (two lines), subhead 1, paragraph 2 (three lines) in two columns: in a
+        // frame four lines tall column one takes four lines and column two the last two.
+        let starts =
+            [(0, at(0, 0)), (1, at(0, 9)), (2, at(1, 0)), (3, at(2, 0)), (4, at(2, 9)), (5, at(2, 18))];
+        let kinds = [Para, Subhead, Para];
+        let flat = column(&starts);
+        assert!(flat.flows(&kinds, 2, 4));
+        // Three lines tall, the subhead may not end column one: with it column two needs four.
+        assert!(!flat.flows(&kinds, 2, 3));
+        // A head of one line takes a line of every column.
+        let below: Vec<(u32, Cut)> = starts.iter().map(|&(l, c)| (l + 1, c)).collect();
+        let headed = Column { head: 1, lines: 6, starts: below };
+        assert!(!headed.flows(&kinds, 2, 4));
+        assert!(headed.flows(&kinds, 2, 5));
+        // No room under the head: nothing flows.
+        assert!(!paragraph(1).flows(&[Para], 2, 0));
+    }
+
+    #[test]
     fn a_part_ends_before_its_frames_last_line() {
         // Three lines of one paragraph; the jump line takes the frame's last line.
         let lines = [at(0, 0), at(0, 30), at(0, 60)];

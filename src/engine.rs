@@ -193,7 +193,7 @@ impl Engine {
     /// the single column it was measured in), composes again with the lines it lacked or had
     /// over; a need that once ran over never shrinks again, and frames composed before are not
     /// built again, so the attempts settle. Returns the best attempt — fewest errors and overset
-    /// articles, then fewest free lines — of at most [`MAX_ATTEMPTS`] + 1.
+    /// articles, then fewest holes, then fewest free lines — of at most [`MAX_ATTEMPTS`] + 1.
     fn build_composed(&self, job: &mut Job, worlds: &mut Worlds) -> Result<Build> {
         let mut bumps = compose::Bumps::new();
         let mut grown: Vec<(usize, usize, u32)> = Vec::new();
@@ -564,12 +564,13 @@ fn kept(ragged: &Ragged, changed: &[usize]) -> Ragged {
 }
 
 /// How good a composed build is, lower better: its errors and overset articles (an error
-/// unless overset is allowed), then the free lines of its parts.
-fn quality(built: &Build) -> (usize, usize) {
+/// unless overset is allowed), then its holes (开天窗), then the free lines of its parts.
+fn quality(built: &Build) -> (usize, usize, usize) {
     let articles = &built.report.articles;
     let overset = articles.iter().filter(|a| a.overflow.is_some()).count();
+    let holes = built.report.pages.iter().map(|p| p.holes.len()).sum();
     let free = articles.iter().flat_map(|a| &a.parts).map(|p| p.free_lines as usize).sum();
-    (built.errors.len() + overset, free)
+    (built.errors.len() + overset, holes, free)
 }
 
 /// Puts what composing found into the build: each page's score in the report, each rule

@@ -92,9 +92,6 @@ pub fn compose(
     })
 }
 
-/// Lines added to every measured need (see [`Composer::items`]).
-const MARGIN: i32 = 1;
-
 /// `lines` moved by `bump`, keeping a line.
 fn bumped(lines: u32, bump: i32) -> u32 {
     lines.saturating_add_signed(bump).max(1)
@@ -337,11 +334,9 @@ impl<'a> Composer<'a> {
             .map(|(k, (s, needs))| {
                 let article = &self.file.issue.articles[s.article];
                 let slot = usize::from(s.before.is_some());
-                // A line of margin: balanced columns may break a line or two differently from
-                // the single column the body was measured in; copy-fit fills what is left.
-                let bump = |span: usize| {
-                    bumps.get(&(s.article, slot, span as u32 + 1)).copied().unwrap_or(0) + MARGIN
-                };
+                // No margin: the needs are balanced as the build balances them, and a frame
+                // whose text still runs over is composed again with the lines it lacked.
+                let bump = |span: usize| bumps.get(&(s.article, slot, span as u32 + 1)).copied().unwrap_or(0);
                 let picture = article.picture.as_ref().filter(|_| s.before.is_none());
                 let (stretch, preferred) = picture.map_or((0, 0), |pic| {
                     let least = s.picture_lines.unwrap_or(pic.lines);
@@ -427,7 +422,7 @@ impl<'a> Composer<'a> {
     }
 
     /// Where copy-fit starts article `a` whose last part is `placed`: the tracking step that
-    /// brings its measured `need` (no margin, no bump) nearest the lines the rectangle leaves
+    /// brings its measured `need` (no bump) nearest the lines the rectangle leaves
     /// its head and body, by linear interpolation between the needs at no tracking and at the
     /// bound (at the bound when it changes no line); a tightening rounds up (it must hold the
     /// text), a loosening down.

@@ -121,6 +121,32 @@ fn a_title_broken_inside_a_word_is_found_where_the_template_allows_it() {
 }
 
 #[test]
+fn only_a_word_wider_than_the_line_is_broken_inside() {
+    // A run of Latin far wider than the column at any size the shrink allows, among Chinese
+    // words: it must break inside, and nothing else may.
+    let title = "支持Debian/Ubuntu/Fedora/openSUSE/Slackware/Gentoo等发行版的软件包管理";
+    let text = MINIMAL.edit("title = \"标题\"", &format!("title = \"{title}\""));
+    let (_dir, path) = write_issue("issue.toml", &text, &[]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    let size = sizes_of(&build.document, "D")[0];
+    let lines = title_lines(&build.document, size);
+    assert!(lines.len() > 2, "{lines:?}");
+    assert_eq!(lines.concat(), title);
+    for word in ["支持", "发行版", "软件包", "管理"] {
+        assert!(lines.iter().any(|line| line.contains(word)), "{word} broken: {lines:?}");
+    }
+    // The checker finds the breaks inside the long run, and only those.
+    let inside: Vec<&str> = build
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("broken inside a word"))
+        .map(|w| w.message.as_str())
+        .collect();
+    assert!(!inside.is_empty());
+    assert!(inside.iter().all(|w| w.contains("/／") || w.contains("/ ／")), "{inside:?}");
+}
+
+#[test]
 fn a_title_longer_than_the_lines_allowed_is_a_warning_with_the_size_it_needs() {
     let tabloid = BUILT_IN.iter().find(|(n, _)| *n == "tabloid").unwrap().1;
     let strict = tabloid

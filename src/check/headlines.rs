@@ -18,7 +18,7 @@ use crate::body::BlockKind;
 use crate::layout::{EPSILON, Layout};
 use crate::plan::{Context, Field, Plan};
 use crate::typeset::glyphs::Glyph;
-use crate::typeset::phrases::{boundary, pieces};
+use crate::typeset::phrases::{Gap, boundary, pieces};
 
 /// One laid-out line of a headline field.
 #[derive(Debug, Clone)]
@@ -173,14 +173,23 @@ fn long_titles(lines: &[HeadLine], ctx: &Context) -> Vec<Violation> {
 }
 
 /// The title's narrowest stretches (between any two boundaries) as widths in pt from its
-/// glyphs, and the full-width space before each.
+/// glyphs, and the space before each: a full-width space, or the word space as set.
 fn stretches(title: &str, glyphs: &[(Range<usize>, f64)], size: f64) -> (Vec<f64>, Vec<f64>) {
     let pieces = pieces(title);
-    let width = |piece: &Range<usize>| -> f64 {
-        glyphs.iter().filter(|(r, _)| piece.start <= r.start && r.start < piece.end).map(|(_, w)| w).sum()
+    let width = |within: Range<usize>| -> f64 {
+        glyphs.iter().filter(|(r, _)| within.start <= r.start && r.start < within.end).map(|(_, w)| w).sum()
     };
-    let widths = pieces.iter().map(|p| width(&p.range)).collect();
-    let gaps = pieces.iter().map(|p| if p.gap { size } else { 0.0 }).collect();
+    let widths = pieces.iter().map(|p| width(p.range.clone())).collect();
+    let ends = std::iter::once(0).chain(pieces.iter().map(|p| p.range.end));
+    let gaps = pieces
+        .iter()
+        .zip(ends)
+        .map(|(p, end)| match p.gap {
+            Gap::Full => size,
+            Gap::Word => width(end..p.range.start),
+            Gap::None => 0.0,
+        })
+        .collect();
     (widths, gaps)
 }
 

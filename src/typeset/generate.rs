@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::joins::{Join, joins};
-use super::phrases::pieces;
+use super::phrases::{Gap, pieces};
 use super::source_map::{Origin, SourceMap};
 use crate::body::{BlockKind, Cut};
 use crate::layout::{DigitSpacing, Layout};
@@ -455,7 +455,8 @@ impl Writer {
                 continue;
             }
             let level = piece.level.filter(|_| x > within.start).map_or(0, |l| l as u8);
-            self.push(&format!("({level}, {}, [", piece.gap && x > within.start));
+            let gap = if x > within.start { piece.gap } else { Gap::None };
+            self.push(&format!("({level}, {}, [", gap.name()));
             let mut expr = format!("{var}.slice({x}, {y})");
             if strong {
                 expr = format!("strong[#{expr}]");

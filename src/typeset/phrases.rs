@@ -36,12 +36,33 @@ pub enum Level {
 }
 
 /// One piece of a headline field: its text's byte range, the boundary before it (`None` for
-/// the first piece), and whether the data has a space there (set as a full-width space).
+/// the first piece), and the space the data has there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Piece {
     pub range: Range<usize>,
     pub level: Option<Level>,
-    pub gap: bool,
+    pub gap: Gap,
+}
+
+/// The space before a headline piece, as the template sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gap {
+    None,
+    /// Between Chinese phrases: a full-width space (全角空格).
+    Full,
+    /// Between two Latin words or numbers: the font's word space.
+    Word,
+}
+
+impl Gap {
+    /// The template's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Gap::None => "none",
+            Gap::Full => "\"full\"",
+            Gap::Word => "\"word\"",
+        }
+    }
 }
 
 static SEGMENTER: LazyLock<WordSegmenterBorrowed<'static>> =
@@ -52,22 +73,35 @@ pub fn pieces(text: &str) -> Vec<Piece> {
     let mut pieces: Vec<Piece> = Vec::new();
     let boundaries = boundaries(text);
     let mut start = None;
-    let mut gap = false;
+    let mut spaced = false;
     for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
         let end_here = i == text.len() || c.is_whitespace() || boundaries.iter().any(|(at, _)| *at == i);
         if let Some(s) = start.filter(|_| end_here) {
             let level = boundaries.iter().find(|(at, _)| *at == s).map(|(_, l)| *l);
             let level = if pieces.is_empty() { None } else { level.or(Some(Level::Phrase)) };
-            pieces.push(Piece { range: s..i, level, gap: std::mem::take(&mut gap) });
+            let gap = match pieces.last() {
+                Some(before) if std::mem::take(&mut spaced) => gap_between(text, before.range.end, s),
+                _ => Gap::None,
+            };
+            pieces.push(Piece { range: s..i, level, gap });
             start = None;
         }
         if i < text.len() && c.is_whitespace() {
-            gap = !pieces.is_empty();
+            spaced = !pieces.is_empty();
         } else if start.is_none() && i < text.len() {
             start = Some(i);
         }
     }
     pieces
+}
+
+/// The space between the piece ending at `end` and the one starting at `start`: a word space
+/// between Latin words or numbers, else a full-width space.
+fn gap_between(text: &str, end: usize, start: usize) -> Gap {
+    let before = text[..end].chars().next_back();
+    let after = text[start..].chars().next();
+    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if latin(before) && latin(after) { Gap::Word } else { Gap::Full }
 }
 
 /// The level of the boundary at byte `at` of `text`, if a headline may break there; after
@@ -121,12 +155,14 @@ mod tests {
     use super::*;
 
     /// The text with `|`, `/` and `.` before pieces of level Phrase, Word and Short, and `_`
-    /// for a space.
+    /// for a full-width space, `~` for a word space.
     fn marked(text: &str) -> String {
         let mut out = String::new();
         for piece in pieces(text) {
-            if piece.gap {
-                out.push('_');
+            match piece.gap {
+                Gap::Full => out.push('_'),
+                Gap::Word => out.push('~'),
+                Gap::None => {}
             }
             out.push_str(match piece.level {
                 None => "",
@@ -137,6 +173,17 @@ mod tests {
             out.push_str(&text[piece.range]);
         }
         out
+    }
+
+    #[test]
+    fn a_space_between_latin_words_is_a_word_space_and_between_chinese_a_full_width_one() {
+        let text = "Red Hat软件包 管理";
+        let gap =
+            |word: &str| pieces(text).into_iter().find(|p| &text[p.range.clone()] == word).map(|p| p.gap);
+        assert_eq!(gap("Red"), Some(Gap::None));
+        assert_eq!(gap("Hat"), Some(Gap::Word));
+        assert_eq!(gap("管理"), Some(Gap::Full));
+        assert_eq!(marked("2023 年"), "2023_|年");
     }
 
     #[test]
@@ -152,7 +199,7 @@ mod tests {
     #[test]
     fn words_of_one_character_break_last_and_latin_words_never() {
         assert_eq!(marked("推进项目建设 拓展产业转型新空间"), "推进/项目/建设_|拓展/产业/转型.新.空间");
-        assert_eq!(marked("Debian GNU/Linux 与其他"), "Debian_|GNU/Linux_|与其.他");
+        assert_eq!(marked("Debian GNU/Linux 与其他"), "Debian~|GNU/Linux_|与其.他");
     }
 
     #[test]

@@ -44,6 +44,13 @@ fn title_lines(document: &typst_layout::PagedDocument, size: f64) -> Vec<String>
     lines.into_iter().map(|(_, line)| line).collect()
 }
 
+/// The minimal issue built with its title line replaced by `title` (TOML: the title and any
+/// keys after it).
+fn titled(title: &str) -> banmian::Build {
+    let (_dir, path) = write_issue("issue.toml", &MINIMAL.edit("title = \"标题\"", title), &[]);
+    engine().build(&path, &BUILD).unwrap()
+}
+
 /// The sizes of the glyphs of `text` on the first page.
 fn sizes_of(document: &typst_layout::PagedDocument, text: &str) -> Vec<f64> {
     let mut sizes: Vec<f64> =
@@ -62,9 +69,7 @@ fn titles_break_at_the_space_on_balanced_lines_and_keep_latin_words_whole() {
     assert_eq!(build.report.articles[0].composition, Default::default(), "{:?}", build.warnings);
 
     let latin = "Debian GNU/Linux 与其他发行版的区别是什么？";
-    let text = MINIMAL.edit("title = \"标题\"", &format!("title = \"{latin}\""));
-    let (_dir, path) = write_issue("issue.toml", &text, &[]);
-    let build = engine().build(&path, &BUILD).unwrap();
+    let build = titled(&format!("title = \"{latin}\""));
     let size = sizes_of(&build.document, "D")[0];
     let lines = title_lines(&build.document, size);
     assert!(lines.iter().any(|line| line.contains("GNU/Linux")), "{lines:?}");
@@ -125,9 +130,7 @@ fn only_a_word_wider_than_the_line_is_broken_inside() {
     // A run of Latin far wider than the column at any size the shrink allows, among Chinese
     // words: it must break inside, and nothing else may.
     let title = "支持Debian/Ubuntu/Fedora/openSUSE/Slackware/Gentoo等发行版的软件包管理";
-    let text = MINIMAL.edit("title = \"标题\"", &format!("title = \"{title}\""));
-    let (_dir, path) = write_issue("issue.toml", &text, &[]);
-    let build = engine().build(&path, &BUILD).unwrap();
+    let build = titled(&format!("title = \"{title}\""));
     let size = sizes_of(&build.document, "D")[0];
     let lines = title_lines(&build.document, size);
     assert!(lines.len() > 2, "{lines:?}");
@@ -239,9 +242,7 @@ fn titles_side_by_side_at_one_height_clash_unless_a_box_parts_them() {
 #[test]
 fn a_vertical_headline_stacks_its_characters_top_to_bottom() {
     let title = "“氢”装上阵，向绿而行";
-    let text = MINIMAL.edit("title = \"标题\"", &format!("title = \"{title}\"\nheadline = \"vertical\""));
-    let (_dir, path) = write_issue("issue.toml", &text, &[]);
-    let build = engine().build(&path, &BUILD).unwrap();
+    let build = titled(&format!("title = \"{title}\"\nheadline = \"vertical\""));
     assert!(build.errors.is_empty(), "{:?}", build.errors);
     let glyphs = glyphs(&build.document);
     // The title is larger than the body and smaller than the masthead's name.

@@ -374,17 +374,17 @@ impl<'a> Splitter<'a> {
         let unknown: Vec<usize> = (0..jobs.len()).filter(|&j| outcomes[j].is_none()).collect();
         let (first, second) = halves(ctx, jobs, &unknown);
         let today = self.today;
-        let measured = match second.is_empty() {
-            true if first.is_empty() => Vec::new(),
-            true => measure_in(self.world, ctx, today, jobs, &first)?,
-            false => {
-                let mut sibling = self.world.sibling();
-                let (a, b) = rayon::join(
-                    || measure_in(self.world, ctx, today, jobs, &first),
-                    || measure_in(&mut sibling, ctx, today, jobs, &second),
-                );
-                a?.into_iter().chain(b?).collect()
-            }
+        let measured = if first.is_empty() {
+            Vec::new()
+        } else if second.is_empty() {
+            measure_in(self.world, ctx, today, jobs, &first)?
+        } else {
+            let mut sibling = self.world.sibling();
+            let (a, b) = rayon::join(
+                || measure_in(self.world, ctx, today, jobs, &first),
+                || measure_in(&mut sibling, ctx, today, jobs, &second),
+            );
+            a?.into_iter().chain(b?).collect()
         };
         self.splits.compiles += usize::from(!first.is_empty()) + usize::from(!second.is_empty());
         let mut memo = self.memo.lock().expect("the memo is never left half-written");

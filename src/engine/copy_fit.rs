@@ -96,9 +96,8 @@ impl CopyFit {
     /// The last parts to probe next, as (article, slot, start, end): those of fitted articles
     /// whose walk goes on, set in a fixed frame.
     pub(super) fn walking(&self, job: &Job, plan: &Plan, bounds: &Bounds) -> Vec<(usize, usize, Cut, Cut)> {
-        let fitted = |a: usize| job.file.issue.articles[a].fit || job.options.fit;
         (0..plan.articles.len())
-            .filter(|&a| fitted(a) && !self.probed.contains(&a))
+            .filter(|&a| fitted(job, a) && !self.probed.contains(&a))
             .filter_map(|a| {
                 let slot = plan.articles[a].frames.len().checked_sub(1)?;
                 let (start, end) = (bounds[a][slot], bounds[a][slot + 1]);
@@ -157,8 +156,8 @@ impl CopyFit {
     /// Moves every unsettled fitted article a step towards its fit; returns those it moved.
     pub(super) fn step(&mut self, job: &Job, built: &Build) -> Vec<usize> {
         let mut moved = Vec::new();
-        for (a, article) in job.file.issue.articles.iter().enumerate() {
-            if !(article.fit || job.options.fit) || self.settled.contains(&a) {
+        for a in 0..job.file.issue.articles.len() {
+            if !fitted(job, a) || self.settled.contains(&a) {
                 continue;
             }
             if built.report.articles[a].overflow.is_some() && !self.overran.contains(&a) {
@@ -251,6 +250,11 @@ impl CopyFit {
         let space = self.space.iter().filter(|(_, s)| **s != 0).map(|(&a, &s)| (a, s)).collect();
         Fitting { tracking, space }
     }
+}
+
+/// Whether article `a` is copy-fitted: it asks for it, or the build does for all.
+fn fitted(job: &Job, a: usize) -> bool {
+    job.file.issue.articles[a].fit || job.options.fit
 }
 
 /// The level to probe after `trials`: a step up from one that fits, down from one that runs

@@ -456,7 +456,7 @@ impl Writer {
             }
             let level = piece.level.filter(|_| x > within.start).map_or(0, |l| l as u8);
             let gap = if x > within.start { piece.gap } else { Gap::None };
-            self.push(&format!("({level}, {}, [", gap.name()));
+            self.push(&format!("({level}, {}, [", gap.markup()));
             let mut expr = format!("{var}.slice({x}, {y})");
             if strong {
                 expr = format!("strong[#{expr}]");

@@ -55,8 +55,8 @@ pub enum Gap {
 }
 
 impl Gap {
-    /// The template's name for it.
-    pub fn name(self) -> &'static str {
+    /// The template's value for it.
+    pub fn markup(self) -> &'static str {
         match self {
             Gap::None => "none",
             Gap::Full => "\"full\"",

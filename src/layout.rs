@@ -109,6 +109,11 @@ pub struct FitBounds {
     /// `head-space`), to fill whole lines the text leaves free.
     #[serde(default = "two")]
     pub head_space_lines: u32,
+    /// The most grid lines copy-fit takes from or gives to an article's 压题照片, within the
+    /// picture's own `min-lines`/`max-lines`: the text's lines break as before, only the
+    /// picture's box (cropped or shown whole as it asks) is shorter or taller.
+    #[serde(default = "three")]
+    pub picture_lines: u32,
     /// Whether composed articles are copy-fitted, so the composer may give an article a
     /// rectangle its text fills only when tracked.
     #[serde(default = "yes")]
@@ -117,8 +122,18 @@ pub struct FitBounds {
 
 impl Default for FitBounds {
     fn default() -> Self {
-        FitBounds { tracking_em: 0.03, steps: 3, head_space_lines: two(), compose: true }
+        FitBounds {
+            tracking_em: 0.03,
+            steps: 3,
+            head_space_lines: two(),
+            picture_lines: three(),
+            compose: true,
+        }
     }
+}
+
+fn three() -> u32 {
+    3
 }
 
 fn yes() -> bool {

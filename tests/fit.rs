@@ -279,3 +279,50 @@ fn copy_fit_gives_whole_free_lines_to_the_white_around_the_head() {
 fn engine_layout_head_space() -> u32 {
     banmian::layout::Layout::load("tabloid", std::path::Path::new(".")).unwrap().spec.fit.head_space_lines
 }
+
+/// A grey drawing to stand for a 压题照片.
+const DRAWING: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="160" height="100"><rect width="160" height="100" fill="#888"/></svg>"##;
+
+/// The seven-paragraph issue, copy-fitted in a frame of `lines` lines, under a 压题照片 of 12
+/// lines that may take `least` to `most` lines.
+fn build_under_a_picture(lines: u32, least: u32, most: u32) -> banmian::Build {
+    let picture = format!(
+        "\n[articles.picture]\nimage = \"p.svg\"\ncaption = \"图片说明\"\nlines = 12\nmin-lines = {least}\nmax-lines = {most}\n"
+    );
+    let issue = copy_fit_issue(7, lines, true) + &picture;
+    let (_dir, path) = write_issue("issue.toml", &issue, &[("p.svg", DRAWING)]);
+    engine().build(&path, &BUILD).unwrap()
+}
+
+#[test]
+fn copy_fit_takes_lines_from_the_picture_where_tracking_cannot_close_the_gap() {
+    // The least frame that holds the article, tracked, under a picture that keeps its size.
+    let held = |lines: u32| build_under_a_picture(lines, 12, 12).errors.is_empty();
+    let first = (20..90).find(|&lines| held(lines)).expect("some height holds it");
+    // Two lines less: tracking alone leaves text over; the picture gives up to three lines.
+    let (fixed, fitted) = (build_under_a_picture(first - 2, 12, 12), build_under_a_picture(first - 2, 1, 40));
+    assert!(fixed.report.articles[0].overflow.is_some(), "tracking alone closed the gap");
+    assert!(fitted.errors.is_empty(), "{:?}", fitted.errors);
+    let article = &fitted.report.articles[0];
+    assert!((-3..0).contains(&article.picture_lines), "picture changed by {}", article.picture_lines);
+    assert!(article.copy_fit.contains("照片 −"), "{}", article.copy_fit);
+    assert_eq!(
+        fitted.plan.pages[0].frames[0].picture.as_ref().unwrap().lines as i32,
+        12 + article.picture_lines
+    );
+    assert_eq!(article.parts[0].chars, fixed.report.articles[0].chars, "every character set");
+}
+
+#[test]
+fn copy_fit_gives_free_lines_to_the_picture_before_the_white() {
+    let held = |lines: u32| build_under_a_picture(lines, 12, 12).errors.is_empty();
+    let first = (20..90).find(|&lines| held(lines)).expect("some height holds it");
+    // Four lines more than the text needs at the loosest tracking: the picture grows first.
+    let (fixed, grown) = (build_under_a_picture(first + 4, 12, 12), build_under_a_picture(first + 4, 1, 40));
+    assert!(grown.errors.is_empty(), "{:?}", grown.errors);
+    let (before, after) = (&fixed.report.articles[0], &grown.report.articles[0]);
+    assert!((1..=3).contains(&after.picture_lines), "picture changed by {}", after.picture_lines);
+    assert!(after.parts[0].head_space < before.parts[0].head_space.max(1), "{before:?} → {after:?}");
+    assert!(after.parts[0].free_lines <= before.parts[0].free_lines, "{before:?} → {after:?}");
+    assert_eq!(after.chars, before.chars);
+}

@@ -153,6 +153,9 @@ fn summarize(build: &banmian::Build) {
                 article.id, part.page, part.chars, part.used_lines, part.lines, part.free_lines
             );
         }
+        if !article.copy_fit.is_empty() {
+            println!("{:<16} copy-fit: {}", article.id, article.copy_fit);
+        }
     }
     for page in &build.report.pages {
         let holes: Vec<String> = page

@@ -21,6 +21,11 @@
 //! - what is left free loosens the tracking a step, unless probing chose the level; a
 //!   tightening the article needed is not loosened again.
 //!
+//! An article whose last part is in its first frame, under its 压题照片, has the picture as a
+//! means too, exact as the white is (the text's lines break as before): lines still over at
+//! the tracking's bound come from the picture, and lines free after the tracking go to it
+//! before the white, each within the layout's `picture-lines` and the picture's own range.
+//!
 //! A composed article starts from the composer's estimate of its tracking rather than none.
 
 use std::cmp::Reverse;
@@ -49,6 +54,8 @@ enum Step {
     Tracking { from: i64, to: i64 },
     /// The grid lines of white added to (or taken from) the head's own.
     Space { from: i32, to: i32 },
+    /// The grid lines added to (or taken from) the 压题照片.
+    Picture { from: i32, to: i32 },
 }
 
 /// Copy-fit's progress: each fitted article's tracking level, the white added around its
@@ -59,6 +66,9 @@ pub(super) struct CopyFit {
     steps: i64,
     levels: HashMap<usize, i64>,
     space: HashMap<usize, i32>,
+    /// The grid lines added to each picture, and how far each may go down and up.
+    picture: HashMap<usize, i32>,
+    rooms: HashMap<usize, (i32, i32)>,
     /// Articles whose head gave white back after an overrun: none is added again.
     shrunk: Vec<usize>,
     /// Articles that ran over at some step: a tightening they needed is not loosened again.
@@ -84,6 +94,8 @@ impl CopyFit {
             steps,
             levels: job.fitting.tracking.iter().map(|(&a, &em)| (a, level(em))).collect(),
             space: HashMap::new(),
+            picture: HashMap::new(),
+            rooms: (0..job.file.issue.articles.len()).map(|a| (a, picture_room(job, a))).collect(),
             shrunk: Vec::new(),
             overran: Vec::new(),
             last: HashMap::new(),
@@ -144,13 +156,35 @@ impl CopyFit {
         let chosen = best(trials);
         self.levels.insert(a, chosen.level);
         self.space.insert(a, chosen.space);
+        // The picture takes what the tracking left over or free, then the white the rest.
+        let slack = chosen.slack - self.resize(a, frame, chosen.slack);
         let room = i32::try_from(most.saturating_sub(frame.head_space)).unwrap_or(0);
         if chosen.space < space {
             self.shrunk.push(a);
-        } else if chosen.slack > 0 && !(frame.vertical && frame.slot == 0) {
-            self.space.insert(a, space + chosen.slack.min(room));
+        } else if slack > 0 && !(frame.vertical && frame.slot == 0) {
+            self.space.insert(a, space + slack.min(room));
         }
         self.probed.push(a);
+    }
+
+    /// Changes article `a`'s picture by up to `lines` (fewer when negative), when `frame`
+    /// shows it, within its room; returns the change made.
+    fn resize(&mut self, a: usize, frame: &PlannedFrame, lines: i32) -> i32 {
+        let to = self.picture_target(a, frame, lines);
+        let from = self.picture.get(&a).copied().unwrap_or(0);
+        self.picture.insert(a, to);
+        to - from
+    }
+
+    /// Article `a`'s picture change after `lines` more (fewer when negative), within its room;
+    /// its change so far when `frame` does not show it.
+    fn picture_target(&self, a: usize, frame: &PlannedFrame, lines: i32) -> i32 {
+        let from = self.picture.get(&a).copied().unwrap_or(0);
+        let (down, up) = self.rooms.get(&a).copied().unwrap_or((0, 0));
+        match frame.picture {
+            Some(_) => (from + lines).clamp(-down, up),
+            None => from,
+        }
     }
 
     /// Moves every unsettled fitted article a step towards its fit; returns those it moved.
@@ -189,8 +223,12 @@ impl CopyFit {
         let space = self.space.get(&a).copied().unwrap_or(0);
         let track = |to: i64| Step::Tracking { from: level, to };
         let white = |to: i32| Step::Space { from: space, to };
+        let picture = self.picture.get(&a).copied().unwrap_or(0);
+        let resize = |to: i32| (to != picture).then_some((Step::Picture { from: picture, to }, false));
         let loosened = matches!(self.last.get(&a), Some(Step::Tracking { from, to }) if to > from);
-        if report.overflow.is_some() {
+        if let Some(over) = &report.overflow {
+            // The grid lines that hold what is over, spread over the frame's text columns.
+            let lines = i32::try_from(over.lines.div_ceil(frame.columns.max(1) as usize)).unwrap_or(i32::MAX);
             return match () {
                 _ if frame.head_space > 0 => Some((white(space - 1), false)),
                 // A loosening that ran over goes back a step, and stays there; a probed level
@@ -199,11 +237,19 @@ impl CopyFit {
                     let stays = (level > 0 || loosened) && !self.probed.contains(&a);
                     Some((track(level - 1), stays))
                 }
-                _ => None,
+                _ => resize(self.picture_target(a, frame, -lines)),
             };
         }
+        let slack = i32::try_from(slack).unwrap_or(0);
+        if slack > 0
+            && !frame.auto
+            && !self.overran.contains(&a)
+            && let Some(step) = resize(self.picture_target(a, frame, slack))
+        {
+            return Some(step);
+        }
         let room = i32::try_from(most.saturating_sub(frame.head_space)).unwrap_or(0);
-        let slack = i32::try_from(slack).unwrap_or(0).min(room);
+        let slack = slack.min(room);
         let beside_vertical = frame.vertical && frame.slot == 0;
         let spaced = !(frame.auto || beside_vertical || self.shrunk.contains(&a));
         if slack > 0 && spaced {
@@ -221,6 +267,7 @@ impl CopyFit {
         self.last.insert(a, step);
         match step {
             Step::Tracking { to, .. } => _ = self.levels.insert(a, to),
+            Step::Picture { to, .. } => _ = self.picture.insert(a, to),
             Step::Space { from, to } => {
                 self.space.insert(a, to);
                 if to < from {
@@ -237,6 +284,7 @@ impl CopyFit {
             match self.last.remove(&a) {
                 Some(Step::Tracking { from, to }) if to.abs() > from.abs() => _ = self.levels.insert(a, from),
                 Some(Step::Space { from, to }) if to.abs() > from.abs() => _ = self.space.insert(a, from),
+                Some(Step::Picture { from, to }) if to.abs() > from.abs() => _ = self.picture.insert(a, from),
                 _ => {}
             }
             self.settled.push(a);
@@ -248,8 +296,20 @@ impl CopyFit {
         let tracking =
             self.levels.iter().filter(|(_, l)| **l != 0).map(|(&a, &l)| (a, l as f64 * self.step)).collect();
         let space = self.space.iter().filter(|(_, s)| **s != 0).map(|(&a, &s)| (a, s)).collect();
-        Fitting { tracking, space }
+        let picture = self.picture.iter().filter(|(_, l)| **l != 0).map(|(&a, &l)| (a, l)).collect();
+        Fitting { tracking, space, picture }
     }
+}
+
+/// How many grid lines copy-fit may take from and add to article `a`'s 压题照片: the layout's
+/// `picture-lines`, within the picture's own `min-lines` and `max-lines` and at least a line.
+fn picture_room(job: &Job, a: usize) -> (i32, i32) {
+    let Some(picture) = &job.file.issue.articles[a].picture else { return (0, 0) };
+    let bound = job.layout.spec.fit.picture_lines;
+    let least = picture.lines.saturating_sub(bound).max(picture.min_lines.unwrap_or(1)).max(1);
+    let most = picture.lines.saturating_add(bound).min(picture.max_lines.unwrap_or(u32::MAX));
+    let lines = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    (lines(picture.lines.saturating_sub(least)), lines(most.saturating_sub(picture.lines)))
 }
 
 /// Whether article `a` is copy-fitted: it asks for it, or the build does for all.

@@ -40,6 +40,8 @@ pub struct Plan {
     pub images: Vec<Image>,
     /// Findings that do not stop the build, e.g. a chain that jumps back to an earlier page.
     pub warnings: Vec<Diagnostic>,
+    /// What copy-fit changed, as the plan applies it.
+    pub fitting: Fitting,
 }
 
 /// A page and the rectangles on it.
@@ -308,12 +310,14 @@ pub struct Context<'a> {
 pub type Heights = HashMap<(usize, usize), u32>;
 
 /// What copy-fit changed, by article: the tracking of its text, in em (an article not in it
-/// keeps its layout's), and the grid lines of white it added around its last frame's head
-/// (beyond the frame's own `head-space`; negative when it took some of that).
+/// keeps its layout's), the grid lines of white it added around its last frame's head
+/// (beyond the frame's own `head-space`; negative when it took some of that), and the grid
+/// lines it added to its 压题照片 (negative when it took some).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fitting {
     pub tracking: HashMap<usize, f64>,
     pub space: HashMap<usize, i32>,
+    pub picture: HashMap<usize, i32>,
 }
 
 /// Where the later text columns of a balanced part start, by article: the cuts that end each
@@ -394,7 +398,7 @@ impl<'a> Planner<'a> {
         if !self.errors.is_empty() {
             return Err(Error::Invalid(self.errors));
         }
-        let Planner { pages, logo, articles, images, warnings, .. } = self;
-        Ok(Plan { pages, logo, articles, images, warnings })
+        let Planner { pages, logo, articles, images, warnings, fitting, .. } = self;
+        Ok(Plan { pages, logo, articles, images, warnings, fitting: fitting.clone() })
     }
 }

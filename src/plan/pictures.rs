@@ -64,13 +64,14 @@ impl Planner<'_> {
         pictures
     }
 
-    /// Article `a`'s 压题照片, under the headline of its first frame.
+    /// Article `a`'s 压题照片, under the headline of its first frame, as tall as copy-fit left it.
     pub(super) fn article_picture(&mut self, a: usize, key: &KeyPath) {
         let Some(picture) = self.articles[a].article.picture.clone() else { return };
         let (p, f) = self.articles[a].frames[0];
-        if picture.lines == 0 || picture.lines >= self.pages[p].frames[f].lines {
-            let message =
-                format!("a picture of {} lines does not fit the article's first frame", picture.lines);
+        let fitted = self.fitting.picture.get(&a).copied().unwrap_or(0);
+        let lines = picture.lines.saturating_add_signed(fitted);
+        if lines == 0 || lines >= self.pages[p].frames[f].lines {
+            let message = format!("a picture of {lines} lines does not fit the article's first frame");
             self.error(&key.clone().key("lines"), message);
             return;
         }
@@ -81,7 +82,7 @@ impl Planner<'_> {
                 fit: picture.fit,
                 caption: picture.caption,
                 credit: picture.credit,
-                lines: picture.lines,
+                lines,
             });
         }
     }

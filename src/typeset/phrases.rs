@@ -23,6 +23,12 @@ pub const CLOSING: &str = "，。、；：？！）］｝」』”’》〉】�
 pub const OPENING: &str = "（［｛「『“‘《〈【〔〖〘〚([{";
 /// Marks written doubled that must stay on one line.
 pub const DOUBLED: &str = "—…";
+/// Chinese numerals: a number written in them is one word, whatever the segmenter says
+/// (「二十／七日」 would read as two numbers).
+const NUMERALS: &str = "〇零一二三四五六七八九十百千万亿两";
+/// Units of a date or time that stay with the number before them (「2023／年」, 「二十七／日」)
+/// and, after a number, with the number after them (「六月／二十七日」).
+const DATE_UNITS: &str = "年月日号时点分秒";
 
 /// How good a break a headline boundary is; the template uses the best level that fits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -123,11 +129,13 @@ fn boundaries(text: &str) -> Vec<(usize, Level)> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     for k in 1..chars.len() {
         let ((_, a), (at, b)) = (chars[k - 1], chars[k]);
+        let before_a = k.checked_sub(2).map(|j| chars[j].1);
         if a.is_whitespace() || b.is_whitespace() || CLOSING.contains(b) || OPENING.contains(a) {
             continue;
         }
-        // A dash or ellipsis stays with both its neighbours; a Latin word stays whole.
-        if DOUBLED.contains(a) || DOUBLED.contains(b) || (in_word(a) && in_word(b)) {
+        // A dash or ellipsis stays with both its neighbours; a Latin word, a number and a
+        // number with its date unit stay whole.
+        if DOUBLED.contains(a) || DOUBLED.contains(b) || (in_word(a) && in_word(b)) || in_number(before_a, a, b) {
             continue;
         }
         if is_punctuation(a) || OPENING.contains(b) {
@@ -139,6 +147,14 @@ fn boundaries(text: &str) -> Vec<(usize, Level)> {
         found.push((at, if left >= 2 && right >= 2 { Level::Word } else { Level::Short }));
     }
     found
+}
+
+/// Whether `a` and `b`, after `before`, are inside one number or date: two characters of a
+/// number, a number and its date unit, or a number's date unit and the next number.
+fn in_number(before: Option<char>, a: char, b: char) -> bool {
+    let numeral = |c: char| c.is_ascii_digit() || NUMERALS.contains(c);
+    let unit = |c: char| DATE_UNITS.contains(c);
+    (numeral(a) && (numeral(b) || unit(b))) || (unit(a) && before.is_some_and(numeral) && numeral(b))
 }
 
 /// Whether `c` is punctuation, Chinese or Latin.
@@ -200,6 +216,17 @@ mod tests {
     fn words_of_one_character_break_last_and_latin_words_never() {
         assert_eq!(marked("推进项目建设 拓展产业转型新空间"), "推进/项目/建设_|拓展/产业/转型.新.空间");
         assert_eq!(marked("Debian GNU/Linux 与其他"), "Debian~|GNU/Linux_|与其.他");
+    }
+
+    #[test]
+    fn a_number_stays_whole_and_with_its_date_unit() {
+        let marked = marked("《六月二十七日望湖楼醉书》");
+        assert!(!marked.contains("二十/七") && !marked.contains("二十.七"), "{marked}");
+        assert!(marked.starts_with("《六月二十七日"), "a date stays whole: {marked}");
+        assert_eq!(boundary("2023年10月", "2023".len()), None);
+        assert_eq!(boundary("共有三十五家", "共有三十".len()), None);
+        assert_eq!(boundary("2023年10月", "2023年".len()), None);
+        assert_eq!(boundary("今年上半年", "今年".len()), Some(Level::Word));
     }
 
     #[test]

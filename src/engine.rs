@@ -225,13 +225,9 @@ impl Engine {
             spent.builds += built.report.timings.builds;
             spent.probes += built.report.timings.probes;
             let hole = i32::try_from(job.layout.spec.grid.hole_lines).unwrap_or(2);
-            let misfits: Vec<((usize, usize, u32), i32)> = misfits(&built, &composition)
+            let misfits: Vec<((usize, usize, u32), i32)> = misfits(&built, &composition, hole)
                 .into_iter()
-                .filter_map(|(at, lines)| match lines {
-                    l if l > 0 => Some((at, l)),
-                    l if -l >= hole && !grown.contains(&at) => Some((at, l + 1)),
-                    _ => None,
-                })
+                .filter(|&(at, lines)| lines > 0 || !grown.contains(&at))
                 .collect();
             record_composition(&mut built, composition, job.file);
             let settled = misfits.is_empty();
@@ -531,10 +527,11 @@ fn overrun_balanced_frames(ctx: &Context, overflows: &[measure::Overflow]) -> Ve
         .collect()
 }
 
-/// The lines each composed article's last frame lacked (its text ran over) or had over
-/// (whole lines free in every text column beyond those the composer left), by (article, slot).
-/// Fewer free lines than the composer left is no misfit: the frame is full, copy-fit filled it.
-fn misfits(built: &Build, composition: &compose::Composition) -> compose::Bumps {
+/// The lines each composed article's last frame lacked (its text ran over), or had over where
+/// its text left a hole the composer did not leave (`hole` lines or more free in its text
+/// columns, more than the composer left): as many as bring it under a hole. Fewer free lines
+/// than the composer left is no misfit: the frame is full, copy-fit filled it.
+fn misfits(built: &Build, composition: &compose::Composition, hole: i32) -> compose::Bumps {
     let composed =
         |a: usize| composition.frames.iter().any(|(_, f)| f.article == built.plan.articles[a].id());
     built
@@ -550,9 +547,13 @@ fn misfits(built: &Build, composition: &compose::Composition) -> compose::Bumps 
             let meant = composition.free.get(&(a, slot)).copied().unwrap_or(0) as i32;
             let lines = match &report.overflow {
                 Some(amount) => amount.lines.div_ceil(columns).max(1) as i32,
-                None => (meant - (report.parts.last()?.free_lines as usize / columns) as i32).min(0),
+                None => match (report.parts.last()?.free_lines as usize / columns) as i32 {
+                    free if free >= hole && free > meant => hole - 1 - free,
+                    _ => 0,
+                },
             };
-            (lines != 0).then_some(((a, slot, frame.span), lines))
+            // Bumps count in the articles, which the composed issue's leave fillers out of.
+            (lines != 0).then_some(((composition.articles[a], slot, frame.span), lines))
         })
         .collect()
 }

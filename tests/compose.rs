@@ -353,3 +353,77 @@ fn ten_random_four_page_issues_fill_their_pages() {
     }
     eprintln!("{full} of 10 issues filled every page to 98 %");
 }
+
+/// A page whose fixed frame leaves 20 lines across its five columns to compose, listing one
+/// short article, with `fillers` short items listed on no page (补白).
+fn page_with_fillers(fillers: usize) -> String {
+    let prose = "今年以来，开发区秉承“产业强区、科技兴区”的理念，围绕打造产业集群目标，稳步实施主导产业发展计划，\
+                 全面构建具有区域特色的专业镇。依托丰富的矿产资源和良好的市场前景，不断创新招商引资方式，持续招商引强。";
+    let mut text = format!(
+        "layout = \"tabloid\"\n\n[paper]\nname = \"测试报\"\n\n[issue]\nnumber = 1\ndate = 2024-03-05\n\n\
+         [[pages]]\nnumber = 1\narticles = [\"short\"]\n\n[[pages.frames]]\narticle = \"fixed\"\ncolumn = 1\nspan = 5\nline = 13\nlines = 48\n\n\
+         [[articles]]\nid = \"fixed\"\ntitle = \"固定的文章\"\nbody = \"{}\"\n\n\
+         [[articles]]\nid = \"short\"\ntitle = \"一篇短文\"\nbody = \"{prose}\"\n",
+        prose.repeat(12)
+    );
+    for k in 0..fillers {
+        let length = 40 + 30 * k;
+        let body: String = prose.chars().cycle().skip(7 * k).take(length).collect();
+        text += &format!(
+            "\n[[articles]]\nid = \"filler{k}\"\ntitle = \"补白{k}\"\nbody = \"{body}。\"\nfiller = true\n"
+        );
+    }
+    text
+}
+
+#[test]
+fn fillers_close_a_hole_the_articles_leave_and_the_rest_are_left_out() {
+    let compose = |fillers: usize| {
+        let (dir, path) = write_issue("issue.toml", &page_with_fillers(fillers), &[]);
+        (dir, path.clone(), engine().compose(&path).unwrap())
+    };
+    let (_dir, _, alone) = compose(0);
+    let (_dir2, path, filled) = compose(4);
+    let free = |c: &banmian::compose::Composition| c.pages[0].free_lines;
+    assert!(!alone.pages[0].gave_up.is_empty(), "the short article alone leaves a hole: {:?}", alone.pages);
+    assert!(
+        free(&filled) < free(&alone),
+        "{} free lines with fillers, {} without",
+        free(&filled),
+        free(&alone)
+    );
+    let used: Vec<&str> =
+        filled.frames.iter().map(|(_, f)| f.article.as_str()).filter(|a| a.starts_with("filler")).collect();
+    assert!(!used.is_empty(), "no filler was set");
+    // Every filler is either on the page or left out, never both, and the composed issue
+    // holds no filler it left out.
+    for k in 0..4 {
+        let id = format!("filler{k}");
+        assert_ne!(used.contains(&id.as_str()), filled.left_out.contains(&id), "{id}");
+    }
+    assert!(filled.issue.articles.iter().all(|a| !filled.left_out.contains(&a.id)));
+    // The issue builds, and so does the composed issue written out, with every character of
+    // the fillers that were set.
+    let build = engine().build(&path, &common::BUILD).unwrap();
+    assert!(build.errors.is_empty(), "{:?}", build.errors);
+    let written = banmian::compose::write(&banmian::issue::IssueFile::read(&path).unwrap(), &filled).unwrap();
+    assert!(filled.left_out.iter().all(|id| !written.contains(&format!("id = \"{id}\""))), "{written}");
+    let (_dir3, out) = write_issue("issue.composed.toml", &written, &[]);
+    let rebuilt = engine().build(&out, &common::BUILD).unwrap();
+    assert!(rebuilt.errors.is_empty(), "{:?}", rebuilt.errors);
+    assert_eq!(rebuilt.report.articles.len(), build.report.articles.len());
+}
+
+#[test]
+fn a_filler_outside_composition_is_placed_in_no_frame_and_says_so() {
+    let text = page_with_fillers(1).replace("articles = [\"short\"]\n", "").replace(
+        "[[articles]]\nid = \"short\"",
+        "[[pages.frames]]\narticle = \"short\"\ncolumn = 1\nspan = 5\nline = 61\nlines = 20\n\n[[articles]]\nid = \"short\"",
+    );
+    let (_dir, path) = write_issue("issue.toml", &text, &[]);
+    let message = engine().build(&path, &common::BUILD).err().expect("refused").to_string();
+    assert!(
+        message.contains("`filler0` is placed in no frame (a filler is set by the composer"),
+        "{message}"
+    );
+}

@@ -44,6 +44,9 @@ pub fn run(engine: &Engine, args: Args) -> Result<()> {
             );
         }
     }
+    if !composition.left_out.is_empty() {
+        println!("fillers no page needed, left out: {}", composition.left_out.join(", "));
+    }
     super::finish(&build)?;
     let file = IssueFile::read(&args.issue)?;
     write_atomic(&out, banmian::compose::write(&file, composition)?.as_bytes())?;

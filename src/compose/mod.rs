@@ -9,11 +9,17 @@
 //!
 //! An article that may jump (`continue-to`) can be cut to fill its page; the rest becomes an
 //! item of the page it jumps to, measured after the cut.
+//!
+//! Where a page's items leave a hole however they are tiled, *fillers* (补白: short items the
+//! issue lists on no page) are tried as the page's last item, one at a time, the one that
+//! leaves the fewest column lines in holes first, while one leaves fewer; fillers no page
+//! takes are left out of the composed issue.
 
 mod needs;
 pub mod tiling;
 mod write;
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -48,6 +54,11 @@ pub struct Composition {
     /// measured at no tracking and at the `[fit]` bound put the lines its last rectangle
     /// gives it. Copy-fit goes on from there, a build per step, instead of from none.
     pub tracking: HashMap<usize, f64>,
+    /// The index in the issue of each article of the composed issue, which leaves out the
+    /// fillers no page took (`free` and `tracking` count in the composed issue's articles).
+    pub articles: Vec<usize>,
+    /// The fillers no page took, by id.
+    pub left_out: Vec<String>,
 }
 
 /// One composed page: its score, and the rules it had to give up.
@@ -83,13 +94,38 @@ pub fn compose(
     for page in &mut composer.issue.pages {
         page.articles.clear();
     }
+    let (articles, left_out) = composer.leave_out_fillers();
     Ok(Composition {
         issue: composer.issue,
         pages: composer.pages,
         frames: composer.frames,
         free: composer.free,
         tracking: composer.tracking,
+        articles,
+        left_out,
     })
+}
+
+/// A page's items and their best tiling: without a hole when one exists, else the best with
+/// holes; `None` when none fills the page.
+struct Tiled {
+    subjects: Vec<Subject>,
+    needs: Vec<Needs>,
+    items: Vec<Item>,
+    found: Option<(i64, Vec<Placed>)>,
+}
+
+impl Tiled {
+    /// The column lines the tiling leaves in holes: free lines of frames that keep `hole`
+    /// lines or more free, by their columns.
+    fn hole_lines(&self, hole: u32) -> u32 {
+        let placed = self.found.iter().flat_map(|(_, placed)| placed);
+        placed.filter(|pl| pl.free >= hole).map(|pl| pl.free * pl.span).sum()
+    }
+
+    fn score(&self) -> i64 {
+        self.found.as_ref().map_or(i64::MIN, |(score, _)| *score)
+    }
 }
 
 /// `lines` moved by `bump`, keeping a line.
@@ -120,6 +156,8 @@ struct Composer<'a> {
     frames: Vec<(usize, Frame)>,
     free: HashMap<(usize, usize), u32>,
     tracking: HashMap<usize, f64>,
+    /// The fillers no page has taken yet, in the issue's order.
+    fillers: Vec<usize>,
 }
 
 impl<'a> Composer<'a> {
@@ -172,6 +210,12 @@ impl<'a> Composer<'a> {
         if !errors.is_empty() {
             return Err(crate::error::Error::Invalid(errors));
         }
+        let placed = |id: &str| issue.pages.iter().flat_map(|p| &p.frames).any(|f| f.article == id);
+        let fillers = (0..issue.articles.len())
+            .filter(|&a| {
+                issue.articles[a].filler && !listed.contains_key(&a) && !placed(&issue.articles[a].id)
+            })
+            .collect();
         let issue = issue.clone();
         Ok(Composer {
             file,
@@ -183,31 +227,34 @@ impl<'a> Composer<'a> {
             frames: Vec::new(),
             free: HashMap::new(),
             tracking: HashMap::new(),
+            fillers,
         })
     }
 
-    /// Composes page `p`: its region, its items' needs, the best tiling, its frames.
+    /// Composes page `p`: its region, its items' needs, the best tiling (with the fillers
+    /// that close its holes), its frames.
     fn page(&mut self, measurer: &mut Measurer, p: usize, bumps: &Bumps) -> Result<()> {
         let page = &self.file.issue.pages[p];
         let region = self.region(p)?;
         let rests = self.rests.remove(&page.number).unwrap_or_default();
         let subjects = self.subjects(p, region, &rests);
-        let needs = needs::measure(measurer, self.file, self.layout, &subjects)?;
-        let items = self.items(&subjects, &needs, bumps);
-        let hole = self.layout.spec.grid.hole_lines.max(1);
-        let rules = |most_free| Rules { most_free, max_leg: self.max_leg(), weights: self.weights() };
-        let mut gave_up = Vec::new();
-        let tiled = tiling::tile(&items, region, &rules(hole - 1)).or_else(|| {
-            let found = tiling::tile(&items, region, &rules(region.lines));
-            if let Some((_, placed)) = &found {
-                let short: u32 = placed.iter().map(|pl| pl.free * pl.span).sum();
-                gave_up.push(format!(
-                    "no tiling without a hole: its frames keep {short} column lines free; add a brief, or give a picture a `min-lines`/`max-lines` range"
-                ));
+        let mut tiled = self.tile(measurer, region, subjects, bumps)?;
+        while tiled.hole_lines(self.hole()) > 0 {
+            match self.fill_hole(measurer, region, &tiled, bumps)? {
+                Some(filled) => tiled = filled,
+                None => break,
             }
-            found
-        });
-        let Some((score, placed)) = tiled else {
+        }
+        let mut gave_up = Vec::new();
+        if tiled.hole_lines(self.hole()) > 0 {
+            let short: u32 =
+                tiled.found.iter().flat_map(|(_, placed)| placed).map(|pl| pl.free * pl.span).sum();
+            gave_up.push(format!(
+                "no tiling without a hole: its frames keep {short} column lines free; add a brief or a filler (补白), or give a picture a `min-lines`/`max-lines` range"
+            ));
+        }
+        let Tiled { subjects, needs, items, found } = tiled;
+        let Some((score, placed)) = found else {
             return Err(self.impossible(p, region, &subjects, &items).into());
         };
         if tiling::clashes(&items, &placed) {
@@ -224,6 +271,69 @@ impl<'a> Composer<'a> {
         }
         self.pages.push(ComposedPage { number: page.number, score, free_lines, gave_up });
         Ok(())
+    }
+
+    /// Measures `subjects` and tiles `region` with them.
+    fn tile(
+        &self,
+        measurer: &mut Measurer,
+        region: Region,
+        subjects: Vec<Subject>,
+        bumps: &Bumps,
+    ) -> Result<Tiled> {
+        let needs = needs::measure(measurer, self.file, self.layout, &subjects)?;
+        let items = self.items(&subjects, &needs, bumps);
+        let rules = |most_free| Rules { most_free, max_leg: self.max_leg(), weights: self.weights() };
+        let found = tiling::tile(&items, region, &rules(self.hole() - 1))
+            .or_else(|| tiling::tile(&items, region, &rules(region.lines)));
+        Ok(Tiled { subjects, needs, items, found })
+    }
+
+    /// `tiled` with one more filler as its last item: the filler that leaves the fewest column
+    /// lines in holes (the best score among equals), when that is fewer than `tiled` leaves;
+    /// the filler is then taken from the pool.
+    fn fill_hole(
+        &mut self,
+        measurer: &mut Measurer,
+        region: Region,
+        tiled: &Tiled,
+        bumps: &Bumps,
+    ) -> Result<Option<Tiled>> {
+        let hole = self.hole();
+        let rank = tiled.subjects.iter().filter(|s| s.before.is_none()).count() as u32 + 1;
+        let mut best: Option<(usize, Tiled)> = None;
+        for (k, &a) in self.fillers.iter().enumerate() {
+            let mut subjects = tiled.subjects.clone();
+            subjects.push(self.subject(a, rank, region));
+            let trial = self.tile(measurer, region, subjects, bumps)?;
+            let key = |t: &Tiled| (t.hole_lines(hole), Reverse(t.score()));
+            let bar = best.as_ref().map_or((tiled.hole_lines(hole), Reverse(i64::MAX)), |(_, b)| key(b));
+            if trial.found.is_some() && key(&trial) < bar {
+                best = Some((k, trial));
+            }
+        }
+        Ok(best.map(|(k, filled)| {
+            self.fillers.remove(k);
+            filled
+        }))
+    }
+
+    /// Leaves the fillers no page took out of the composed issue and renumbers the rest;
+    /// returns the issue's index of each article kept, and the ids left out.
+    fn leave_out_fillers(&mut self) -> (Vec<usize>, Vec<String>) {
+        let left_out = self.fillers.iter().map(|&a| self.issue.articles[a].id.clone()).collect();
+        let kept: Vec<usize> = (0..self.issue.articles.len()).filter(|a| !self.fillers.contains(a)).collect();
+        let index: HashMap<usize, usize> = kept.iter().enumerate().map(|(new, &old)| (old, new)).collect();
+        self.issue.articles = kept.iter().map(|&a| self.issue.articles[a].clone()).collect();
+        self.free =
+            std::mem::take(&mut self.free).into_iter().map(|((a, slot), v)| ((index[&a], slot), v)).collect();
+        self.tracking = std::mem::take(&mut self.tracking).into_iter().map(|(a, t)| (index[&a], t)).collect();
+        (kept, left_out)
+    }
+
+    /// The fewest free lines of one column that make a hole.
+    fn hole(&self) -> u32 {
+        self.layout.spec.grid.hole_lines.max(1)
     }
 
     /// The free rectangle of page `p`: the grid below the masthead (page 1), less the fixed
@@ -278,41 +388,16 @@ impl<'a> Composer<'a> {
     /// to it.
     fn subjects(&self, p: usize, region: Region, rests: &[Rest]) -> Vec<Subject> {
         let page = &self.file.issue.pages[p];
-        let articles = &self.file.issue.articles;
-        let spans = |a: usize| {
-            let article = &articles[a];
-            let (least, most) = article.span.map_or((1, region.columns), |s| s.bounds());
-            // A 竖题 needs a column beside the text, a headline span its columns.
-            let vertical = u32::from(article.headline == HeadlineKind::Vertical) + 1;
-            let least = least.max(vertical).max(article.headline_span.unwrap_or(1)).clamp(1, region.columns);
-            (least, most.clamp(least, region.columns))
-        };
         let mut subjects: Vec<Subject> = page
             .articles
             .iter()
             .enumerate()
-            .map(|(k, id)| {
-                let a = self.ids[id.as_str()];
-                let picture_lines =
-                    articles[a].picture.as_ref().map(|pic| pic.min_lines.unwrap_or(pic.lines).min(pic.lines));
-                let rank = k as u32 + 1;
-                let fit = self.fit(a);
-                Subject {
-                    article: a,
-                    rank,
-                    spans: spans(a),
-                    boxable: k > 0,
-                    boxed: articles[a].boxed,
-                    before: None,
-                    picture_lines,
-                    fit,
-                }
-            })
+            .map(|(k, id)| self.subject(self.ids[id.as_str()], k as u32 + 1, region))
             .collect();
         subjects.extend(rests.iter().map(|r| Subject {
             article: r.article,
             rank: r.rank,
-            spans: spans(r.article),
+            spans: self.spans(r.article, region),
             boxable: false,
             boxed: self.issue.articles[r.article].boxed,
             before: Some((r.span, r.lines)),
@@ -320,6 +405,34 @@ impl<'a> Composer<'a> {
             fit: self.fit(r.article),
         }));
         subjects
+    }
+
+    /// Article `a`'s first part at `rank` on its page.
+    fn subject(&self, a: usize, rank: u32, region: Region) -> Subject {
+        let article = &self.file.issue.articles[a];
+        Subject {
+            article: a,
+            rank,
+            spans: self.spans(a, region),
+            boxable: rank > 1,
+            boxed: article.boxed,
+            before: None,
+            picture_lines: article
+                .picture
+                .as_ref()
+                .map(|pic| pic.min_lines.unwrap_or(pic.lines).min(pic.lines)),
+            fit: self.fit(a),
+        }
+    }
+
+    /// The least and most grid columns article `a` may take in `region`.
+    fn spans(&self, a: usize, region: Region) -> (u32, u32) {
+        let article = &self.file.issue.articles[a];
+        let (least, most) = article.span.map_or((1, region.columns), |s| s.bounds());
+        // A 竖题 needs a column beside the text, a headline span its columns.
+        let vertical = u32::from(article.headline == HeadlineKind::Vertical) + 1;
+        let least = least.max(vertical).max(article.headline_span.unwrap_or(1)).clamp(1, region.columns);
+        (least, most.clamp(least, region.columns))
     }
 
     /// The tiling's items: needs with the picture's stretch, the least lines of an article

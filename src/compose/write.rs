@@ -1,7 +1,7 @@
 //! Writing a composition out: the issue file's own text with each composed page's `articles`
 //! list replaced by its frames, and the ranks, boxes and picture heights the composer chose,
-//! so a desk can adjust a page by hand and build it. Everything else —
-//! comments, order, the other keys — stays as written.
+//! so a desk can adjust a page by hand and build it; fillers (补白) no page took are left out.
+//! Everything else — comments, order, the other keys — stays as written.
 
 use serde_json::{Value, json};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
@@ -33,13 +33,26 @@ fn toml_text(file: &IssueFile, composition: &Composition) -> Result<String> {
         }
     }
     if let Some(articles) = doc.get_mut("articles").and_then(Item::as_array_of_tables_mut) {
-        for (table, (before, after)) in
-            articles.iter_mut().zip(file.issue.articles.iter().zip(&composition.issue.articles))
-        {
-            article_table(table, before, after);
+        for (table, before) in articles.iter_mut().zip(&file.issue.articles) {
+            if let Some(after) = composed(composition, &before.id) {
+                article_table(table, before, after);
+            }
         }
+        articles.retain(|table| {
+            table.get("id").and_then(Item::as_str).is_none_or(|id| !left_out(composition, id))
+        });
     }
     Ok(doc.to_string())
+}
+
+/// Article `id` as composed, unless it is a filler left out.
+fn composed<'c>(composition: &'c Composition, id: &str) -> Option<&'c Article> {
+    composition.issue.articles.iter().find(|a| a.id == id)
+}
+
+/// Whether article `id` is a filler no page took.
+fn left_out(composition: &Composition, id: &str) -> bool {
+    composition.left_out.iter().any(|l| l == id)
 }
 
 /// A composed frame as the issue format writes it.
@@ -97,7 +110,10 @@ fn json_text(file: &IssueFile, composition: &Composition) -> Result<String> {
         }
     }
     if let Some(articles) = doc.get_mut("articles").and_then(Value::as_array_mut) {
-        for (value, article) in articles.iter_mut().zip(&composition.issue.articles) {
+        let id = |value: &Value| value.get("id").and_then(Value::as_str).map(str::to_owned);
+        articles.retain(|value| id(value).is_none_or(|id| !left_out(composition, &id)));
+        for value in articles.iter_mut() {
+            let Some(article) = id(value).and_then(|id| composed(composition, &id)) else { continue };
             let Some(object) = value.as_object_mut() else { continue };
             if let Some(rank) = article.rank {
                 object.insert("rank".into(), json!(rank));

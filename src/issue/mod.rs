@@ -351,6 +351,10 @@ pub struct Article {
     pub continue_to: Option<u32>,
     /// On a composed page: the grid columns it may take, one number or `[least, most]`.
     pub span: Option<SpanRange>,
+    /// 补白: a short item listed on no page, that the composer sets where a composed page's
+    /// articles leave a hole; one no page needs is left out of the composed issue.
+    #[serde(default)]
+    pub filler: bool,
 }
 
 /// The grid columns a composed article may take.

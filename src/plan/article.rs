@@ -128,7 +128,13 @@ impl Planner<'_> {
                 let id = self.articles[a].id();
                 let named = self.file.issue.pages.iter().flat_map(|p| &p.frames).any(|f| f.article == id);
                 if !named {
-                    let message = format!("article `{id}` is placed in no frame");
+                    let filler = match self.articles[a].article.filler {
+                        true => {
+                            " (a filler is set by the composer, where a page that lists articles leaves a hole)"
+                        }
+                        false => "",
+                    };
+                    let message = format!("article `{id}` is placed in no frame{filler}");
                     self.error(&key.clone().key("id"), message);
                 }
                 continue;

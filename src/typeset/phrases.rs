@@ -135,7 +135,11 @@ fn boundaries(text: &str) -> Vec<(usize, Level)> {
         }
         // A dash or ellipsis stays with both its neighbours; a Latin word, a number and a
         // number with its date unit stay whole.
-        if DOUBLED.contains(a) || DOUBLED.contains(b) || (in_word(a) && in_word(b)) || in_number(before_a, a, b) {
+        if DOUBLED.contains(a)
+            || DOUBLED.contains(b)
+            || (in_word(a) && in_word(b))
+            || in_number(before_a, a, b)
+        {
             continue;
         }
         if is_punctuation(a) || OPENING.contains(b) {

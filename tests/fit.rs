@@ -326,3 +326,40 @@ fn copy_fit_gives_free_lines_to_the_picture_before_the_white() {
     assert!(after.parts[0].free_lines <= before.parts[0].free_lines, "{before:?} → {after:?}");
     assert_eq!(after.chars, before.chars);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    /// Copy-fit never loses or repeats a character and stays within its bounds, whatever the
+    /// text, the frame and the picture: every error is an overflow it could not close (what
+    /// is over is counted), the tracking is within `[fit]`'s 0.03 em and the picture within its
+    /// 3 lines and its own range.
+    #[test]
+    fn copy_fitted_articles_keep_every_character_within_the_bounds(
+        lengths in proptest::collection::vec(40usize..300, 1..6),
+        lines in 16u32..60,
+        picture in proptest::option::of(6u32..12),
+    ) {
+        let body = paragraphs(&lengths);
+        let mut issue = MINIMAL
+            .edit("lines = 30", &format!("lines = {lines}"))
+            .edit("title = \"标题\"", "title = \"标题\"\nfit = true")
+            .edit("body = \"\"\"\n第一段正文。\n\n第二段正文。\n\"\"\"", &format!("body = '''\n{body}\n'''"));
+        if let Some(p) = picture {
+            issue += &format!(
+                "\n[articles.picture]\nimage = \"p.svg\"\ncaption = \"图片说明\"\nlines = {p}\nmin-lines = {}\nmax-lines = {}\n",
+                p - 2, p + 5
+            );
+        }
+        let (_dir, path) = write_issue("issue.toml", &issue, &[("p.svg", DRAWING)]);
+        let build = engine().build(&path, &BUILD).unwrap();
+        let others: Vec<_> = build.errors.iter().filter(|e| !e.message.contains("does not fit its frame")).collect();
+        prop_assert!(others.is_empty(), "{:?}", others);
+        let article = &build.report.articles[0];
+        let over = article.overflow.as_ref().map_or(0, |o| o.chars);
+        prop_assert_eq!(article.parts[0].chars + over, article.chars, "every character set once or counted over");
+        prop_assert!(article.tracking_em.abs() <= 0.03 + 1e-9, "{}", article.tracking_em);
+        prop_assert!((-2..=3).contains(&article.picture_lines), "picture changed by {}", article.picture_lines);
+        prop_assert!(picture.is_some() || article.picture_lines == 0);
+    }
+}

@@ -114,6 +114,10 @@ pub struct FitBounds {
     /// picture's box (cropped or shown whole as it asks) is shorter or taller.
     #[serde(default = "three")]
     pub picture_lines: u32,
+    /// Whether copy-fit may set a title one 字号 smaller, for text still over at every other
+    /// means' bound (its head may then take fewer lines).
+    #[serde(default = "yes")]
+    pub title_step: bool,
     /// Whether composed articles are copy-fitted, so the composer may give an article a
     /// rectangle its text fills only when tracked.
     #[serde(default = "yes")]
@@ -127,6 +131,7 @@ impl Default for FitBounds {
             steps: 3,
             head_space_lines: two(),
             picture_lines: three(),
+            title_step: true,
             compose: true,
         }
     }
@@ -573,6 +578,13 @@ impl Layout {
         let by_rank = sizes.get(rank.saturating_sub(1) as usize).or(sizes.last());
         let name = by_rank.unwrap_or(&self.spec.styles["title"].size);
         self.size_pt(name).unwrap_or_default()
+    }
+
+    /// The layout's next 字号 below `pt`, or `pt` when there is none.
+    pub fn smaller_size(&self, pt: f64) -> f64 {
+        let below = self.spec.sizes.values().copied().filter(|&size| size < pt - EPSILON);
+        let next = below.fold(f64::NEG_INFINITY, f64::max);
+        if next.is_finite() { next } else { pt }
     }
 
     /// Size of one body character in points: the grid's unit of width.

@@ -358,14 +358,16 @@ fn article_report(
 }
 
 /// What copy-fit changed of article `a`, in the desk's words: tracking (字距), picture height
-/// (照片) and the white around the last frame's head (题空), each only when changed.
+/// (照片), the title a 字号 smaller (标题小一号) and the white around the last frame's head
+/// (题空), each only when changed.
 fn copy_fit(plan: &Plan, a: usize) -> String {
     let signed = |n: i32| format!("{}{}", if n < 0 { "−" } else { "+" }, n.unsigned_abs());
     let tracking = plan.fitting.tracking.get(&a).filter(|t| **t != 0.0);
     let tracking = tracking.map(|t| format!("字距 {}{:.3} em", if *t < 0.0 { "−" } else { "+" }, t.abs()));
     let lines =
         |name: &str, n: Option<&i32>| n.filter(|n| **n != 0).map(|&n| format!("{name} {} 行", signed(n)));
-    [tracking, lines("照片", plan.fitting.picture.get(&a)), lines("题空", plan.fitting.space.get(&a))]
+    let title = plan.fitting.smaller_title.contains(&a).then(|| "标题小一号".to_string());
+    [tracking, lines("照片", plan.fitting.picture.get(&a)), title, lines("题空", plan.fitting.space.get(&a))]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()

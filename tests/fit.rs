@@ -363,3 +363,40 @@ proptest! {
         prop_assert!(picture.is_some() || article.picture_lines == 0);
     }
 }
+
+/// The seven-paragraph issue under a picture of 12 lines that may give 3, with a title two
+/// lines long at its rank's size, in a frame of `lines`; `title_step` lets copy-fit set the
+/// title a 字号 smaller (a layout of its own says when not).
+fn build_with_a_long_title(lines: u32, title_step: bool) -> banmian::Build {
+    let picture =
+        "\n[articles.picture]\nimage = \"p.svg\"\ncaption = \"图片说明\"\nlines = 12\nmin-lines = 9\n";
+    let mut issue = copy_fit_issue(7, lines, true)
+        .edit("title = \"标题\"", "title = \"开发区产业集群发展新路径\"")
+        + picture;
+    let tabloid =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/layouts/tabloid.toml")).unwrap();
+    let layout = format!("{tabloid}\n[fit]\ntracking-em = 0.03\nsteps = 3\ntitle-step = {title_step}\n");
+    issue = issue.edit("layout = \"tabloid\"", "layout = \"house.toml\"");
+    let (_dir, path) = write_issue("issue.toml", &issue, &[("p.svg", DRAWING), ("house.toml", &layout)]);
+    engine().build(&path, &BUILD).unwrap()
+}
+
+#[test]
+fn copy_fit_sets_a_title_a_size_smaller_only_where_that_gains_a_line() {
+    // Some frame height holds the article only with the smaller title.
+    let gained = (30..50).find(|&lines| {
+        build_with_a_long_title(lines, true).errors.is_empty()
+            && !build_with_a_long_title(lines, false).errors.is_empty()
+    });
+    let lines = gained.expect("no frame height where the smaller title holds the article");
+    let build = build_with_a_long_title(lines, true);
+    let article = &build.report.articles[0];
+    assert!(article.copy_fit.contains("标题小一号"), "{}", article.copy_fit);
+    let plain = build_with_a_long_title(lines, false);
+    let (smaller, size) =
+        (build.plan.pages[0].frames[0].title_size, plain.plan.pages[0].frames[0].title_size);
+    assert!((smaller - build.layout.smaller_size(size)).abs() < 1e-9 && smaller < size, "{size} → {smaller}");
+    // A short title gains no line by a smaller size: it keeps its rank's.
+    let short = build_under_a_picture(lines - 4, 12, 12);
+    assert!(!short.report.articles[0].copy_fit.contains("标题"), "{}", short.report.articles[0].copy_fit);
+}

@@ -25,6 +25,10 @@
 //! means too, exact as the white is (the text's lines break as before): lines still over at
 //! the tracking's bound come from the picture, and lines free after the tracking go to it
 //! before the white, each within the layout's `picture-lines` and the picture's own range.
+//! Text still over then sets the title one 字号 smaller (`[fit] title-step`), where the last
+//! part holds the headline: probed again from the level reached, since only the real layout
+//! knows whether the smaller title takes fewer lines; one that gains none goes back. The set
+//! pages' steps do not change titles.
 //!
 //! A composed article starts from the composer's estimate of its tracking rather than none.
 
@@ -69,6 +73,12 @@ pub(super) struct CopyFit {
     /// The grid lines added to each picture, and how far each may go down and up.
     picture: HashMap<usize, i32>,
     rooms: HashMap<usize, (i32, i32)>,
+    /// Whether a title may be set a 字号 smaller, and the articles whose title is.
+    title_step: bool,
+    smaller_title: Vec<usize>,
+    /// What an article had settled on when its title was set smaller, to go back to when the
+    /// smaller title gains no line: its level, white, picture and the lines still over.
+    before_title: HashMap<usize, (i64, i32, i32, i32)>,
     /// Articles whose head gave white back after an overrun: none is added again.
     shrunk: Vec<usize>,
     /// Articles that ran over at some step: a tightening they needed is not loosened again.
@@ -96,6 +106,9 @@ impl CopyFit {
             space: HashMap::new(),
             picture: HashMap::new(),
             rooms: (0..job.file.issue.articles.len()).map(|a| (a, picture_room(job, a))).collect(),
+            title_step: bounds.title_step,
+            smaller_title: Vec::new(),
+            before_title: HashMap::new(),
             shrunk: Vec::new(),
             overran: Vec::new(),
             last: HashMap::new(),
@@ -156,13 +169,34 @@ impl CopyFit {
         let chosen = best(trials);
         self.levels.insert(a, chosen.level);
         self.space.insert(a, chosen.space);
-        // The picture takes what the tracking left over or free, then the white the rest.
-        let slack = chosen.slack - self.resize(a, frame, chosen.slack);
-        let room = i32::try_from(most.saturating_sub(frame.head_space)).unwrap_or(0);
-        if chosen.space < space {
+        if chosen.space < space && !self.shrunk.contains(&a) {
             self.shrunk.push(a);
-        } else if slack > 0 && !(frame.vertical && frame.slot == 0) {
-            self.space.insert(a, space + slack.min(room));
+        }
+        // The picture takes what the tracking left over or free, then the white the rest.
+        let unresized = self.picture.get(&a).copied().unwrap_or(0);
+        let slack = chosen.slack - self.resize(a, frame, chosen.slack);
+        if slack < 0 && self.title_may_shrink(a, frame) {
+            // Walk again from the level reached, with the smaller title and the picture as it was.
+            let picture = self.picture.insert(a, unresized).unwrap_or(0);
+            self.before_title.insert(a, (chosen.level, chosen.space, picture, slack));
+            self.smaller_title.push(a);
+            self.trials.remove(&a);
+            return;
+        }
+        // A smaller title that gained no line goes back, with what the article had before.
+        let slack = match self.before_title.remove(&a) {
+            Some((level, white, picture, over)) if slack <= over => {
+                self.levels.insert(a, level);
+                self.space.insert(a, white);
+                self.picture.insert(a, picture);
+                self.smaller_title.retain(|&t| t != a);
+                over
+            }
+            _ => slack,
+        };
+        let room = i32::try_from(most.saturating_sub(frame.head_space)).unwrap_or(0);
+        if slack > 0 && !self.shrunk.contains(&a) && !(frame.vertical && frame.slot == 0) {
+            self.space.insert(a, self.space[&a] + slack.min(room));
         }
         self.probed.push(a);
     }
@@ -185,6 +219,12 @@ impl CopyFit {
             Some(_) => (from + lines).clamp(-down, up),
             None => from,
         }
+    }
+
+    /// Whether article `a`'s title may still be set a 字号 smaller: `frame`, its last, holds
+    /// its headline across its top.
+    fn title_may_shrink(&self, a: usize, frame: &PlannedFrame) -> bool {
+        self.title_step && frame.slot == 0 && !frame.vertical && !self.smaller_title.contains(&a)
     }
 
     /// Moves every unsettled fitted article a step towards its fit; returns those it moved.
@@ -297,7 +337,9 @@ impl CopyFit {
             self.levels.iter().filter(|(_, l)| **l != 0).map(|(&a, &l)| (a, l as f64 * self.step)).collect();
         let space = self.space.iter().filter(|(_, s)| **s != 0).map(|(&a, &s)| (a, s)).collect();
         let picture = self.picture.iter().filter(|(_, l)| **l != 0).map(|(&a, &l)| (a, l)).collect();
-        Fitting { tracking, space, picture }
+        let mut smaller_title = self.smaller_title.clone();
+        smaller_title.sort_unstable();
+        Fitting { tracking, space, picture, smaller_title }
     }
 }
 

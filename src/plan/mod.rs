@@ -312,12 +312,14 @@ pub type Heights = HashMap<(usize, usize), u32>;
 /// What copy-fit changed, by article: the tracking of its text, in em (an article not in it
 /// keeps its layout's), the grid lines of white it added around its last frame's head
 /// (beyond the frame's own `head-space`; negative when it took some of that), and the grid
-/// lines it added to its 压题照片 (negative when it took some).
+/// lines it added to its 压题照片 (negative when it took some), and the articles whose title it
+/// set one 字号 smaller.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fitting {
     pub tracking: HashMap<usize, f64>,
     pub space: HashMap<usize, i32>,
     pub picture: HashMap<usize, i32>,
+    pub smaller_title: Vec<usize>,
 }
 
 /// Where the later text columns of a balanced part start, by article: the cuts that end each

@@ -8,7 +8,8 @@ use super::Planner;
 impl Planner<'_> {
     /// Ranks the articles opening on each page — by their `rank`, else by first frame area,
     /// largest first, equal areas sharing a rank — and gives each first frame its title size:
-    /// the article's `title-size`, else the layout's size for its rank.
+    /// the article's `title-size`, else the layout's size for its rank, a 字号 smaller where
+    /// copy-fit set it so.
     pub(super) fn ranks(&mut self) {
         let layout = self.layout;
         for p in 0..self.pages.len() {
@@ -24,10 +25,11 @@ impl Planner<'_> {
                 let a = self.pages[p].frames[f].article;
                 let by_area = areas.iter().position(|&x| x == frame_area).unwrap_or(0) as u32 + 1;
                 let rank = self.file.issue.articles[a].rank.unwrap_or(by_area);
-                let size = self.title_size(a, rank);
+                let size = self.title_size(a, rank).unwrap_or_else(|| layout.title_size(rank));
+                let smaller = self.fitting.smaller_title.contains(&a);
                 let frame = &mut self.pages[p].frames[f];
                 frame.rank = rank;
-                frame.title_size = size.unwrap_or_else(|| layout.title_size(rank));
+                frame.title_size = if smaller { layout.smaller_size(size) } else { size };
             }
         }
     }

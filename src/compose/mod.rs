@@ -282,16 +282,21 @@ impl<'a> Composer<'a> {
         bumps: &Bumps,
     ) -> Result<Tiled> {
         let needs = needs::measure(measurer, self.file, self.layout, &subjects)?;
+        Ok(self.tiled(region, subjects, needs, bumps))
+    }
+
+    /// Tiles `region` with `subjects`, measured as `needs`.
+    fn tiled(&self, region: Region, subjects: Vec<Subject>, needs: Vec<Needs>, bumps: &Bumps) -> Tiled {
         let items = self.items(&subjects, &needs, bumps);
         let rules = |most_free| Rules { most_free, max_leg: self.max_leg(), weights: self.weights() };
         let found = tiling::tile(&items, region, &rules(self.hole() - 1))
             .or_else(|| tiling::tile(&items, region, &rules(region.lines)));
-        Ok(Tiled { subjects, needs, items, found })
+        Tiled { subjects, needs, items, found }
     }
 
     /// `tiled` with one more filler as its last item: the filler that leaves the fewest column
     /// lines in holes (the best score among equals), when that is fewer than `tiled` leaves;
-    /// the filler is then taken from the pool.
+    /// the filler is then taken from the pool. The fillers are measured together, once.
     fn fill_hole(
         &mut self,
         measurer: &mut Measurer,
@@ -299,13 +304,18 @@ impl<'a> Composer<'a> {
         tiled: &Tiled,
         bumps: &Bumps,
     ) -> Result<Option<Tiled>> {
+        if self.fillers.is_empty() {
+            return Ok(None);
+        }
         let hole = self.hole();
         let rank = tiled.subjects.iter().filter(|s| s.before.is_none()).count() as u32 + 1;
+        let fillers: Vec<Subject> = self.fillers.iter().map(|&a| self.subject(a, rank, region)).collect();
+        let measured = needs::measure(measurer, self.file, self.layout, &fillers)?;
         let mut best: Option<(usize, Tiled)> = None;
-        for (k, &a) in self.fillers.iter().enumerate() {
-            let mut subjects = tiled.subjects.clone();
-            subjects.push(self.subject(a, rank, region));
-            let trial = self.tile(measurer, region, subjects, bumps)?;
+        for (k, (filler, need)) in fillers.into_iter().zip(measured).enumerate() {
+            let subjects = [tiled.subjects.clone(), vec![filler]].concat();
+            let needs = [tiled.needs.clone(), vec![need]].concat();
+            let trial = self.tiled(region, subjects, needs, bumps);
             let key = |t: &Tiled| (t.hole_lines(hole), Reverse(t.score()));
             let bar = best.as_ref().map_or((tiled.hole_lines(hole), Reverse(i64::MAX)), |(_, b)| key(b));
             if trial.found.is_some() && key(&trial) < bar {

@@ -51,6 +51,15 @@ struct Trial {
     space: i32,
 }
 
+/// What an article settled on before its title was set smaller: the level it chose (with its
+/// white), the picture's change and the lines still over.
+#[derive(Debug, Clone, Copy)]
+struct Untitled {
+    chosen: Trial,
+    picture: i32,
+    over: i32,
+}
+
 /// What one step changes of one article, from and to, so it can be taken back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -77,8 +86,8 @@ pub(super) struct CopyFit {
     title_step: bool,
     smaller_title: Vec<usize>,
     /// What an article had settled on when its title was set smaller, to go back to when the
-    /// smaller title gains no line: its level, white, picture and the lines still over.
-    before_title: HashMap<usize, (i64, i32, i32, i32)>,
+    /// smaller title gains no line.
+    before_title: HashMap<usize, Untitled>,
     /// Articles whose head gave white back after an overrun: none is added again.
     shrunk: Vec<usize>,
     /// Articles that ran over at some step: a tightening they needed is not loosened again.
@@ -173,24 +182,24 @@ impl CopyFit {
             self.shrunk.push(a);
         }
         // The picture takes what the tracking left over or free, then the white the rest.
-        let unresized = self.picture.get(&a).copied().unwrap_or(0);
+        let unresized = self.picture_of(a);
         let slack = chosen.slack - self.resize(a, frame, chosen.slack);
         if slack < 0 && self.title_may_shrink(a, frame) {
             // Walk again from the level reached, with the smaller title and the picture as it was.
             let picture = self.picture.insert(a, unresized).unwrap_or(0);
-            self.before_title.insert(a, (chosen.level, chosen.space, picture, slack));
+            self.before_title.insert(a, Untitled { chosen, picture, over: slack });
             self.smaller_title.push(a);
             self.trials.remove(&a);
             return;
         }
         // A smaller title that gained no line goes back, with what the article had before.
         let slack = match self.before_title.remove(&a) {
-            Some((level, white, picture, over)) if slack <= over => {
-                self.levels.insert(a, level);
-                self.space.insert(a, white);
-                self.picture.insert(a, picture);
+            Some(before) if slack <= before.over => {
+                self.levels.insert(a, before.chosen.level);
+                self.space.insert(a, before.chosen.space);
+                self.picture.insert(a, before.picture);
                 self.smaller_title.retain(|&t| t != a);
-                over
+                before.over
             }
             _ => slack,
         };
@@ -205,15 +214,18 @@ impl CopyFit {
     /// shows it, within its room; returns the change made.
     fn resize(&mut self, a: usize, frame: &PlannedFrame, lines: i32) -> i32 {
         let to = self.picture_target(a, frame, lines);
-        let from = self.picture.get(&a).copied().unwrap_or(0);
-        self.picture.insert(a, to);
-        to - from
+        to - self.picture.insert(a, to).unwrap_or(0)
+    }
+
+    /// The grid lines copy-fit has added to article `a`'s picture so far.
+    fn picture_of(&self, a: usize) -> i32 {
+        self.picture.get(&a).copied().unwrap_or(0)
     }
 
     /// Article `a`'s picture change after `lines` more (fewer when negative), within its room;
     /// its change so far when `frame` does not show it.
     fn picture_target(&self, a: usize, frame: &PlannedFrame, lines: i32) -> i32 {
-        let from = self.picture.get(&a).copied().unwrap_or(0);
+        let from = self.picture_of(a);
         let (down, up) = self.rooms.get(&a).copied().unwrap_or((0, 0));
         match frame.picture {
             Some(_) => (from + lines).clamp(-down, up),
@@ -263,7 +275,7 @@ impl CopyFit {
         let space = self.space.get(&a).copied().unwrap_or(0);
         let track = |to: i64| Step::Tracking { from: level, to };
         let white = |to: i32| Step::Space { from: space, to };
-        let picture = self.picture.get(&a).copied().unwrap_or(0);
+        let picture = self.picture_of(a);
         let resize = |to: i32| (to != picture).then_some((Step::Picture { from: picture, to }, false));
         let loosened = matches!(self.last.get(&a), Some(Step::Tracking { from, to }) if to > from);
         if let Some(over) = &report.overflow {

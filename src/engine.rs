@@ -528,9 +528,9 @@ fn overrun_balanced_frames(ctx: &Context, overflows: &[measure::Overflow]) -> Ve
 }
 
 /// The lines each composed article's last frame lacked (its text ran over), or had over where
-/// its text left a hole the composer did not leave (`hole` lines or more free in its text
-/// columns, more than the composer left): as many as bring it under a hole. Fewer free lines
-/// than the composer left is no misfit: the frame is full, copy-fit filled it.
+/// its text left a hole the composer did not leave (`hole` lines or more free under its
+/// shortest text column, more than the composer left): as many as bring it under a hole.
+/// Fewer free lines than the composer left is no misfit: the frame is full, copy-fit filled it.
 fn misfits(built: &Build, composition: &compose::Composition, hole: i32) -> compose::Bumps {
     let composed =
         |a: usize| composition.frames.iter().any(|(_, f)| f.article == built.plan.articles[a].id());
@@ -547,7 +547,7 @@ fn misfits(built: &Build, composition: &compose::Composition, hole: i32) -> comp
             let meant = composition.free.get(&(a, slot)).copied().unwrap_or(0) as i32;
             let lines = match &report.overflow {
                 Some(amount) => amount.lines.div_ceil(columns).max(1) as i32,
-                None => match (report.parts.last()?.free_lines as usize / columns) as i32 {
+                None => match report.parts.last()?.short_lines as i32 {
                     free if free >= hole && free > meant => hole - 1 - free,
                     _ => 0,
                 },

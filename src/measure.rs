@@ -118,6 +118,21 @@ impl Column {
         }
     }
 
+    /// The lines of the shortest of `columns` text columns the body is dealt over as
+    /// `balanced`: a subhead moved to the next column ends its column early, and a body of
+    /// fewer lines than columns leaves some empty.
+    pub fn shortest(&self, balanced: &Balanced, columns: u32) -> u32 {
+        if balanced.cuts.len() + 1 < columns.max(1) as usize {
+            return 0;
+        }
+        let line = |cut: &Cut| self.starts.iter().find(|(_, c)| c == cut).map_or(self.head, |(l, _)| *l);
+        let ends: Vec<u32> = std::iter::once(self.head)
+            .chain(balanced.cuts.iter().map(line))
+            .chain(std::iter::once(self.head + self.lines))
+            .collect();
+        ends.windows(2).map(|w| w[1].saturating_sub(w[0])).min().unwrap_or(0)
+    }
+
     /// Whether the body, flowing from column to column (as a frame whose balanced columns
     /// do not hold it sets it), fits `columns` text columns under the head of a frame
     /// `frame_lines` tall, a subhead never ending a column.
@@ -629,6 +644,9 @@ mod tests {
             paragraph(7).balanced(&[Para], 3),
             Balanced { lines: 3, cuts: vec![at(0, 27), at(0, 45)] }
         );
+        assert_eq!(paragraph(7).shortest(&paragraph(7).balanced(&[Para], 3), 3), 2);
+        // Two lines over three columns leave one empty.
+        assert_eq!(paragraph(2).shortest(&paragraph(2).balanced(&[Para], 3), 3), 0);
     }
 
     #[test]
@@ -640,6 +658,8 @@ mod tests {
             [(0, at(0, 0)), (1, at(0, 9)), (2, at(1, 0)), (3, at(2, 0)), (4, at(2, 9)), (5, at(2, 18))];
         let balanced = column(&starts).balanced(&[Para, Subhead, Para], 2);
         assert_eq!(balanced, Balanced { lines: 4, cuts: vec![at(2, 9)] });
+        // Column one holds four lines (paragraph 0, the subhead and a line), column two two.
+        assert_eq!(column(&starts).shortest(&balanced, 2), 2);
         // A subhead heading the only paragraph cannot leave its column: one column holds both.
         let headed = column(&[(0, at(0, 0)), (1, at(1, 0))]);
         assert_eq!(headed.balanced(&[Subhead, Para], 2), Balanced { lines: 2, cuts: vec![] });

@@ -140,6 +140,9 @@ pub struct PartReport {
     /// Whole lines every text column leaves empty at its bottom: how far the text could move
     /// down (see [`Fill::slack_lines`]).
     pub slack_lines: u32,
+    /// Whole lines its shortest text column leaves empty at its bottom: a hole from the
+    /// layout's `hole-lines` on.
+    pub short_lines: u32,
     /// Grid lines of white added around the frame's head (`head-space` and copy-fit's).
     pub head_space: u32,
     /// Characters set in this frame, whitespace not counted.
@@ -289,8 +292,8 @@ fn fill_percent(ctx: &Context, p: usize, fills: &[Vec<Fill>]) -> f64 {
 }
 
 /// Page `p`'s holes of at least one column × the layout's `hole-lines`, 1-based: grid no frame
-/// or picture covers, and the foot of a balanced frame whose columns all end that many lines
-/// short of it.
+/// or picture covers, and the foot of a balanced frame under text columns that end that many
+/// lines short of it.
 fn page_holes(ctx: &Context, p: usize, fills: &[Vec<Fill>]) -> Vec<Hole> {
     let least = ctx.layout.spec.grid.hole_lines;
     let page = &ctx.plan.pages[p];
@@ -300,13 +303,41 @@ fn page_holes(ctx: &Context, p: usize, fills: &[Vec<Fill>]) -> Vec<Hole> {
         line: c.line + 1,
         lines: c.lines,
     });
-    let short = page.frames.iter().filter(|f| f.balance).filter_map(|f| {
-        let free = fills.get(f.article).and_then(|fill| fill.get(f.slot)).map_or(0, |fill| fill.free_lines);
-        let lines = free / f.columns.max(1);
-        let [column, span, line, height] = f.extent();
-        (lines >= least).then_some(Hole { column, columns: span, line: line + height - lines, lines })
+    let short = page.frames.iter().filter(|f| f.balance).flat_map(|f| {
+        let free =
+            fills.get(f.article).and_then(|fill| fill.get(f.slot)).map_or(&[][..], |fill| &fill.by_column);
+        short_feet(f.extent(), free, least)
     });
     uncovered.chain(short).collect()
+}
+
+/// The holes at the foot of a frame at `extent` (grid column, span, line, lines) whose text
+/// columns leave `free` lines each: every run of neighbouring columns at least `least` lines
+/// short, as deep as its shallowest, over the grid columns its text columns cover (rounded,
+/// for text columns wider than a grid column).
+fn short_feet([column, span, line, lines]: [u32; 4], free: &[u32], least: u32) -> Vec<Hole> {
+    let columns = free.len() as u32;
+    let grid = |c: u32| column + (c * span + columns / 2) / columns.max(1);
+    let mut feet = Vec::new();
+    let mut c = 0;
+    while c < columns {
+        let start = c;
+        while c < columns && free[c as usize] >= least {
+            c += 1;
+        }
+        if c > start {
+            let depth = free[start as usize..c as usize].iter().copied().min().unwrap_or(0).min(lines);
+            let (from, to) = (grid(start), grid(c));
+            feet.push(Hole {
+                column: from,
+                columns: (to - from).max(1),
+                line: line + lines - depth,
+                lines: depth,
+            });
+        }
+        c += 1;
+    }
+    feet
 }
 
 /// One article's row: each part's place, text, capacity and fill, and its overset.
@@ -321,7 +352,7 @@ fn article_report(
     let parts = (0..article.frames.len())
         .map(|slot| {
             let frame = plan.frame(a, slot);
-            let fill = findings.fills[a][slot];
+            let fill = &findings.fills[a][slot];
             let (start, end) = (bounds[a][slot], bounds[a][slot + 1]);
             let capacity = frame.capacity();
             PartReport {
@@ -332,6 +363,7 @@ fn article_report(
                 used_lines: capacity - fill.free_lines,
                 free_lines: fill.free_lines,
                 slack_lines: fill.slack_lines,
+                short_lines: fill.by_column.iter().copied().max().unwrap_or(0),
                 head_space: frame.head_space,
                 chars: fill.chars,
                 jump_to: continues(&bounds[a], slot).then(|| plan.page_number(a, slot + 1)),
@@ -421,4 +453,23 @@ fn overset(ctx: &Context, bounds: &Bounds) -> Vec<String> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_feet_of_columns_two_lines_short_are_holes() {
+        // Five columns at grid column 1, lines 10–30, the last three two lines short.
+        let feet = short_feet([1, 5, 10, 21], &[1, 1, 2, 2, 2], 2);
+        assert_eq!(feet, [Hole { column: 3, columns: 3, line: 29, lines: 2 }]);
+        // One line short everywhere is no hole; two runs are two.
+        assert!(short_feet([1, 5, 10, 21], &[1; 5], 2).is_empty());
+        assert_eq!(short_feet([1, 5, 10, 21], &[3, 1, 2, 0, 0], 2).len(), 2);
+        // Three text columns over grid columns 2–5: the last, a grid column and a third wide,
+        // holds grid column 5 whole.
+        let feet = short_feet([2, 4, 1, 20], &[0, 0, 5], 2);
+        assert_eq!(feet, [Hole { column: 5, columns: 1, line: 16, lines: 5 }]);
+    }
 }

@@ -321,13 +321,26 @@ fn fills(build: &Build) -> Vec<f64> {
 /// The seed of the fill test's issues: stated so its numbers can be reproduced.
 const FILL_SEED: u64 = 20_231_017;
 
+/// Writes the generated issue `n` to the folder `BANMIAN_RANDOM_ISSUES` names, if any, so a
+/// page the composer refuses or leaves short can be built and looked at by hand.
+fn keep(n: u64, text: &str) {
+    if let Ok(dir) = std::env::var("BANMIAN_RANDOM_ISSUES") {
+        let dir = Path::new(&dir).join(format!("issue{n}"));
+        std::fs::create_dir_all(dir.join("pictures")).unwrap();
+        std::fs::write(dir.join("issue.toml"), text).unwrap();
+        let svg = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kaifaqu-2023-10/pictures/yuanqu.svg");
+        std::fs::copy(svg, dir.join("pictures/yuanqu.svg")).unwrap();
+    }
+}
+
 /// Ten random 4-page desk-sized issues from [`FILL_SEED`], each page's fill printed. Issue #13
 /// asks 9 of 10 to fill every page to 98 %; that does not hold yet, so this asserts what does:
 /// each issue composes to pages its frames tile, or fails naming the page. Measured at this
 /// commit: 5 of 10 fail (page 3 or 4: too much text once rests arrive, legs too long, or no
-/// tiling fills the page); issues 5 and 9 compose with a page under 98 % (96.8, 96.3: a frame
-/// leaves 8 lines free in 5 columns); issues 2, 6 and 8 fill every page (3 of 10; 1 of 10
-/// before copy-fit probed and the needs lost their line of margin).
+/// tiling fills the page); issues 5 and 9 compose without a hole but with a page under 98 %
+/// (97.3, 97.5: balanced frames whose shorter columns end a line short); issues 2, 6 and 8
+/// fill every page (3 of 10; 1 of 10 before copy-fit probed and the needs lost their line of
+/// margin). Set `BANMIAN_RANDOM_ISSUES` to a folder to keep the issues there.
 #[test]
 fn ten_random_four_page_issues_fill_their_pages() {
     let prose = paragraphs();
@@ -335,6 +348,7 @@ fn ten_random_four_page_issues_fill_their_pages() {
     for n in 0..10 {
         let mut d = Dice::seeded(FILL_SEED + n, 400);
         let (text, articles) = issue(&mut d, &prose, 4, Sizes::Desk);
+        keep(n, &text);
         match build(&text) {
             Ok(built) => {
                 let fills = fills(&built);

@@ -64,7 +64,10 @@ fn need(d: &mut Dice, head: u32, area: u32, span: u32, stretch: u32, jumps: bool
     let loose = lines + d.roll(3);
     let least = jumps.then(|| head + 1 + d.roll(tight - head));
     let space = d.roll(3);
-    Need { head, lines, tight, loose, stretch, space, least }
+    // The body's column lines at the loosest tracking, dealt over `span` text columns.
+    let body = area + (loose - lines) * span;
+    let shortest = [0, 1, 2].map(|_| (body / span).saturating_sub(d.roll(2)));
+    Need { head, lines, tight, loose, stretch, space, least, body, columns: span, shortest }
 }
 
 /// An item measured to fill a `span × lines` rectangle (give or take noise), its weight
@@ -377,7 +380,19 @@ proptest! {
 
 /// One need: `head` and `lines`, no slack.
 fn exact(head: u32, lines: u32) -> Option<Need> {
-    Some(Need { head, lines, tight: lines, loose: lines, stretch: 0, space: 0, least: None })
+    let body = lines.saturating_sub(head);
+    Some(Need {
+        head,
+        lines,
+        tight: lines,
+        loose: lines,
+        stretch: 0,
+        space: 0,
+        least: None,
+        body,
+        columns: 1,
+        shortest: [body; 3],
+    })
 }
 
 /// The smallest 撞题 a row with a leaf on the left allows: only the right part's first item is
@@ -427,7 +442,18 @@ fn most_generated_inputs_tile() {
 /// panic: its leg (lines under the head, picture and white) is never negative.
 #[test]
 fn a_need_shorter_than_its_head_makes_a_leaf_not_a_panic() {
-    let need = Need { head: 10, lines: 5, tight: 5, loose: 5, stretch: 6, space: 0, least: None };
+    let need = Need {
+        head: 10,
+        lines: 5,
+        tight: 5,
+        loose: 5,
+        stretch: 6,
+        space: 0,
+        least: None,
+        body: 0,
+        columns: 1,
+        shortest: [0; 3],
+    };
     let item =
         Item { weight: 1, plain: vec![Some(need)], boxed: vec![None], preferred_stretch: 0, box_free: true };
     let rules = Rules { most_free: 2, max_leg: None, weights: Weights::default() };

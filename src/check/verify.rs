@@ -30,7 +30,7 @@ pub struct Findings<'a> {
 }
 
 /// What one part's frame holds, measured from its glyphs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fill {
     /// Whole lines left empty at the bottom of the frame's text columns, less the jump line of
     /// a part that continues.
@@ -40,6 +40,8 @@ pub struct Fill {
     pub slack_lines: u32,
     /// Characters set in the frame, whitespace not counted.
     pub chars: usize,
+    /// Whole lines left empty at the bottom of each text column, left to right.
+    pub by_column: Vec<u32>,
 }
 
 /// The running count of one part's overflow.
@@ -178,7 +180,7 @@ fn fills(sorted: &Sorted, ctx: &Context, bounds: &Bounds) -> Vec<Vec<Fill>> {
                         .filter(|g| g.origin.field != Field::JumpTitle && !g.text.trim().is_empty())
                         .map(|g| g.text.chars().count())
                         .sum();
-                    Fill { free_lines: free, slack_lines: slack, chars }
+                    Fill { free_lines: free, slack_lines: slack, chars, by_column }
                 })
                 .collect()
         })

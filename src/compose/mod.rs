@@ -480,6 +480,8 @@ impl<'a> Composer<'a> {
                             lines: body(need.lines),
                             tight: body(need.tight),
                             loose: body(need.loose),
+                            body: bumped(need.body, bump * need.columns as i32),
+                            shortest: need.shortest.map(|l| l.saturating_add_signed(bump)),
                             stretch,
                             space,
                             least: jumps.then_some(need.head + (comfort / 3).max(6)),

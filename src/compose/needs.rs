@@ -124,15 +124,35 @@ pub fn measure(
     let by_copy: HashMap<usize, Option<Column>> = set.iter().copied().zip(outcomes).collect();
     // A balanced frame divides its body over its text columns (a 竖题 takes one of them),
     // exactly as the build will.
-    let probed: Vec<Option<(u32, u32)>> = stands_for
+    let probed: Vec<Option<Probed>> = stands_for
         .iter()
         .enumerate()
         .map(|(a, s)| {
             let (kinds, columns) = (planned.articles[a].kinds(), planned.frame(a, slot(&copies[a])).columns);
-            by_copy[s].as_ref().map(|column| (column.head, column.balanced(&kinds, columns).lines))
+            by_copy[s].as_ref().map(|column| {
+                let balanced = column.balanced(&kinds, columns);
+                Probed {
+                    head: column.head,
+                    lines: balanced.lines,
+                    body: column.lines,
+                    columns,
+                    shortest: column.shortest(&balanced, columns),
+                }
+            })
         })
         .collect();
     Ok(needs(subjects, &copies, &probed, layout))
+}
+
+/// What one copy measured: its head, its body balanced over its text columns (the tallest
+/// column's lines, and the shortest's), and its body in one text column.
+#[derive(Debug, Clone, Copy)]
+struct Probed {
+    head: u32,
+    lines: u32,
+    body: u32,
+    columns: u32,
+    shortest: u32,
 }
 
 /// The copies to probe: for each variant (plain, and boxed where the item may be boxed) and
@@ -232,18 +252,13 @@ fn push_page(issue: &mut Issue, frame: Frame) {
 /// Each subject's needs from the probes: a span's lines are its head and its body balanced
 /// over its columns. Spans whose headline takes more than a title line beyond the widest's
 /// (a title broken on too many lines) are left out.
-fn needs(
-    subjects: &[Subject],
-    copies: &[Copy],
-    probed: &[Option<(u32, u32)>],
-    layout: &Layout,
-) -> Vec<Needs> {
+fn needs(subjects: &[Subject], copies: &[Copy], probed: &[Option<Probed>], layout: &Layout) -> Vec<Needs> {
     let columns = layout.spec.grid.columns as usize;
     subjects
         .iter()
         .enumerate()
         .map(|(subject, s)| {
-            let of = |boxed: bool| -> Vec<(Copy, (u32, u32))> {
+            let of = |boxed: bool| -> Vec<(Copy, Probed)> {
                 copies
                     .iter()
                     .zip(probed)
@@ -267,29 +282,41 @@ fn needs(
 
 /// One variant's needs by span, from its probes: the head from the span's head probe (or its
 /// whole probe), the balanced body lines from the span's whole probes, at each tracking.
-fn by_span(probes: &[(Copy, (u32, u32))], columns: usize, title_line: u32) -> Vec<Option<Need>> {
+fn by_span(probes: &[(Copy, Probed)], columns: usize, title_line: u32) -> Vec<Option<Need>> {
     let head = |span: u32| {
         let at =
             |whole: bool| probes.iter().find(|(c, _)| c.span == span && c.whole == whole && c.tracking == 0);
-        at(false).or_else(|| at(true)).map(|(_, (head, _))| *head)
+        at(false).or_else(|| at(true)).map(|(_, p)| p.head)
     };
     let body = |span: u32, tracking: i8| {
         let whole = |c: &Copy| c.whole && c.tracking == tracking && c.span == span;
-        probes.iter().find(|(c, _)| whole(c)).map(|(_, (_, lines))| *lines)
+        probes.iter().find(|(c, _)| whole(c)).map(|(_, p)| *p)
     };
     let spans: Vec<u32> = probes.iter().filter(|(c, _)| c.tracking == 0).map(|(c, _)| c.span).collect();
     let widest = spans.iter().max().and_then(|&s| head(s));
     let mut needs = vec![None; columns];
     for span in spans {
-        let (Some(head), Some(body_lines), Some(widest)) = (head(span), body(span, 0), widest) else {
+        let (Some(head), Some(set), Some(widest)) = (head(span), body(span, 0), widest) else {
             continue;
         };
         if head <= widest + title_line {
-            let lines = (head + body_lines).max(1);
-            let at = |tracking| body(span, tracking).map_or(lines, |l| (head + l).max(1));
+            let lines = (head + set.lines).max(1);
+            let at = |tracking| body(span, tracking).map_or(lines, |p| (head + p.lines).max(1));
             let (tight, loose) = (at(-1).min(lines), at(1).max(lines));
-            needs[span as usize - 1] =
-                Some(Need { head, lines, tight, loose, stretch: 0, space: 0, least: None });
+            let level = |tracking| body(span, tracking).unwrap_or(set);
+            let loosest = body(span, 1).filter(|p| p.body >= set.body).unwrap_or(set);
+            needs[span as usize - 1] = Some(Need {
+                head,
+                lines,
+                tight,
+                loose,
+                stretch: 0,
+                space: 0,
+                least: None,
+                body: loosest.body,
+                columns: set.columns,
+                shortest: [level(-1).shortest, set.shortest, loosest.shortest],
+            });
         }
     }
     needs

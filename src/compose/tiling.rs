@@ -42,6 +42,32 @@ pub struct Need {
     /// The fewest lines the item may take when it may jump to a later page (its rest then
     /// continues there); `None` when it must be whole.
     pub least: Option<u32>,
+    /// The body's lines in one text column at the loosest tracking, and the text columns it
+    /// is balanced over.
+    pub body: u32,
+    pub columns: u32,
+    /// The lines of the shortest text column in the balanced deal at the tightest, no and
+    /// the loosest tracking (a subhead moved on ends its column early): a line free under
+    /// the tallest column is two or more under a shorter one.
+    pub shortest: [u32; 3],
+}
+
+impl Need {
+    /// Free lines in the shortest text column when the body has `rows` lines per column:
+    /// copy-fit sets the loosest tracking that fits, so the rectangle holds the deal of the
+    /// loosest level measured whose tallest column it holds.
+    fn shortest_free(&self, rows: u32) -> u32 {
+        let tallest = [self.tight, self.lines, self.loose].map(|l| l.saturating_sub(self.head));
+        let level = (0..3).rev().find(|&l| rows >= tallest[l]).unwrap_or(0);
+        rows.saturating_sub(self.shortest[level].min(tallest[level]))
+    }
+
+    /// Lines the shorter text columns end above the tallest when the body has `rows` lines
+    /// per column and its tallest column leaves `free` of them.
+    fn uneven(&self, rows: u32, free: u32) -> u32 {
+        let columns = self.columns.max(1);
+        (columns * rows.saturating_sub(free)).saturating_sub(self.body)
+    }
 }
 
 /// One item to place: an article's first part, or the rest of one continued from an earlier
@@ -87,7 +113,8 @@ pub struct Placed {
     pub tracked: i32,
     /// Whether the item is cut here and continues on a later page.
     pub continued: bool,
-    /// Lines of the rectangle left free under the text.
+    /// Lines left free under the text of the rectangle's shortest column: a hole from
+    /// `hole-lines` on.
     pub free: u32,
 }
 
@@ -98,6 +125,8 @@ pub struct Weights {
     pub width: i64,
     /// For a frame with one free line (not a hole).
     pub free_line: i64,
+    /// Per line a balanced frame's shorter columns end above its tallest (not a hole).
+    pub uneven_line: i64,
     /// Per free line, for a frame with a hole (two free lines or more).
     pub hole_line: i64,
     /// For a box set only to keep titles apart.
@@ -121,6 +150,7 @@ impl Default for Weights {
         Weights {
             width: 4,
             free_line: 30,
+            uneven_line: 5,
             hole_line: 1000,
             boxed: 30,
             space_line: 10,
@@ -137,7 +167,7 @@ impl Default for Weights {
 /// The bounds every tiling keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rules {
-    /// The most free lines a frame may keep (more is a hole the score pays for).
+    /// The most free lines a frame's shortest column may keep.
     pub most_free: u32,
     /// The tallest leg, in lines.
     pub max_leg: Option<u32>,
@@ -170,16 +200,21 @@ pub fn leaf(
     let free = over - stretch - space - loosened;
     let tracked = if continued { 0 } else { loosened as i32 - need.lines.saturating_sub(lines) as i32 };
     let leg = lines.saturating_sub(need.head + stretch + space);
-    if rules.max_leg.is_some_and(|most| leg > most) {
+    // A cut part flows to the frame's foot in every column.
+    let shortest = if continued { 0 } else { need.shortest_free(leg).max(free) };
+    if rules.max_leg.is_some_and(|most| leg > most) || shortest > rules.most_free {
         return None;
     }
     let w = &rules.weights;
     let mut score = it.weight * i64::from(span) * w.width;
-    score -= match free {
-        0 => 0,
-        1 => w.free_line,
-        n => w.hole_line * i64::from(n),
+    score -= match (shortest, free) {
+        (n, _) if n >= 2 => w.hole_line * i64::from(n),
+        (_, 0) => 0,
+        _ => w.free_line,
     };
+    if !continued {
+        score -= w.uneven_line * i64::from(need.uneven(leg, free));
+    }
     if boxed {
         score -= w.boxed;
     }
@@ -190,8 +225,19 @@ pub fn leaf(
     }
     score -= w.picture_line * i64::from(stretch.abs_diff(it.preferred_stretch.min(need.stretch)));
     score -= w.short_leg * i64::from(w.comfort_leg.saturating_sub(leg));
-    let placed =
-        Placed { item, column: 0, span, line: 0, lines, boxed, stretch, space, tracked, continued, free };
+    let placed = Placed {
+        item,
+        column: 0,
+        span,
+        line: 0,
+        lines,
+        boxed,
+        stretch,
+        space,
+        tracked,
+        continued,
+        free: shortest,
+    };
     Some((score, placed))
 }
 
@@ -488,7 +534,19 @@ mod tests {
     fn item(weight: i64, lines_at: impl Fn(u32) -> u32, columns: u32) -> Item {
         let need = |s: u32| {
             let lines = lines_at(s);
-            Some(Need { head: 3, lines, tight: lines, loose: lines, stretch: 0, space: 0, least: None })
+            let body = lines - 3;
+            Some(Need {
+                head: 3,
+                lines,
+                tight: lines,
+                loose: lines,
+                stretch: 0,
+                space: 0,
+                least: None,
+                body,
+                columns: 1,
+                shortest: [body; 3],
+            })
         };
         let needs: Vec<Option<Need>> = (1..=columns).map(need).collect();
         Item { weight, plain: needs.clone(), boxed: needs, preferred_stretch: 0, box_free: false }
@@ -519,6 +577,37 @@ mod tests {
         let region = Region { column: 1, line: 1, columns: 4, lines: 12 };
         let (_, placed) = tile(&items, region, &rules()).expect("fits");
         assert_eq!((placed[1].line, placed[1].span, placed[1].boxed), (7, 4, false));
+    }
+
+    #[test]
+    fn a_free_line_under_uneven_balanced_columns_is_a_hole() {
+        // A head of 3 lines over 5 text columns, the body dealt evenly over them.
+        let item = |body: u32| {
+            let lines = 3 + body.div_ceil(5);
+            let need = Need {
+                head: 3,
+                lines,
+                tight: lines,
+                loose: lines,
+                stretch: 0,
+                space: 0,
+                least: None,
+                body,
+                columns: 5,
+                shortest: [body / 5; 3],
+            };
+            let plain = [vec![None; 4], vec![Some(need)]].concat();
+            Item { weight: 1, plain, boxed: vec![None; 5], preferred_stretch: 0, box_free: true }
+        };
+        let placed = |body: u32, most_free: u32| {
+            let rules = Rules { most_free, ..rules() };
+            leaf(&[item(body)], 0, 5, 8, false, &rules).map(|(_, placed)| placed.free)
+        };
+        // 20 lines end level at 4 a column: a line free under each of the five.
+        assert_eq!(placed(20, 1), Some(1));
+        // 18 lines end at 4, 4, 4, 3, 3: two lines free under the last two columns.
+        assert_eq!(placed(18, 1), None);
+        assert_eq!(placed(18, 8), Some(2));
     }
 
     #[test]

@@ -86,8 +86,8 @@ fn the_composed_examples_set_no_titles_side_by_side() {
         for article in &build.report.articles {
             let c = &article.composition;
             assert_eq!(
-                (c.title_clash, c.title_inversion, c.split_closing),
-                (0, 0, 0),
+                (c.title_clash, c.title_inversion, c.split_closing, c.opening_at_end),
+                (0, 0, 0, 0),
                 "{name}: {}",
                 article.id
             );
@@ -153,6 +153,24 @@ fn a_line_before_a_number_that_cannot_break_is_set_ragged_and_other_loose_lines_
     let (_dir, path) = write_issue("issue.toml", &narrow(&long), &[("l.toml", &strict)]);
     let build = engine().build(&path, &BUILD).unwrap();
     assert!(build.report.articles[0].composition.loose_line > 0, "{:?}", build.warnings);
+}
+
+#[test]
+fn a_word_in_brackets_or_quotes_keeps_its_marks_on_its_line() {
+    // The bracketed word moves whole to the next line at every offset, and the loose line it
+    // leaves is set ragged: its （ goes with it (a ragged break after it ended lines with （).
+    // Typst lets a line start with ” after a Chinese character: glued, it never does.
+    let mut paragraphs = Vec::new();
+    for k in 0..13 {
+        paragraphs.push("测".repeat(k) + "所见即所得（WYSIWYG）编辑器、日历。");
+        paragraphs.push("测".repeat(k) + "激活项目“绿动引擎”。深度“牵手”黄委会。");
+        paragraphs.push("测".repeat(k) + "之前的“稳定”版），以及“实验（experimental）”版。");
+    }
+    let text = paragraphs.join("\n\n");
+    let (_dir, path) = write_issue("issue.toml", &narrow(&text), &[("l.toml", &tabloid_with(&[], false))]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    let counts = &build.report.articles[0].composition;
+    assert_eq!((counts.opening_at_end, counts.closing_at_start), (0, 0), "{:?}", build.warnings);
 }
 
 #[test]

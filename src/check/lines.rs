@@ -252,10 +252,11 @@ pub fn check(lines: &[BodyLine], limits: &Limits) -> Vec<Violation> {
         let (Some(first), Some(last)) = (line.text.chars().next(), line.text.chars().last()) else {
             continue;
         };
-        if CLOSING.contains(first) && !line.starts_in_word {
+        // A paragraph's own first or last character is no break's doing.
+        if CLOSING.contains(first) && line.continues_paragraph && !line.starts_in_word {
             found.push(violation(Rule::ClosingAtStart));
         }
-        if OPENING.contains(last) {
+        if OPENING.contains(last) && !line.ends_paragraph {
             found.push(violation(Rule::OpeningAtEnd));
         }
         let next = lines.get(i + 1).filter(|n| n.article == line.article && !line.ends_paragraph);
@@ -437,7 +438,15 @@ fn first_word(glyphs: &[&Glyph], plan: &Plan) -> Option<(usize, (usize, usize, u
         let r = blocks[b].runs.len().checked_sub(1)?;
         return Some((0, (b, r, blocks[b].runs[r].text.len())));
     }
-    let (before, g) = visible.enumerate().find(|(_, g)| g.text.chars().next().is_some_and(in_word))?;
+    let visible: Vec<&&Glyph> = visible.collect();
+    // Closing quotation marks are narrow in Unicode's widths, yet start no word (a break
+    // before one would open a line with it).
+    let starts_word = |c: char| in_word(c) && !"”’".contains(c);
+    let word = visible.iter().position(|g| g.text.chars().next().is_some_and(starts_word))?;
+    // Opening marks before the word go with it: no line may end with one (禁则).
+    let opening = |g: &&Glyph| g.text.chars().next().is_some_and(|c| OPENING.contains(c));
+    let before = (0..word).rev().take_while(|&k| opening(visible[k])).last().unwrap_or(word);
+    let g = visible[before];
     let Field::Run(b, r) = g.origin.field else { return None };
     Some((before, (b, r, g.bytes.start)))
 }
@@ -502,8 +511,13 @@ mod tests {
 
     #[test]
     fn finds_each_kind_of_violation() {
-        assert_eq!(rules(&[line("，开头")]), vec![Rule::ClosingAtStart]);
+        let within = |text| BodyLine { continues_paragraph: true, ..line(text) };
+        assert_eq!(rules(&[within("，开头")]), vec![Rule::ClosingAtStart]);
         assert_eq!(rules(&[line("结尾“")]), vec![Rule::OpeningAtEnd]);
+        // A paragraph that begins with a closing mark or ends with an opening one broke nowhere.
+        assert!(rules(&[line("}")]).is_empty());
+        let last = BodyLine { ends_paragraph: true, ..line("/var/log/dpkg {") };
+        assert!(rules(&[last]).is_empty());
         assert_eq!(rules(&[line("破折号—"), line("—之后")]), vec![Rule::SplitDoubled]);
         assert_eq!(rules(&[line("省略号…"), line("…之后")]), vec![Rule::SplitDoubled]);
         let lone = BodyLine { ends_paragraph: true, continues_paragraph: true, ..line("了。") };

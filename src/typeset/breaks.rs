@@ -32,6 +32,8 @@ const BREAK_BEFORE: &str = ".@?&#=-_~+";
 /// comes before the first or after the second.
 const CLOSING: &str = "，。、；：？！）］｝」』”’》〉】〕〗〙〛,.;:?!)]}%";
 const OPENING: &str = "（［｛「『“‘《〈【〔〖〘〚([{";
+/// The closing marks among them that end what an opening one began: no good break before one.
+const CLOSING_BRACKETS: &str = "）］｝」』”’》〉】〕〗〙〛)]}";
 
 /// The break opportunities the generator adds to `text`, in order, as (byte offset, kind):
 /// none in words of at most `longest / 2` characters, where moving the word whole reads
@@ -111,7 +113,9 @@ fn good_breaks(word: &str) -> Vec<usize> {
         let after_slash = before == '/' && c != '/';
         let before_mark =
             BREAK_BEFORE.contains(c) && !BREAK_BEFORE.contains(before) && before != '/' && alnum_after(k);
-        if (after_slash || before_mark) && before != ':' {
+        // 禁则 holds inside a word too: `org/）` and `dpkg{.1` keep their brackets.
+        let kept = CLOSING_BRACKETS.contains(c) || OPENING.contains(before);
+        if (after_slash || before_mark) && before != ':' && !kept {
             breaks.push(at);
         }
     }
@@ -145,6 +149,12 @@ mod tests {
             "见https://www|.debian|.org/doc/manuals/。"
         );
         assert_eq!(marked("ftp://a.b/c?x=1&y=2", 12), "ftp://a.b/c?x|=1|&y|=2");
+    }
+
+    #[test]
+    fn brackets_stay_with_the_word_they_close_or_open() {
+        assert_eq!(marked("维基（https://wiki.debian.org/）中", 20), "维基（https://wiki|.debian|.org/）中");
+        assert_eq!(marked("/var/log/dpkg{.1,.2}", 12), "/var/log/dpkg{.1,|.2}");
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! The hidden characters the generator sets inside a run, so that lines break as Chinese
 //! setting wants: break opportunities in long words ([`breaks`]), a word joiner before a
 //! connecting dash or interpunct (连接号 —, ～, –; 间隔号 ·, ・), which UAX #14 lets open a line
-//! and 禁则 does not, and a zero-width space between Chinese and digits where the layout sets
+//! and 禁则 does not, a word joiner before a closing quotation mark and after an opening one
+//! where a character that is no mark stands beside it (Typst's line breaking for Chinese
+//! allows a break before ” and after “), and a zero-width space between Chinese and digits where the layout sets
 //! them close (Typst gives letters and digits alike a quarter em; anything between the two
 //! characters stops it). All are hidden, so the PDF's text stays the article's.
 
 use super::breaks::breaks;
+use super::phrases::is_punctuation;
 use crate::layout::DigitSpacing;
 
 /// What the generator sets at a byte offset inside a run.
@@ -34,6 +37,10 @@ impl Join {
     }
 }
 
+/// The quotation marks Typst's breaking for Chinese lets open (”’) or end (“‘) a line.
+const CLOSING_QUOTES: &str = "”’";
+const OPENING_QUOTES: &str = "“‘";
+
 /// Connecting marks that may not open a line. A — next to another — is half of a 破折号,
 /// which may.
 pub const CONNECTING: &str = "—～–·・";
@@ -52,6 +59,14 @@ pub fn joins(text: &str, before: Option<char>, longest: usize, digits: DigitSpac
         let paired_dash = c == '—' && (before == Some('—') || after == Some('—'));
         if CONNECTING.contains(c) && !paired_dash {
             found.push((at, Join::Glue));
+        }
+        // Between two marks Typst's breaking holds (and a join would stop it compressing them).
+        let plain = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace() && !is_punctuation(c));
+        if CLOSING_QUOTES.contains(c) && plain(before) {
+            found.push((at, Join::Glue));
+        }
+        if OPENING_QUOTES.contains(c) && plain(after) {
+            found.push((at + c.len_utf8(), Join::Glue));
         }
         let han = |c: Option<char>| c.is_some_and(is_han);
         let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
@@ -104,6 +119,19 @@ mod tests {
         assert_eq!(marked("制氢—加氢站～氢能", DigitSpacing::Quarter), "制氢+—加氢站+～氢能");
         assert_eq!(marked("马克思·恩格斯，1990–2000", DigitSpacing::Quarter), "马克思+·恩格斯，1990+–2000");
         assert_eq!(marked("他说——好", DigitSpacing::Quarter), "他说——好");
+    }
+
+    #[test]
+    fn closing_quotes_are_glued_to_what_precedes_them_and_opening_quotes_to_what_follows() {
+        assert_eq!(
+            marked("激活项目“绿动引擎”。所见即所得（WYSIWYG）编辑器", DigitSpacing::Quarter),
+            "激活项目“+绿动引擎+”。所见即所得（WYSIWYG）编辑器"
+        );
+        // Marks beside marks or spaces are left to Typst, which compresses them.
+        assert_eq!(marked("（“kfreebsd”）", DigitSpacing::Quarter), "（“+kfreebsd+”）");
+        assert_eq!(marked("说： “好”", DigitSpacing::Quarter), "说： “+好+”");
+        // Commas and brackets Typst keeps by itself.
+        assert_eq!(marked("恩格斯，（马克思）", DigitSpacing::Quarter), "恩格斯，（马克思）");
     }
 
     #[test]

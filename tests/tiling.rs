@@ -380,19 +380,7 @@ proptest! {
 
 /// One need: `head` and `lines`, no slack.
 fn exact(head: u32, lines: u32) -> Option<Need> {
-    let body = lines.saturating_sub(head);
-    Some(Need {
-        head,
-        lines,
-        tight: lines,
-        loose: lines,
-        stretch: 0,
-        space: 0,
-        least: None,
-        body,
-        columns: 1,
-        shortest: [body; 3],
-    })
+    Some(Need::exact(head, lines.saturating_sub(head), 1))
 }
 
 /// The smallest 撞题 a row with a leaf on the left allows: only the right part's first item is

@@ -53,6 +53,26 @@ pub struct Need {
 }
 
 impl Need {
+    /// What an item of `body` lines in one text column under a `head` needs when its body is
+    /// dealt evenly over `columns` text columns, with no slack: no tracking, picture or white.
+    pub fn exact(head: u32, body: u32, columns: u32) -> Need {
+        let columns = columns.max(1);
+        let lines = head + body.div_ceil(columns);
+        let shortest = body / columns;
+        Need {
+            head,
+            lines,
+            tight: lines,
+            loose: lines,
+            stretch: 0,
+            space: 0,
+            least: None,
+            body,
+            columns,
+            shortest: [shortest; 3],
+        }
+    }
+
     /// Free lines in the shortest text column when the body has `rows` lines per column:
     /// copy-fit sets the loosest tracking that fits, so the rectangle holds the deal of the
     /// loosest level measured whose tallest column it holds.
@@ -532,22 +552,7 @@ mod tests {
     use super::*;
 
     fn item(weight: i64, lines_at: impl Fn(u32) -> u32, columns: u32) -> Item {
-        let need = |s: u32| {
-            let lines = lines_at(s);
-            let body = lines - 3;
-            Some(Need {
-                head: 3,
-                lines,
-                tight: lines,
-                loose: lines,
-                stretch: 0,
-                space: 0,
-                least: None,
-                body,
-                columns: 1,
-                shortest: [body; 3],
-            })
-        };
+        let need = |s: u32| Some(Need::exact(3, lines_at(s) - 3, 1));
         let needs: Vec<Option<Need>> = (1..=columns).map(need).collect();
         Item { weight, plain: needs.clone(), boxed: needs, preferred_stretch: 0, box_free: false }
     }
@@ -583,20 +588,7 @@ mod tests {
     fn a_free_line_under_uneven_balanced_columns_is_a_hole() {
         // A head of 3 lines over 5 text columns, the body dealt evenly over them.
         let item = |body: u32| {
-            let lines = 3 + body.div_ceil(5);
-            let need = Need {
-                head: 3,
-                lines,
-                tight: lines,
-                loose: lines,
-                stretch: 0,
-                space: 0,
-                least: None,
-                body,
-                columns: 5,
-                shortest: [body / 5; 3],
-            };
-            let plain = [vec![None; 4], vec![Some(need)]].concat();
+            let plain = [vec![None; 4], vec![Some(Need::exact(3, body, 5))]].concat();
             Item { weight: 1, plain, boxed: vec![None; 5], preferred_stretch: 0, box_free: true }
         };
         let placed = |body: u32, most_free: u32| {

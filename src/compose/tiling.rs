@@ -21,9 +21,12 @@
 //!
 //! **Score.** Each leaf scores by itself, and a tiling's score is the sum (see [`Weights`]):
 //! importance times width (important articles get the wide frames), less the free lines left
-//! in a frame, a box, white added around a headline, tracking, a jump, a picture set away from
-//! its preferred height, and legs shorter than the layout's comfort. The lead must be at least as wide as every other item; legs
-//! longer than `max-leg-lines` are not allowed at all.
+//! in a frame (a *hole* is measured under its shortest text column: balanced columns end a
+//! line apart, and a subhead moved on ends its column earlier), the lines its shorter columns
+//! end above its tallest, a box, white added around a headline, tracking, a jump, a picture
+//! set away from its preferred height, and legs shorter than the layout's comfort. The lead
+//! must be at least as wide as every other item; legs longer than `max-leg-lines` are not
+//! allowed at all.
 
 /// What one item needs at one span, measured from the real layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

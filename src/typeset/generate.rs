@@ -103,15 +103,19 @@ pub struct MeasureJob {
 
 /// Generates a measuring program: each job sets its stretch of text in its own frame, where
 /// the issue's page has it; what does not fit runs on below the frame's last column, and the
-/// first glyph below the frame shows where it is full. Every page up to the last with a job is
-/// set, with all its frames in plan order and only the jobs' frames filled, so the paragraphs
-/// have the places they will have on the final pages.
+/// first glyph below the frame shows where it is full. Every page with a job is set, with all
+/// its frames in plan order and only the jobs' frames filled, so the paragraphs have the
+/// places they will have on the final pages; a page without one is left out (the composer's
+/// probe issues are mostly such pages).
 pub fn generate_measure(ctx: &Context, jobs: &[MeasureJob]) -> Generated {
     let plan = ctx.plan;
     let mut out = Writer::header(plan);
     let page_of = |job: &MeasureJob| plan.articles[job.article].frames[job.slot];
     let last = jobs.iter().map(|job| page_of(job).0).max();
     for (p, page) in plan.pages.iter().enumerate().take(last.map_or(0, |l| l + 1)) {
+        if !jobs.iter().any(|job| page_of(job).0 == p) {
+            continue;
+        }
         out.line(&format!("#t.news-page(L, P, {p})["));
         for f in 0..page.frames.len() {
             match jobs.iter().find(|job| page_of(job) == (p, f)) {

@@ -110,6 +110,8 @@ pub struct MeasureJob {
 pub fn generate_measure(ctx: &Context, jobs: &[MeasureJob]) -> Generated {
     let plan = ctx.plan;
     let mut out = Writer::header(plan);
+    // The template leaves out what stands outside the frames (an older one ignores the key).
+    out.line("#let L = (..L, measuring: true)");
     let page_of = |job: &MeasureJob| plan.articles[job.article].frames[job.slot];
     let last = jobs.iter().map(|job| page_of(job).0).max();
     for (p, page) in plan.pages.iter().enumerate().take(last.map_or(0, |l| l + 1)) {

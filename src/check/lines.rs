@@ -27,7 +27,7 @@ use crate::plan::{Field, Plan};
 use crate::typeset::breaks::{Break, breaks, in_word};
 use crate::typeset::generate::longest_unbroken;
 use crate::typeset::glyphs::Glyph;
-use crate::typeset::joins::CONNECTING;
+use crate::typeset::joins::{CLOSING_QUOTES, CONNECTING};
 use crate::typeset::phrases::{CLOSING, DOUBLED, OPENING, is_punctuation};
 /// Tolerance for baselines on the grid, in pt.
 const GRID_EPSILON: f64 = 0.05;
@@ -441,7 +441,7 @@ fn first_word(glyphs: &[&Glyph], plan: &Plan) -> Option<(usize, (usize, usize, u
     let visible: Vec<&&Glyph> = visible.collect();
     // Closing quotation marks are narrow in Unicode's widths, yet start no word (a break
     // before one would open a line with it).
-    let starts_word = |c: char| in_word(c) && !"”’".contains(c);
+    let starts_word = |c: char| in_word(c) && !CLOSING_QUOTES.contains(c);
     let word = visible.iter().position(|g| g.text.chars().next().is_some_and(starts_word))?;
     // Opening marks before the word go with it: no line may end with one (禁则).
     let opening = |g: &&Glyph| g.text.chars().next().is_some_and(|c| OPENING.contains(c));

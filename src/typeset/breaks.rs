@@ -16,6 +16,8 @@ use icu_segmenter::options::LineBreakOptions;
 use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 use unicode_width::UnicodeWidthChar;
 
+use super::phrases::{CLOSING, OPENING};
+
 /// Which kind of break opportunity a position inside a word is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Break {
@@ -28,12 +30,14 @@ pub enum Break {
 /// Characters a good break may come before, when letters or digits follow them in the word.
 const BREAK_BEFORE: &str = ".@?&#=-_~+";
 
-/// Marks no line may start with, and marks no line may end with (禁则): no emergency break
-/// comes before the first or after the second.
-const CLOSING: &str = "，。、；：？！）］｝」』”’》〉】〕〗〙〛,.;:?!)]}%";
-const OPENING: &str = "（［｛「『“‘《〈【〔〖〘〚([{";
-/// The closing marks among them that end what an opening one began: no good break before one.
+/// The closing marks that end what an opening one began: no good break before one.
 const CLOSING_BRACKETS: &str = "）］｝」』”’》〉】〕〗〙〛)]}";
+
+/// Whether no line may start with `c` (禁则, and a per cent sign kept with its number): no
+/// emergency break comes before it, nor after an opening mark.
+fn closing(c: char) -> bool {
+    CLOSING.contains(c) || c == '%'
+}
 
 /// The break opportunities the generator adds to `text`, in order, as (byte offset, kind):
 /// none in words of at most `longest / 2` characters, where moving the word whole reads
@@ -91,7 +95,7 @@ fn word_breaks(text: &str, from: usize, to: usize, longest: usize, found: &mut V
         if latin_width(piece) > longest {
             let inner = piece.char_indices().skip(1).filter(|&(i, c)| {
                 let before = piece[..i].chars().next_back();
-                !CLOSING.contains(c) && !before.is_some_and(|b| OPENING.contains(b))
+                !closing(c) && !before.is_some_and(|b| OPENING.contains(b))
             });
             found.extend(inner.map(|(i, _)| (from + last + i, Break::Emergency)));
         }

@@ -38,7 +38,7 @@ impl Join {
 }
 
 /// The quotation marks Typst's breaking for Chinese lets open (”’) or end (“‘) a line.
-const CLOSING_QUOTES: &str = "”’";
+pub const CLOSING_QUOTES: &str = "”’";
 const OPENING_QUOTES: &str = "“‘";
 
 /// Connecting marks that may not open a line. A — next to another — is half of a 破折号,

@@ -197,6 +197,10 @@ pub struct Grid {
     /// build reports as a hole (开天窗).
     #[serde(default = "two")]
     pub hole_lines: u32,
+    /// The share of a composed page, in per cent, its frames should fill: where they leave
+    /// more empty, the composer sets a filler (补白) if one makes the page fuller.
+    #[serde(default = "ninety_eight")]
+    pub fill_percent: f64,
     /// How much of a line's 1-em box lies above its baseline; the rest lies below. Fixed edges
     /// keep every line box the same height, so lines sit on the grid.
     pub ascent_em: f64,
@@ -350,6 +354,10 @@ fn ink() -> String {
 
 /// The colour of all text and rules that name no other.
 pub const INK: &str = "ink";
+
+fn ninety_eight() -> f64 {
+    98.0
+}
 
 fn two() -> u32 {
     2

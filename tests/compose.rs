@@ -63,16 +63,22 @@ fn plain(p: &str) -> bool {
     starts_cjk && !p.contains(['*', '`', '[', ']', '_', '#', '<', '>', '|', '\\', '\'', '\n'])
 }
 
-/// A body of about `target` characters (at least one paragraph), cut on paragraph ends.
+/// The lines a paragraph takes in a tabloid column, as a desk reckons them: 14 characters a
+/// line, the first indented by 2.
+fn lines(p: &str) -> usize {
+    (p.chars().count() + 2).div_ceil(CHARS_PER_LINE)
+}
+
+/// A body of about `target` lines in one column (at least one paragraph), cut on paragraph ends.
 fn body(d: &mut Dice, prose: &[String], target: usize) -> String {
     let start = d.roll(prose.len() as u32) as usize;
     let mut out: Vec<&str> = Vec::new();
     let mut length = 0;
     for p in prose.iter().cycle().skip(start) {
-        if !out.is_empty() && length + p.chars().count() > target {
+        if !out.is_empty() && length + lines(p) > target {
             break;
         }
-        length += p.chars().count();
+        length += lines(p);
         out.push(p);
     }
     out.join("\n\n")
@@ -89,19 +95,36 @@ struct Article {
     toml: String,
 }
 
-/// A random article of page `page`, its body about `length` characters: sometimes a picture
-/// with a height range; allowed to jump to page `jump`, if any.
-fn article(d: &mut Dice, prose: &[String], page: u32, k: usize, length: usize, jump: Option<u32>) -> Article {
-    let id = format!("p{page}a{k}");
+/// What the desk decided for one article before it is written: its body's length in lines
+/// of one column, the page it may jump to, and its picture's least and most lines.
+struct Brief {
+    length: usize,
+    jump: Option<u32>,
+    picture: Option<(u32, u32)>,
+}
+
+/// A picture for a third of the articles: a height range of 8–15 lines growing by up to 11.
+fn picture(d: &mut Dice) -> Option<(u32, u32)> {
+    (d.roll(3) == 0).then(|| {
+        let least = 8 + d.roll(8);
+        (least, least + d.roll(12))
+    })
+}
+
+/// The TOML of an article.
+fn toml(id: &str, title: &str, body: &str) -> String {
+    format!("\n[[articles]]\nid = \"{id}\"\ntitle = \"{title}\"\nbody = '''\n{body}\n'''\n")
+}
+
+/// A random article `id` from `brief`, titled at random.
+fn article(d: &mut Dice, prose: &[String], id: String, brief: &Brief) -> Article {
     let title = TITLES[d.roll(TITLES.len() as u32) as usize].to_string();
-    let body = body(d, prose, length);
-    let mut toml = format!("\n[[articles]]\nid = \"{id}\"\ntitle = \"{title}\"\nbody = '''\n{body}\n'''\n");
-    if let Some(to) = jump {
+    let body = body(d, prose, brief.length);
+    let mut toml = toml(&id, &title, &body);
+    if let Some(to) = brief.jump {
         toml += &format!("continue-to = {to}\n");
     }
-    if d.roll(3) == 0 {
-        let least = 8 + d.roll(8);
-        let most = least + d.roll(12);
+    if let Some((least, most)) = brief.picture {
         toml += &format!(
             "\n[articles.picture]\nimage = \"pictures/yuanqu.svg\"\ncaption = \"示意图\"\n\
              lines = {least}\nmin-lines = {least}\nmax-lines = {most}\n"
@@ -113,45 +136,72 @@ fn article(d: &mut Dice, prose: &[String], page: u32, k: usize, length: usize, j
 /// How a generated page's articles are sized.
 #[derive(Clone, Copy)]
 enum Sizes {
-    /// Each body from one paragraph to 3,000 characters; a third may jump.
+    /// Each body from one paragraph to 215 lines (some 3,000 characters); a third may jump.
     Free,
-    /// The bodies share 60–90 % of what the page's columns hold (headlines take the rest); every
-    /// article but the lead may jump to the next page: pages a desk would send to composition.
+    /// Budgeted as a desk budgets a page ([`budget`]); every article but the lead may jump to
+    /// the next page, and the issue keeps fillers (补白): pages a desk would send to composition.
     Desk,
 }
 
-/// Characters of body text a tabloid page's columns hold: 5 columns of 14 characters, 80 lines
-/// (68 under page 1's masthead).
+/// Column lines a tabloid page holds: 5 columns of 80 lines (68 under page 1's masthead).
 fn capacity(page: u32) -> usize {
-    5 * 14 * if page == 1 { 68 } else { 80 }
+    5 * if page == 1 { 68 } else { 80 }
 }
 
-/// The bodies' lengths and the page each may jump to, for `count` articles of `page` (of `pages`).
-fn lengths(d: &mut Dice, sizes: Sizes, (page, pages): (u32, u32), count: usize) -> Vec<(usize, Option<u32>)> {
+/// The desk's rules of thumb for a tabloid page, in column lines: a line holds 14
+/// characters ([`lines`]), a title takes 4 lines over 2 columns, a picture its lines and 3
+/// for its caption over 2 columns.
+const CHARS_PER_LINE: usize = 14;
+const TITLE_ESTIMATE: usize = 8;
+const CAPTION_LINES: usize = 3;
+const PICTURE_COLUMNS: usize = 2;
+
+/// Body lines for the `pictures` of a page's articles, as a desk budgets the page: titles,
+/// pictures at their least and bodies reckoned to fill 75–95 % of its column lines by the
+/// rules of thumb above (room left for the rests of the page before), shared out at random.
+fn budget(d: &mut Dice, page: u32, pictures: &[Option<(u32, u32)>]) -> Vec<usize> {
+    let target = capacity(page) * (75 + d.roll(21) as usize) / 100;
+    let picture =
+        |p: &Option<(u32, u32)>| p.map_or(0, |(least, _)| (least as usize + CAPTION_LINES) * PICTURE_COLUMNS);
+    let reserved: usize = pictures.iter().map(|p| TITLE_ESTIMATE + picture(p)).sum();
+    let lines = target.saturating_sub(reserved);
+    let shares: Vec<usize> = pictures.iter().map(|_| 1 + d.roll(10) as usize).collect();
+    let sum: usize = shares.iter().sum();
+    shares.iter().map(|s| lines * s / sum).collect()
+}
+
+/// The briefs of `count` articles of `page` (of `pages`).
+fn briefs(d: &mut Dice, sizes: Sizes, (page, pages): (u32, u32), count: usize) -> Vec<Brief> {
     let last = page == pages;
-    match sizes {
+    let pictures: Vec<Option<(u32, u32)>> = (0..count).map(|_| picture(d)).collect();
+    let (lengths, jumps): (Vec<usize>, Vec<Option<u32>>) = match sizes {
         Sizes::Free => (0..count)
             .map(|_| {
-                (
-                    1 + d.roll(3000) as usize,
-                    (!last && d.roll(3) == 0).then(|| page + 1 + d.roll(pages - page)),
-                )
+                let jump = (!last && d.roll(3) == 0).then(|| page + 1 + d.roll(pages - page));
+                (1 + d.roll(215) as usize, jump)
             })
-            .collect(),
+            .unzip(),
         Sizes::Desk => {
-            let total = capacity(page) * (600 + d.roll(301) as usize) / 1000;
-            let shares: Vec<usize> = (0..count).map(|_| 1 + d.roll(10) as usize).collect();
-            let sum: usize = shares.iter().sum();
-            shares
-                .iter()
-                .enumerate()
-                .map(|(k, s)| (total * s / sum, (k > 0 && !last).then_some(page + 1)))
-                .collect()
+            let jumps = (0..count).map(|k| (k > 0 && !last).then_some(page + 1)).collect();
+            (budget(d, page, &pictures), jumps)
         }
-    }
+    };
+    let briefs = lengths.into_iter().zip(jumps).zip(pictures);
+    briefs.map(|((length, jump), picture)| Brief { length, jump, picture }).collect()
 }
 
-/// A random issue of `pages` tabloid pages, each listing 2–6 articles in priority order.
+/// Filler `k` (补白): a paragraph cut after its first full stop from `target` characters on.
+fn filler(d: &mut Dice, prose: &[String], k: usize, target: usize) -> Article {
+    let paragraph = &prose[d.roll(prose.len() as u32) as usize];
+    let stop = paragraph.char_indices().skip(target).find(|&(_, c)| c == '。');
+    let body = paragraph[..stop.map_or(paragraph.len(), |(i, c)| i + c.len_utf8())].to_string();
+    let (id, title) = (format!("filler{k}"), format!("补白{k}"));
+    let toml = toml(&id, &title, &body) + "filler = true\n";
+    Article { id, title, body, toml }
+}
+
+/// A random issue of `pages` tabloid pages, each listing 2–6 articles in priority order; a
+/// desk-sized issue also keeps six fillers of 40–240 characters or a little more.
 fn issue(d: &mut Dice, prose: &[String], pages: u32, sizes: Sizes) -> (String, Vec<Article>) {
     let mut head = String::from(
         "layout = \"tabloid\"\n\n[paper]\nname = \"测试报\"\n\n[issue]\nnumber = 1\ndate = 2024-03-05\n",
@@ -159,13 +209,19 @@ fn issue(d: &mut Dice, prose: &[String], pages: u32, sizes: Sizes) -> (String, V
     let mut articles = Vec::new();
     for page in 1..=pages {
         let count = 2 + d.roll(5) as usize;
-        let sized = lengths(d, sizes, (page, pages), count);
+        let briefs = briefs(d, sizes, (page, pages), count);
         let mine: Vec<Article> =
-            sized.iter().enumerate().map(|(k, &(n, jump))| article(d, prose, page, k, n, jump)).collect();
+            briefs.iter().enumerate().map(|(k, b)| article(d, prose, format!("p{page}a{k}"), b)).collect();
         let ids: Vec<String> = mine.iter().map(|a| format!("\"{}\"", a.id)).collect();
         head +=
             &format!("\n[[pages]]\nnumber = {page}\nsection = \"要闻\"\narticles = [{}]\n", ids.join(", "));
         articles.extend(mine);
+    }
+    if let Sizes::Desk = sizes {
+        for k in 0..6 {
+            let target = 40 + d.roll(200) as usize;
+            articles.push(filler(d, prose, k, target));
+        }
     }
     let text = head + &articles.iter().map(|a| a.toml.as_str()).collect::<String>();
     (text, articles)
@@ -189,8 +245,13 @@ fn overlap(a: u32, m: u32, b: u32, n: u32) -> bool {
 /// What every composed build keeps today: each article's characters all counted, no two frames
 /// overlapping, no part of a page left outside every frame, no 碰题.
 fn check_layout(build: &Build, articles: &[Article]) -> Result<(), TestCaseError> {
-    for (a, report) in articles.iter().zip(&build.report.articles) {
-        prop_assert_eq!(&report.id, &a.id);
+    for a in articles {
+        let report = build.report.articles.iter().find(|r| r.id == a.id);
+        // A filler no page took is left out of the issue, whole.
+        let Some(report) = report else {
+            prop_assert!(a.id.starts_with("filler"), "{} is missing from the report", a.id);
+            continue;
+        };
         let source = squeeze(&a.title).chars().count() + squeeze(&a.body).chars().count();
         prop_assert_eq!(report.chars, source, "the characters of {}", a.id);
         prop_assert_eq!(report.composition.title_clash, 0, "碰题 in {}", a.id);
@@ -231,12 +292,12 @@ fn check_layout(build: &Build, articles: &[Article]) -> Result<(), TestCaseError
 /// What issue #13 asks of a composed build beyond [`check_layout`], and the composer does not
 /// yet keep: no errors (no overset: the verify also errors on lost or doubled text), and no hole
 /// inside a frame: no text column ends two lines or more above its frame's foot.
-fn check_filled(build: &Build, articles: &[Article]) -> Result<(), TestCaseError> {
+fn check_filled(build: &Build, _: &[Article]) -> Result<(), TestCaseError> {
     prop_assert!(build.errors.is_empty(), "{:?}", build.errors);
-    for (a, report) in articles.iter().zip(&build.report.articles) {
+    for report in &build.report.articles {
         for part in &report.parts {
             let (page, short) = (part.page, part.short_lines);
-            prop_assert!(short <= 1, "page {page}: a column of {} ends {short} lines short", a.id);
+            prop_assert!(short <= 1, "page {page}: a column of {} ends {short} lines short", report.id);
         }
     }
     Ok(())
@@ -329,11 +390,10 @@ fn keep(n: u64, text: &str) {
 /// Ten random 4-page desk-sized issues from [`FILL_SEED`], each page's fill printed. Issue #13
 /// asks 9 of 10 to fill every page to 98 %; that does not hold yet, so this asserts what does:
 /// each issue composes to pages its frames tile, or fails naming the page. Measured at this
-/// commit: 5 of 10 fail (page 3 or 4: too much text once rests arrive, legs too long, or no
-/// tiling fills the page); issues 5 and 9 compose without a hole but with a page under 98 %
-/// (97.3, 97.5: balanced frames whose shorter columns end a line short); issues 2, 6 and 8
-/// fill every page (3 of 10; 1 of 10 before copy-fit probed and the needs lost their line of
-/// margin). Set `BANMIAN_RANDOM_ISSUES` to a folder to keep the issues there.
+/// commit: 5 of 10 fill every page; 3 more compose without a hole, with a page at 97.5–97.75 %
+/// (several frames each a line or two short); 2 are refused on page 4, which cannot hold its
+/// articles and the rests of page 3 (one by a line). Set `BANMIAN_RANDOM_ISSUES` to a folder to
+/// keep the issues there.
 #[test]
 fn ten_random_four_page_issues_fill_their_pages() {
     let prose = paragraphs();

@@ -64,9 +64,10 @@ fn need(d: &mut Dice, head: u32, area: u32, span: u32, stretch: u32, jumps: bool
     let loose = lines + d.roll(3);
     let least = jumps.then(|| head + 1 + d.roll(tight - head));
     let space = d.roll(3);
-    // The body's column lines at the loosest tracking, dealt over `span` text columns.
-    let body = area + (loose - lines) * span;
-    let shortest = [0, 1, 2].map(|_| (body / span).saturating_sub(d.roll(2)));
+    // The body's column lines at the tightest, no and the loosest tracking, dealt over `span`
+    // text columns.
+    let body = [area.saturating_sub((lines - tight) * span), area, area + (loose - lines) * span];
+    let shortest = body.map(|b| (b / span).saturating_sub(d.roll(2)));
     Need { head, lines, tight, loose, stretch, space, least, body, columns: span, shortest }
 }
 
@@ -411,7 +412,9 @@ fn a_short_boxed_item_does_not_let_the_next_title_stand_beside_a_tall_head() {
     assert!(clashes(&items, &placed));
 }
 
-/// The generators make inputs that tile often enough for the properties to mean something.
+/// The generators make inputs that tile often enough for the properties to mean something
+/// (37 of 100: a need's shortest column at each tracking follows that tracking's body, so a
+/// rectangle that holds only the tightest deal may leave a hole under its shortest column).
 #[test]
 fn most_generated_inputs_tile() {
     let mut tiled = 0;
@@ -423,7 +426,7 @@ fn most_generated_inputs_tile() {
         let region = region(&mut d, 1 + seed % 5, 10 + seed % 30);
         tiled += usize::from(tile(&items, region, &rules).is_some());
     }
-    assert!(tiled >= 40, "only {tiled} of 100 inputs tile");
+    assert!(tiled >= 30, "only {tiled} of 100 inputs tile");
 }
 
 /// A need whose lines a bump took into its head (fewer lines than head) does not make a leaf
@@ -438,7 +441,7 @@ fn a_need_shorter_than_its_head_makes_a_leaf_not_a_panic() {
         stretch: 6,
         space: 0,
         least: None,
-        body: 0,
+        body: [0; 3],
         columns: 1,
         shortest: [0; 3],
     };

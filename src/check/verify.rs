@@ -188,11 +188,17 @@ fn fills(sorted: &Sorted, ctx: &Context, bounds: &Bounds) -> Vec<Vec<Fill>> {
 }
 
 /// Whole grid lines left empty at the bottom of each text column of a frame, with the type
-/// area's origin at `origin`.
+/// area's origin at `origin`. The text columns start where the body does: a column the body
+/// does not reach is empty from there down (the headline above it is no text of its own),
+/// and all of a frame that sets no body is empty.
 fn free_lines(frame: &PlannedFrame, glyphs: &[&Glyph], origin: (f64, f64), layout: &Layout) -> Vec<u32> {
     let pitch = layout.spec.grid.line_pitch_pt;
-    let descent = 1.0 - layout.spec.grid.ascent_em;
+    let (ascent, descent) = (layout.spec.grid.ascent_em, 1.0 - layout.spec.grid.ascent_em);
     let bottom = origin.1 + frame.y + frame.height;
+    let top = |g: &Glyph| g.baseline - g.size * ascent;
+    let body = glyphs.iter().filter(|g| matches!(g.origin.field, Field::Run(..)));
+    let body_top = body.map(|g| top(g)).fold(f64::INFINITY, f64::min);
+    let lines = |from: f64| ((bottom - from) / pitch + EPSILON).floor().max(0.0) as u32;
     (0..frame.columns)
         .map(|c| {
             let (left, width) = frame.column(c, origin.0 + frame.x);
@@ -200,12 +206,13 @@ fn free_lines(frame: &PlannedFrame, glyphs: &[&Glyph], origin: (f64, f64), layou
             let lowest = glyphs
                 .iter()
                 .filter(|g| g.x + g.width > left + EPSILON && g.x < right - EPSILON)
+                .filter(|g| top(g) + EPSILON >= body_top)
                 .map(|g| g.baseline + g.size * descent)
                 .fold(f64::NEG_INFINITY, f64::max);
-            if lowest.is_finite() {
-                ((bottom - lowest) / pitch + EPSILON).floor().max(0.0) as u32
-            } else {
-                frame.lines
+            match (lowest.is_finite(), body_top.is_finite()) {
+                (true, _) => lines(lowest),
+                (false, true) => lines(body_top),
+                (false, false) => frame.lines,
             }
         })
         .collect()
@@ -288,8 +295,14 @@ mod tests {
             [glyph(&layout, &frame, 0, 10), glyph(&layout, &frame, 1, 1), glyph(&layout, &frame, 1, 7)];
         let refs: Vec<&Glyph> = glyphs.iter().collect();
         assert_eq!(free_lines(&frame, &refs, (0.0, 0.0), &layout), [0, 3]);
-        // An empty column is wholly free.
-        assert_eq!(free_lines(&frame, &refs[..1], (0.0, 0.0), &layout), [0, 10]);
+        // A column the body does not reach is free from the body's first line down, a title
+        // above it not counted; a frame without body is wholly free.
+        let mut title = glyph(&layout, &frame, 1, 2);
+        title.origin.field = Field::Title;
+        let head = [glyph(&layout, &frame, 0, 4), glyph(&layout, &frame, 0, 10), title];
+        let refs: Vec<&Glyph> = head.iter().collect();
+        assert_eq!(free_lines(&frame, &refs, (0.0, 0.0), &layout), [0, 7]);
+        assert_eq!(free_lines(&frame, &refs[2..], (0.0, 0.0), &layout), [10, 10]);
         assert_eq!(free_lines(&frame, &[], (0.0, 0.0), &layout), [10, 10]);
     }
 }

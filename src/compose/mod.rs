@@ -10,9 +10,10 @@
 //! An article that may jump (`continue-to`) can be cut to fill its page; the rest becomes an
 //! item of the page it jumps to, measured after the cut.
 //!
-//! Where a page's items leave a hole however they are tiled, *fillers* (补白: short items the
-//! issue lists on no page) are tried as the page's last item, one at a time, the one that
-//! leaves the fewest column lines in holes first, while one leaves fewer; fillers no page
+//! Where a page's items leave a hole however they are tiled, or more of it empty than the
+//! layout's `fill-percent` allows, *fillers* (补白: short items the issue lists on no page) are
+//! tried as the page's last item, one at a time, the one that leaves the fewest column lines
+//! in holes, then empty beyond the allowance, first, while one leaves fewer; fillers no page
 //! takes are left out of the composed issue.
 
 mod needs;
@@ -121,6 +122,17 @@ impl Tiled {
     fn hole_lines(&self, hole: u32) -> u32 {
         let placed = self.found.iter().flat_map(|(_, placed)| placed);
         placed.filter(|pl| pl.free >= hole).map(|pl| pl.free * pl.span).sum()
+    }
+
+    /// The column lines the tiling's frames leave empty.
+    fn empty_lines(&self) -> u32 {
+        self.found.iter().flat_map(|(_, placed)| placed).map(|pl| pl.empty).sum()
+    }
+
+    /// What a filler must lessen: the column lines in holes, then the empty ones beyond
+    /// `allowed`.
+    fn shortfall(&self, (hole, allowed): (u32, u32)) -> (u32, u32) {
+        (self.hole_lines(hole), self.empty_lines().saturating_sub(allowed))
     }
 
     fn score(&self) -> i64 {
@@ -239,7 +251,8 @@ impl<'a> Composer<'a> {
         let rests = self.rests.remove(&page.number).unwrap_or_default();
         let subjects = self.subjects(p, region, &rests);
         let mut tiled = self.tile(measurer, region, subjects, bumps)?;
-        while tiled.hole_lines(self.hole()) > 0 {
+        let short = (self.hole(), self.allowed_empty(region));
+        while tiled.shortfall(short) > (0, 0) {
             match self.fill_hole(measurer, region, &tiled, bumps)? {
                 Some(filled) => tiled = filled,
                 None => break,
@@ -307,7 +320,7 @@ impl<'a> Composer<'a> {
         if self.fillers.is_empty() {
             return Ok(None);
         }
-        let hole = self.hole();
+        let short = (self.hole(), self.allowed_empty(region));
         let rank = tiled.subjects.iter().filter(|s| s.before.is_none()).count() as u32 + 1;
         let fillers: Vec<Subject> = self.fillers.iter().map(|&a| self.subject(a, rank, region)).collect();
         let measured = needs::measure(measurer, self.file, self.layout, &fillers)?;
@@ -316,8 +329,8 @@ impl<'a> Composer<'a> {
             let subjects = [tiled.subjects.clone(), vec![filler]].concat();
             let needs = [tiled.needs.clone(), vec![need]].concat();
             let trial = self.tiled(region, subjects, needs, bumps);
-            let key = |t: &Tiled| (t.hole_lines(hole), Reverse(t.score()));
-            let bar = best.as_ref().map_or((tiled.hole_lines(hole), Reverse(i64::MAX)), |(_, b)| key(b));
+            let key = |t: &Tiled| (t.shortfall(short), Reverse(t.score()));
+            let bar = best.as_ref().map_or((tiled.shortfall(short), Reverse(i64::MAX)), |(_, b)| key(b));
             if trial.found.is_some() && key(&trial) < bar {
                 best = Some((k, trial));
             }
@@ -344,6 +357,13 @@ impl<'a> Composer<'a> {
     /// The fewest free lines of one column that make a hole.
     fn hole(&self) -> u32 {
         self.layout.spec.grid.hole_lines.max(1)
+    }
+
+    /// The column lines `region`'s frames may leave empty and still fill the layout's
+    /// `fill-percent` of it.
+    fn allowed_empty(&self, region: Region) -> u32 {
+        let share = (100.0 - self.layout.spec.grid.fill_percent).clamp(0.0, 100.0) / 100.0;
+        (f64::from(region.columns * region.lines) * share) as u32
     }
 
     /// The free rectangle of page `p`: the grid below the masthead (page 1), less the fixed
@@ -480,7 +500,7 @@ impl<'a> Composer<'a> {
                             lines: body(need.lines),
                             tight: body(need.tight),
                             loose: body(need.loose),
-                            body: bumped(need.body, bump * need.columns as i32),
+                            body: need.body.map(|b| bumped(b, bump * need.columns as i32)),
                             shortest: need.shortest.map(|l| l.saturating_add_signed(bump)),
                             stretch,
                             space,

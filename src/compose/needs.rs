@@ -303,7 +303,8 @@ fn by_span(probes: &[(Copy, Probed)], columns: usize, title_line: u32) -> Vec<Op
             let lines = (head + set.lines).max(1);
             let at = |tracking| body(span, tracking).map_or(lines, |p| (head + p.lines).max(1));
             let (tight, loose) = (at(-1).min(lines), at(1).max(lines));
-            let level = |tracking| body(span, tracking).unwrap_or(set);
+            // A level that sets no fewer (more) lines than none stands for none.
+            let tightest = body(span, -1).filter(|p| head + p.lines < lines).unwrap_or(set);
             let loosest = body(span, 1).filter(|p| p.body >= set.body).unwrap_or(set);
             needs[span as usize - 1] = Some(Need {
                 head,
@@ -313,9 +314,9 @@ fn by_span(probes: &[(Copy, Probed)], columns: usize, title_line: u32) -> Vec<Op
                 stretch: 0,
                 space: 0,
                 least: None,
-                body: loosest.body,
+                body: [tightest.body, set.body, loosest.body],
                 columns: set.columns,
-                shortest: [level(-1).shortest, set.shortest, loosest.shortest],
+                shortest: [tightest.shortest, set.shortest, loosest.shortest],
             });
         }
     }

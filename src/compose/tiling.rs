@@ -22,8 +22,8 @@
 //! **Score.** Each leaf scores by itself, and a tiling's score is the sum (see [`Weights`]):
 //! importance times width (important articles get the wide frames), less the free lines left
 //! in a frame (a *hole* is measured under its shortest text column: balanced columns end a
-//! line apart, and a subhead moved on ends its column earlier), the lines its shorter columns
-//! end above its tallest, a box, white added around a headline, tracking, a jump, a picture
+//! line apart, and a subhead moved on ends its column earlier), the column lines all its text
+//! columns leave empty, a box, white added around a headline, tracking, a jump, a picture
 //! set away from its preferred height, and legs shorter than the layout's comfort. The lead
 //! must be at least as wide as every other item; legs longer than `max-leg-lines` are not
 //! allowed at all.
@@ -45,9 +45,9 @@ pub struct Need {
     /// The fewest lines the item may take when it may jump to a later page (its rest then
     /// continues there); `None` when it must be whole.
     pub least: Option<u32>,
-    /// The body's lines in one text column at the loosest tracking, and the text columns it
-    /// is balanced over.
-    pub body: u32,
+    /// The body's lines in one text column at the tightest, no and the loosest tracking, and
+    /// the text columns it is balanced over.
+    pub body: [u32; 3],
     pub columns: u32,
     /// The lines of the shortest text column in the balanced deal at the tightest, no and
     /// the loosest tracking (a subhead moved on ends its column early): a line free under
@@ -70,26 +70,31 @@ impl Need {
             stretch: 0,
             space: 0,
             least: None,
-            body,
+            body: [body; 3],
             columns,
             shortest: [shortest; 3],
         }
     }
 
-    /// Free lines in the shortest text column when the body has `rows` lines per column:
-    /// copy-fit sets the loosest tracking that fits, so the rectangle holds the deal of the
-    /// loosest level measured whose tallest column it holds.
-    fn shortest_free(&self, rows: u32) -> u32 {
+    /// The tracking level copy-fit sets when the body has `rows` lines per column: the
+    /// loosest measured whose tallest column the rectangle holds (0 tightest, 2 loosest), and
+    /// that column's lines.
+    fn level(&self, rows: u32) -> (usize, u32) {
         let tallest = [self.tight, self.lines, self.loose].map(|l| l.saturating_sub(self.head));
         let level = (0..3).rev().find(|&l| rows >= tallest[l]).unwrap_or(0);
-        rows.saturating_sub(self.shortest[level].min(tallest[level]))
+        (level, tallest[level])
     }
 
-    /// Lines the shorter text columns end above the tallest when the body has `rows` lines
-    /// per column and its tallest column leaves `free` of them.
-    fn uneven(&self, rows: u32, free: u32) -> u32 {
-        let columns = self.columns.max(1);
-        (columns * rows.saturating_sub(free)).saturating_sub(self.body)
+    /// Free lines in the shortest text column when the body has `rows` lines per column.
+    fn shortest_free(&self, rows: u32) -> u32 {
+        let (level, tallest) = self.level(rows);
+        rows.saturating_sub(self.shortest[level].min(tallest))
+    }
+
+    /// Column lines the text columns leave empty when the body has `rows` lines per column.
+    fn empty(&self, rows: u32) -> u32 {
+        let (level, _) = self.level(rows);
+        (self.columns.max(1) * rows).saturating_sub(self.body[level])
     }
 }
 
@@ -139,6 +144,8 @@ pub struct Placed {
     /// Lines left free under the text of the rectangle's shortest column: a hole from
     /// `hole-lines` on.
     pub free: u32,
+    /// Column lines its text columns leave empty above the rectangle's foot.
+    pub empty: u32,
 }
 
 /// The score's weights, in points.
@@ -146,10 +153,10 @@ pub struct Placed {
 pub struct Weights {
     /// Per unit of importance and grid column of width.
     pub width: i64,
-    /// For a frame with one free line (not a hole).
+    /// For a frame whose tallest text column ends above its foot, and per line any text
+    /// column does (a fuller page is a better one).
+    pub free_frame: i64,
     pub free_line: i64,
-    /// Per line a balanced frame's shorter columns end above its tallest (not a hole).
-    pub uneven_line: i64,
     /// Per free line, for a frame with a hole (two free lines or more).
     pub hole_line: i64,
     /// For a box set only to keep titles apart.
@@ -172,8 +179,8 @@ impl Default for Weights {
     fn default() -> Self {
         Weights {
             width: 4,
-            free_line: 30,
-            uneven_line: 5,
+            free_frame: 30,
+            free_line: 5,
             hole_line: 1000,
             boxed: 30,
             space_line: 10,
@@ -230,14 +237,11 @@ pub fn leaf(
     }
     let w = &rules.weights;
     let mut score = it.weight * i64::from(span) * w.width;
-    score -= match (shortest, free) {
-        (n, _) if n >= 2 => w.hole_line * i64::from(n),
-        (_, 0) => 0,
-        _ => w.free_line,
-    };
-    if !continued {
-        score -= w.uneven_line * i64::from(need.uneven(leg, free));
+    if shortest >= 2 {
+        score -= w.hole_line * i64::from(shortest);
     }
+    let empty = if continued { 0 } else { need.empty(leg) };
+    score -= if free > 0 { w.free_frame } else { 0 } + w.free_line * i64::from(empty);
     if boxed {
         score -= w.boxed;
     }
@@ -260,6 +264,7 @@ pub fn leaf(
         tracked,
         continued,
         free: shortest,
+        empty,
     };
     Some((score, placed))
 }

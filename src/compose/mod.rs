@@ -244,16 +244,16 @@ impl<'a> Composer<'a> {
     }
 
     /// Composes page `p`: its region, its items' needs, the best tiling (with the fillers
-    /// that close its holes), its frames.
+    /// that close its holes or fill it to `fill-percent`), its frames.
     fn page(&mut self, measurer: &mut Measurer, p: usize, bumps: &Bumps) -> Result<()> {
         let page = &self.file.issue.pages[p];
         let region = self.region(p)?;
         let rests = self.rests.remove(&page.number).unwrap_or_default();
         let subjects = self.subjects(p, region, &rests);
         let mut tiled = self.tile(measurer, region, subjects, bumps)?;
-        let short = (self.hole(), self.allowed_empty(region));
-        while tiled.shortfall(short) > (0, 0) {
-            match self.fill_hole(measurer, region, &tiled, bumps)? {
+        let limits = (self.hole(), self.allowed_empty(region));
+        while tiled.shortfall(limits) > (0, 0) {
+            match self.fill(measurer, region, &tiled, bumps)? {
                 Some(filled) => tiled = filled,
                 None => break,
             }
@@ -307,10 +307,11 @@ impl<'a> Composer<'a> {
         Tiled { subjects, needs, items, found }
     }
 
-    /// `tiled` with one more filler as its last item: the filler that leaves the fewest column
-    /// lines in holes (the best score among equals), when that is fewer than `tiled` leaves;
-    /// the filler is then taken from the pool. The fillers are measured together, once.
-    fn fill_hole(
+    /// `tiled` with one more filler as its last item: the filler with the least shortfall
+    /// (column lines in holes, then empty beyond `fill-percent`; the best score among equals),
+    /// when that is less than `tiled`'s; the filler is then taken from the pool. The fillers
+    /// are measured together, once.
+    fn fill(
         &mut self,
         measurer: &mut Measurer,
         region: Region,
@@ -320,7 +321,7 @@ impl<'a> Composer<'a> {
         if self.fillers.is_empty() {
             return Ok(None);
         }
-        let short = (self.hole(), self.allowed_empty(region));
+        let limits = (self.hole(), self.allowed_empty(region));
         let rank = tiled.subjects.iter().filter(|s| s.before.is_none()).count() as u32 + 1;
         let fillers: Vec<Subject> = self.fillers.iter().map(|&a| self.subject(a, rank, region)).collect();
         let measured = needs::measure(measurer, self.file, self.layout, &fillers)?;
@@ -329,8 +330,8 @@ impl<'a> Composer<'a> {
             let subjects = [tiled.subjects.clone(), vec![filler]].concat();
             let needs = [tiled.needs.clone(), vec![need]].concat();
             let trial = self.tiled(region, subjects, needs, bumps);
-            let key = |t: &Tiled| (t.shortfall(short), Reverse(t.score()));
-            let bar = best.as_ref().map_or((tiled.shortfall(short), Reverse(i64::MAX)), |(_, b)| key(b));
+            let key = |t: &Tiled| (t.shortfall(limits), Reverse(t.score()));
+            let bar = best.as_ref().map_or((tiled.shortfall(limits), Reverse(i64::MAX)), |(_, b)| key(b));
             if trial.found.is_some() && key(&trial) < bar {
                 best = Some((k, trial));
             }

@@ -68,7 +68,7 @@ pub struct Composition {
 pub struct ComposedPage {
     pub number: u32,
     pub score: i64,
-    /// Grid lines left free inside composed frames, in lines of each frame's full width.
+    /// Grid lines left free under the shortest text column of each composed frame, summed.
     pub free_lines: u32,
     pub gave_up: Vec<String>,
 }
@@ -253,7 +253,7 @@ impl<'a> Composer<'a> {
         let mut tiled = self.tile(measurer, region, subjects, bumps)?;
         let limits = (self.hole(), self.allowed_empty(region));
         while tiled.shortfall(limits) > (0, 0) {
-            match self.fill(measurer, region, &tiled, bumps)? {
+            match self.fill(measurer, (region, limits), &tiled, bumps)? {
                 Some(filled) => tiled = filled,
                 None => break,
             }
@@ -308,20 +308,19 @@ impl<'a> Composer<'a> {
     }
 
     /// `tiled` with one more filler as its last item: the filler with the least shortfall
-    /// (column lines in holes, then empty beyond `fill-percent`; the best score among equals),
-    /// when that is less than `tiled`'s; the filler is then taken from the pool. The fillers
-    /// are measured together, once.
+    /// against `limits` (column lines in holes, then empty beyond `fill-percent`; the best
+    /// score among equals), when that is less than `tiled`'s; the filler is then taken from the
+    /// pool. The fillers are measured together, once.
     fn fill(
         &mut self,
         measurer: &mut Measurer,
-        region: Region,
+        (region, limits): (Region, (u32, u32)),
         tiled: &Tiled,
         bumps: &Bumps,
     ) -> Result<Option<Tiled>> {
         if self.fillers.is_empty() {
             return Ok(None);
         }
-        let limits = (self.hole(), self.allowed_empty(region));
         let rank = tiled.subjects.iter().filter(|s| s.before.is_none()).count() as u32 + 1;
         let fillers: Vec<Subject> = self.fillers.iter().map(|&a| self.subject(a, rank, region)).collect();
         let measured = needs::measure(measurer, self.file, self.layout, &fillers)?;

@@ -301,11 +301,12 @@ fn by_span(probes: &[(Copy, Probed)], columns: usize, title_line: u32) -> Vec<Op
         };
         if head <= widest + title_line {
             let lines = (head + set.lines).max(1);
-            let at = |tracking| body(span, tracking).map_or(lines, |p| (head + p.lines).max(1));
-            let (tight, loose) = (at(-1).min(lines), at(1).max(lines));
-            // A level that sets no fewer (more) lines than none stands for none.
+            // A tightest level that sets no fewer lines than none stands for none, and a
+            // loosest one that sets less body.
             let tightest = body(span, -1).filter(|p| head + p.lines < lines).unwrap_or(set);
             let loosest = body(span, 1).filter(|p| p.body >= set.body).unwrap_or(set);
+            let tight = (head + tightest.lines).max(1);
+            let loose = body(span, 1).map_or(lines, |p| (head + p.lines).max(1)).max(lines);
             needs[span as usize - 1] = Some(Need {
                 head,
                 lines,

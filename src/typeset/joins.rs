@@ -3,9 +3,10 @@
 //! connecting dash or interpunct (连接号 —, ～, –; 间隔号 ·, ・), which UAX #14 lets open a line
 //! and 禁则 does not, a word joiner before a closing quotation mark and after an opening one
 //! where a character that is no mark stands beside it (Typst's line breaking for Chinese
-//! allows a break before ” and after “), and a zero-width space between Chinese and digits where the layout sets
-//! them close (Typst gives letters and digits alike a quarter em; anything between the two
-//! characters stops it). All are hidden, so the PDF's text stays the article's.
+//! allows a break before ” and after “), and a zero-width space between Chinese and digits
+//! where the layout sets them close (Typst gives letters and digits alike a quarter em;
+//! anything between the two characters stops it). All are hidden, so the PDF's text stays
+//! the article's.
 
 use super::breaks::breaks;
 use super::phrases::is_punctuation;
@@ -48,7 +49,8 @@ pub const CONNECTING: &str = "—～–·・";
 /// The joins in `text` (a run that follows the character `before` in its paragraph), in order
 /// of offset, at most one per offset (glue wins): the breaks of its long words for a column
 /// surely holding `longest` Latin characters, glue before connecting marks, and with
-/// [`DigitSpacing::None`] [`Join::Apart`] between Chinese and digits. An offset of 0 stands for what goes between `before` and the run.
+/// [`DigitSpacing::None`] [`Join::Apart`] between Chinese and digits. An offset of 0 stands
+/// for what goes between `before` and the run.
 pub fn joins(text: &str, before: Option<char>, longest: usize, digits: DigitSpacing) -> Vec<(usize, Join)> {
     let mut found: Vec<(usize, Join)> =
         breaks(text, longest).into_iter().map(|(at, _)| (at, Join::Break)).collect();

@@ -616,6 +616,59 @@ impl<'a> Composer<'a> {
         Weights { comfort_leg, ..Weights::default() }
     }
 
+    /// The fewest lines a region as wide as `region` but taller must have for `items` to
+    /// tile it (free lines allowed), when one up to twice `region`'s height does.
+    fn least_lines(&self, region: Region, items: &[Item]) -> Option<u32> {
+        let tiles = |lines: u32| {
+            let rules = Rules { most_free: lines, max_leg: self.max_leg(), weights: self.weights() };
+            tiling::tile(items, Region { lines, ..region }, &rules).is_some()
+        };
+        // A taller region gives every leaf more room, until legs grow past `max-leg-lines`: the
+        // heights that tile run from the least up to some most. Steps doubling from the page's
+        // height find one, a bisection below it the least.
+        let (mut fails, mut step) = (region.lines, 1);
+        let mut tiled = loop {
+            let lines = region.lines + step;
+            if tiles(lines) {
+                break lines;
+            }
+            if step >= region.lines {
+                return None;
+            }
+            fails = lines;
+            step *= 2;
+        };
+        while tiled - fails > 1 {
+            let mid = fails + (tiled - fails) / 2;
+            if tiles(mid) { tiled = mid } else { fails = mid }
+        }
+        Some(tiled)
+    }
+
+    /// What the desk can do about page `p` its articles overfill: cut, let the longest
+    /// article that may not jump continue (when a later page is composed), or move one.
+    fn remedy(
+        &self,
+        p: usize,
+        (subjects, items): (&[Subject], &[Item]),
+        least: impl Fn(&Item) -> Option<u32>,
+    ) -> String {
+        let number = self.file.issue.pages[p].number;
+        let later = self.file.issue.pages.iter().any(|q| q.number > number && !q.articles.is_empty());
+        if !later {
+            return "cut the text, or move an article to another page".to_string();
+        }
+        let id = |s: &Subject| self.file.issue.articles[s.article].id.clone();
+        let longest = subjects
+            .iter()
+            .zip(items)
+            .filter(|(s, _)| s.before.is_none() && self.file.issue.articles[s.article].continue_to.is_none());
+        let longest = longest.max_by_key(|(_, item)| least(item).unwrap_or(0)).map(|(s, _)| id(s));
+        longest.map_or("cut the text, or move an article to another page".to_string(), |id| {
+            format!("cut the text, allow `continue-to` for `{id}`, or move an article to another page")
+        })
+    }
+
     /// Why page `p` cannot be composed, in the desk's terms: what the articles need against
     /// what the page holds, and what to change.
     fn impossible(&self, p: usize, region: Region, subjects: &[Subject], items: &[Item]) -> Diagnostic {
@@ -656,18 +709,21 @@ impl<'a> Composer<'a> {
                 ));
             }
         }
-        let message = if needed > holds {
-            let longest = subjects
-                .iter()
-                .zip(items)
-                .filter(|(s, _)| self.file.issue.articles[s.article].continue_to.is_none());
-            let longest = longest.max_by_key(|(_, item)| least(item).unwrap_or(0)).map(|(s, _)| id(s));
-            let hint = longest.map_or("move an article to another page".to_string(), |id| {
-                format!("allow `continue-to` for `{id}`, or move an article to another page")
-            });
+        let message = if let Some(lines) = self.least_lines(region, items) {
+            let over = lines - region.lines;
+            let chars = over * region.columns * self.layout.spec.grid.column_chars;
             format!(
-                "page {}: the articles need {needed} column lines at the least, the page holds {holds}; {hint}",
-                page.number
+                "page {}: the articles need {lines} lines at the least on the page's {} columns, it holds {} ({over} over: about {chars} characters); {}",
+                page.number,
+                region.columns,
+                region.lines,
+                self.remedy(p, (subjects, items), least)
+            )
+        } else if needed > holds {
+            format!(
+                "page {}: the articles need {needed} column lines at the least, the page holds {holds}; {}",
+                page.number,
+                self.remedy(p, (subjects, items), least)
             )
         } else if most < holds {
             format!(

@@ -6,9 +6,10 @@
 //! a step from a level whose columns hold the text (balanced, or else flowing from column to
 //! column, as the pages set what balanced columns do not hold) and down from one that runs over,
 //! within the `[fit]` bound; a level that runs over first takes the white around the head (a
-//! fuller column beats white). An article settles on the level that sets the most lines and
-//! still fits, the least tracking among equals; white its head gave up is not added again, and
-//! whole lines left free go to the white around its head.
+//! fuller column beats white). An article settles on the level that fits with the fewest
+//! column lines left empty once its picture and head's white have taken what they may (then
+//! the most lines, the least tracking); white its head gave up is not added again, and whole
+//! lines left free go to the white around its head.
 //!
 //! The set pages then have the last word, one *step* per build, where they differ from the
 //! probes (a paragraph cut between balanced columns may break its lines differently). A step
@@ -42,13 +43,15 @@ use crate::plan::{Bounds, Fitting, Plan, PlannedFrame};
 
 /// What probing an article's last part at one tracking level showed: the body lines it sets
 /// in one text column, the grid lines its columns leave free in the frame (negative when
-/// they run over), and the white around its head that leaves them free.
+/// they run over), the white around its head that leaves them free, and the column lines its
+/// text columns leave empty once the picture and the head's white have taken what they may.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Trial {
     level: i64,
     lines: u32,
     slack: i32,
     space: i32,
+    empty: u32,
 }
 
 /// What an article settled on before its title was set smaller: the level it chose (with its
@@ -156,6 +159,7 @@ impl CopyFit {
             return;
         };
         let needs = i64::from(column.head + column.balanced(kinds, frame.columns).lines);
+        let rows = |given: i64| i64::from(frame.lines) + given - i64::from(column.head);
         // The lines free when the head gives `given` lines of its white back (exact: the text
         // breaks as before); text its balanced columns do not hold flows from column to column.
         let slack = |given: i64| {
@@ -167,9 +171,14 @@ impl CopyFit {
         let given = (-slack(0)).clamp(0, i64::from(frame.head_space));
         let space = self.space.get(&a).copied().unwrap_or(0);
         let level = self.levels.get(&a).copied().unwrap_or(0);
+        let absorbs = i64::from(self.absorbs(a, frame, most));
         let trials = self.trials.entry(a).or_default();
+        let slack = slack(given);
+        // Free lines the picture and the head's white do not take stay empty in every column.
+        let rows = rows(given) - slack.clamp(0, absorbs);
+        let empty = (i64::from(frame.columns) * rows - i64::from(column.lines)).max(0) as u32;
         let trial =
-            Trial { level, lines: column.lines, slack: slack(given) as i32, space: space - given as i32 };
+            Trial { level, lines: column.lines, slack: slack as i32, space: space - given as i32, empty };
         trials.push(trial);
         if let Some(next) = next_level(trials, self.steps) {
             self.levels.insert(a, next);
@@ -208,6 +217,17 @@ impl CopyFit {
             self.space.insert(a, self.space[&a] + slack.min(room));
         }
         self.probed.push(a);
+    }
+
+    /// The free lines of article `a`'s last part, `frame`, that its picture and its head's
+    /// white (up to `most`) may take.
+    fn absorbs(&self, a: usize, frame: &PlannedFrame, most: u32) -> u32 {
+        let picture = self.picture_target(a, frame, i32::MAX / 2) - self.picture_of(a);
+        let white = match self.shrunk.contains(&a) || (frame.vertical && frame.slot == 0) {
+            true => 0,
+            false => most.saturating_sub(frame.head_space),
+        };
+        picture.unsigned_abs() + white
     }
 
     /// Changes article `a`'s picture by up to `lines` (fewer when negative), when `frame`
@@ -379,10 +399,16 @@ fn next_level(trials: &[Trial], steps: i64) -> Option<i64> {
     (to.abs() <= steps && trials.iter().all(|t| t.level != to)).then_some(to)
 }
 
-/// The level an article settles on: of those that fit, the one setting the most lines, the
-/// least tracking among equals; when none fits, the tightest probed.
+/// The level an article settles on: of those that fit, the one whose text columns leave the
+/// fewest column lines empty, then the one setting the most lines, the least tracking among
+/// equals; when none fits, the tightest probed. (In one column, or a frame with no white to
+/// give, the fewest empty is the most lines; over balanced columns a line more can open a
+/// row of them.)
 fn best(trials: &[Trial]) -> Trial {
-    let fitting = trials.iter().filter(|t| t.slack >= 0).max_by_key(|t| (t.lines, Reverse(t.level.abs())));
+    let fitting = trials
+        .iter()
+        .filter(|t| t.slack >= 0)
+        .max_by_key(|t| (Reverse(t.empty), t.lines, Reverse(t.level.abs())));
     *fitting.or_else(|| trials.iter().min_by_key(|t| t.level)).expect("a walk has a trial")
 }
 
@@ -391,7 +417,7 @@ mod tests {
     use super::*;
 
     fn trial(level: i64, lines: u32, slack: i32) -> Trial {
-        Trial { level, lines, slack, space: 0 }
+        Trial { level, lines, slack, space: 0, empty: 0 }
     }
 
     #[test]
@@ -417,5 +443,9 @@ mod tests {
         // A tightening the composer started from loosens back towards none when it fits.
         let back = [trial(-2, 38, 0), trial(-1, 38, 0), trial(0, 39, -1)];
         assert_eq!(best(&back).level, -1);
+        // Over five balanced columns, 15 lines fill three rows (the head's white takes the
+        // fourth) where 16 leave four column lines of a fourth row empty: the fuller frame wins.
+        let rows = [Trial { empty: 0, ..trial(0, 15, 1) }, Trial { empty: 4, ..trial(1, 16, 0) }];
+        assert_eq!(best(&rows).level, 0);
     }
 }

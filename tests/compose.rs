@@ -411,9 +411,9 @@ fn cut_as_told(message: &str, text: &str, articles: &mut [Article]) -> Option<St
 
 /// Ten random 4-page desk-sized issues from [`FILL_SEED`], each page's fill printed. A page
 /// refused as overfull is cut as its message says ([`cut_as_told`]) and composed again, as a
-/// desk would. Issue #13 asks 9 of 10 to fill every page to 98 %; this asserts that each issue
-/// composes to pages its frames tile (after at most two cuts), and prints how many fill. Set
-/// `BANMIAN_RANDOM_ISSUES` to a folder to keep the issues there (as last tried).
+/// desk would. Each issue composes to pages its frames tile (after at most two cuts), and, as
+/// issue #13 asks, 9 of 10 fill every page to 98 %. Set `BANMIAN_RANDOM_ISSUES` to a folder to
+/// keep the issues there (as last tried).
 #[test]
 fn ten_random_four_page_issues_fill_their_pages() {
     let prose = paragraphs();
@@ -445,6 +445,7 @@ fn ten_random_four_page_issues_fill_their_pages() {
         full += usize::from(fills.iter().all(|&f| f >= 98.0));
     }
     eprintln!("{full} of 10 issues filled every page to 98 %");
+    assert!(full >= 9, "{full} of 10 issues filled every page to 98 %");
 }
 
 /// A page whose fixed frame leaves 20 lines across its five columns to compose, listing one

@@ -14,7 +14,8 @@
 //! layout's `fill-percent` allows, *fillers* (补白: short items the issue lists on no page) are
 //! tried as the page's last item, one at a time, the one that leaves the fewest column lines
 //! in holes, then empty beyond the allowance, first, while one leaves fewer; fillers no page
-//! takes are left out of the composed issue.
+//! takes are left out of the composed issue. A page still emptier than the allowance is tiled
+//! again with its empty column lines weighing more, and keeps that tiling when it is fuller.
 
 mod needs;
 pub mod tiling;
@@ -258,6 +259,11 @@ impl<'a> Composer<'a> {
                 None => break,
             }
         }
+        if tiled.shortfall(limits) > (0, 0)
+            && let Some(fuller) = self.fuller(region, limits, &tiled, bumps)
+        {
+            tiled = fuller;
+        }
         let mut gave_up = Vec::new();
         if tiled.hole_lines(self.hole()) > 0 {
             let short: u32 =
@@ -300,8 +306,33 @@ impl<'a> Composer<'a> {
 
     /// Tiles `region` with `subjects`, measured as `needs`.
     fn tiled(&self, region: Region, subjects: Vec<Subject>, needs: Vec<Needs>, bumps: &Bumps) -> Tiled {
+        self.tiled_by(self.weights(), region, subjects, needs, bumps)
+    }
+
+    /// `tiled`'s items tiled again with the empty column lines weighing 2, 4, then 8 times as
+    /// much, when the best tiling leaves more empty than `fill-percent` allows: the first that
+    /// lessens its shortfall against `limits`. The layout's fill is a target the score's
+    /// other terms (a wider lead, fewer boxes) should not outweigh.
+    fn fuller(&self, region: Region, limits: (u32, u32), tiled: &Tiled, bumps: &Bumps) -> Option<Tiled> {
+        let weights = self.weights();
+        [2, 4, 8].into_iter().find_map(|times| {
+            let weights = Weights { free_line: weights.free_line * times, ..weights };
+            let trial = self.tiled_by(weights, region, tiled.subjects.clone(), tiled.needs.clone(), bumps);
+            (trial.found.is_some() && trial.shortfall(limits) < tiled.shortfall(limits)).then_some(trial)
+        })
+    }
+
+    /// Tiles `region` with `subjects`, measured as `needs`, scored by `weights`.
+    fn tiled_by(
+        &self,
+        weights: Weights,
+        region: Region,
+        subjects: Vec<Subject>,
+        needs: Vec<Needs>,
+        bumps: &Bumps,
+    ) -> Tiled {
         let items = self.items(&subjects, &needs, bumps);
-        let rules = |most_free| Rules { most_free, max_leg: self.max_leg(), weights: self.weights() };
+        let rules = |most_free| Rules { most_free, max_leg: self.max_leg(), weights };
         let found = tiling::tile(&items, region, &rules(self.hole() - 1))
             .or_else(|| tiling::tile(&items, region, &rules(region.lines)));
         Tiled { subjects, needs, items, found }

@@ -50,7 +50,8 @@ pub struct BodyLine {
     pub continues_paragraph: bool,
     /// Whether the line's baseline sits on the grid.
     pub on_grid: bool,
-    /// The widest space justification added between two neighbouring characters, in em.
+    /// The widest space justification added between two neighbouring characters, in em,
+    /// beyond the tracking copy-fit set for the whole article (even colour, not a loose line).
     pub stretch_em: f64,
     /// Chinese and Latin-letter neighbours on the line set without their space.
     pub tight_pairs: usize,
@@ -397,7 +398,7 @@ fn line(
         ends_paragraph: false,
         continues_paragraph: !starts_block,
         on_grid,
-        stretch_em: spacing::stretch(&pairs),
+        stretch_em: spacing::stretch(&pairs, plan.frame(a, slot).tracking_em),
         tight_pairs: spacing::beside_han(&pairs, |c| !c.is_ascii_digit())
             .into_iter()
             .filter(|em| *em < spacing::SPACED_EM)

@@ -65,9 +65,10 @@ fn mixed(pair: &Pair) -> bool {
 }
 
 /// How loose a line is: the widest space justification added between two of its characters,
-/// in em (0 for a line set at its natural width or squeezed).
-pub fn stretch(pairs: &[Pair]) -> f64 {
-    pairs.iter().filter(|p| !mixed(p)).map(|p| p.space_em).fold(0.0, f64::max)
+/// in em (0 for a line set at its natural width or squeezed), beyond the `tracking` copy-fit
+/// set for the whole article: that is its even colour, not looseness.
+pub fn stretch(pairs: &[Pair], tracking: f64) -> f64 {
+    pairs.iter().filter(|p| !mixed(p)).map(|p| p.space_em - tracking).fold(0.0, f64::max)
 }
 
 /// The space justification added to a line in all, in em: what a ragged line would have
@@ -189,11 +190,17 @@ mod tests {
             ("王", 1.0, 1.0, 0.0),
         ]);
         assert_eq!(line.len(), 3);
-        let stretch = stretch(&line);
+        let stretch = stretch(&line, 0.0);
         assert!((stretch - 0.65).abs() < 1e-9, "{stretch}");
+        // The article tracked 0.03 em a character by copy-fit: that much is not looseness.
+        assert!((super::stretch(&line, 0.03) - 0.62).abs() < 1e-9);
         assert!((slack(&line) - 1.25).abs() < 1e-9);
         // A squeezed line is not loose.
-        assert_eq!(super::stretch(&measured(&[("一", 0.98, 1.0, 0.0), ("二", 1.0, 1.0, 0.0)])), 0.0);
+        assert_eq!(super::stretch(&measured(&[("一", 0.98, 1.0, 0.0), ("二", 1.0, 1.0, 0.0)]), 0.0), 0.0);
+        // Tracked tighter by 0.03 em, a line set at its natural width is 0.03 looser than its
+        // article's other lines.
+        let natural = measured(&[("一", 1.0, 1.0, 0.0), ("二", 1.0, 1.0, 0.0)]);
+        assert!((super::stretch(&natural, -0.03) - 0.03).abs() < 1e-9);
     }
 
     #[test]
@@ -211,7 +218,7 @@ mod tests {
         assert_eq!(digits.len(), 2);
         assert!(digits.iter().all(|em| (em - 0.25).abs() < 1e-9), "{digits:?}");
         // The quarter em is the spacing rule's, not looseness.
-        assert!((stretch(&line) - 0.1).abs() < 1e-9);
+        assert!((stretch(&line, 0.0) - 0.1).abs() < 1e-9);
         assert!(beside_han(&line, |c| c.is_alphabetic()).is_empty());
     }
 

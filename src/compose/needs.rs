@@ -97,7 +97,7 @@ pub fn measure(
     // A whole probe stands for every copy of its subject, box and tracking whose text columns
     // are as wide: those are set once.
     let mut first: HashMap<(usize, bool, i8, i64), usize> = HashMap::new();
-    let stands_for: Vec<usize> = copies
+    let mut stands_for: Vec<usize> = copies
         .iter()
         .enumerate()
         .map(|(a, c)| match c.whole {
@@ -108,6 +108,17 @@ pub fn measure(
             }
         })
         .collect();
+    // A head probe is not set where the whole probe of its span, box and no tracking is: that
+    // sets the same frame's head, above the whole body.
+    let own_whole: HashMap<(usize, u32, bool), usize> = (0..copies.len())
+        .filter(|&a| copies[a].whole && copies[a].tracking == 0 && stands_for[a] == a)
+        .map(|a| ((copies[a].subject, copies[a].span, copies[a].boxed), a))
+        .collect();
+    for (a, c) in copies.iter().enumerate().filter(|(_, c)| !c.whole) {
+        if let Some(&whole) = own_whole.get(&(c.subject, c.span, c.boxed)) {
+            stands_for[a] = whole;
+        }
+    }
     let set: Vec<usize> = (0..copies.len()).filter(|&a| stands_for[a] == a).collect();
     let column_em = f64::from(layout.spec.grid.column_chars);
     let stretches: Vec<(usize, usize, Cut, Cut)> = set

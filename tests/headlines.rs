@@ -138,15 +138,17 @@ fn only_a_word_wider_than_the_line_is_broken_inside() {
     for word in ["支持", "发行版", "软件包", "管理"] {
         assert!(lines.iter().any(|line| line.contains(word)), "{word} broken: {lines:?}");
     }
-    // The checker finds the breaks inside the long run, and only those.
-    let inside: Vec<&str> = build
-        .warnings
-        .iter()
-        .filter(|w| w.message.contains("broken inside a word"))
-        .map(|w| w.message.as_str())
-        .collect();
-    assert!(!inside.is_empty());
-    assert!(inside.iter().all(|w| w.contains("/／") || w.contains("/ ／")), "{inside:?}");
+    // Inside the run, lines end only after a `/`, where a reader expects a path to break: the
+    // checker takes that as the best a word wider than any line allows, and counts the title's
+    // lines beyond `title-max-lines` instead (a desk widens the frame or rewrites the title).
+    let run = "Debian/Ubuntu/Fedora/openSUSE/Slackware/Gentoo";
+    for pair in lines.windows(2) {
+        let (end, start) = (pair[0].chars().last().unwrap(), pair[1].chars().next().unwrap());
+        let inside = run.contains(&format!("{end}{start}"));
+        assert!(!inside || end == '/', "broken inside the run after {end:?}: {lines:?}");
+    }
+    let counts = &build.report.articles[0].composition;
+    assert_eq!((counts.headline_break, counts.title_lines), (0, 1), "{:?}", build.warnings);
 }
 
 #[test]

@@ -17,8 +17,9 @@ use super::lines::{Rule, Violation};
 use crate::body::BlockKind;
 use crate::layout::{EPSILON, Layout};
 use crate::plan::{Context, Field, Plan};
+use crate::typeset::breaks::{self, in_word};
 use crate::typeset::glyphs::Glyph;
-use crate::typeset::phrases::{Gap, boundary, pieces};
+use crate::typeset::phrases::{CLOSING, Gap, OPENING, boundary, pieces};
 
 /// One laid-out line of a headline field.
 #[derive(Debug, Clone)]
@@ -118,7 +119,9 @@ fn next_of(lines: &[HeadLine], i: usize) -> Option<&HeadLine> {
 }
 
 /// Headline lines that end inside a word: the next line of the field starts where
-/// [`boundary`] allows no break.
+/// [`boundary`] allows no break — unless the word is wider than the line's measure and the
+/// break is one a reader expects in it (after `/`, before `.`: [`breaks::expected`]), the
+/// best a word that fits no line allows.
 fn broken_words(lines: &[HeadLine], plan: &Plan) -> Vec<Violation> {
     let mut found = Vec::new();
     for (i, line) in lines.iter().enumerate() {
@@ -126,11 +129,42 @@ fn broken_words(lines: &[HeadLine], plan: &Plan) -> Vec<Violation> {
         let Some((range, _)) = next.glyphs.first() else { continue };
         let text = plan.articles[next.article].text(next.field);
         // Subhead runs are pieces of their own: a run's start is a boundary.
-        if range.start > 0 && boundary(text, range.start).is_none() {
+        if range.start > 0
+            && boundary(text, range.start).is_none()
+            && !breaks_too_wide(line, next, text, plan)
+        {
             found.push(violation(Rule::HeadlineBreak, line, format!("{}／{}", line.text, next.text)));
         }
     }
     found
+}
+
+/// Whether `line` ends, and `next` goes on, at a good break inside a word of `text` that is,
+/// with the brackets 禁则 keeps with it, wider than the line's measure (a subhead's text
+/// column, else the headline's width).
+fn breaks_too_wide(line: &HeadLine, next: &HeadLine, text: &str, plan: &Plan) -> bool {
+    let at = next.glyphs.first().map_or(0, |(range, _)| range.start);
+    if !breaks::expected(text, at) {
+        return false;
+    }
+    // The word with the marks 禁则 keeps on its line: opening ones before, closing ones after.
+    let before = |c: char| in_word(c) || OPENING.contains(c);
+    let after = |c: char| in_word(c) || CLOSING.contains(c);
+    let start = text[..at].char_indices().rev().take_while(|&(_, c)| before(c)).last().map_or(at, |(i, _)| i);
+    let end = text[at..].char_indices().find(|&(_, c)| !after(c)).map_or(text.len(), |(i, _)| at + i);
+    let width: f64 = line
+        .glyphs
+        .iter()
+        .chain(&next.glyphs)
+        .filter(|(r, _)| (start..end).contains(&r.start))
+        .map(|(_, w)| w)
+        .sum();
+    let frame = plan.frame(line.article, line.slot);
+    let measure = match line.field {
+        Field::Run(..) => frame.column_width,
+        _ => frame.headline_width,
+    };
+    width > measure + EPSILON
 }
 
 /// A violation found on headline line `line`.

@@ -51,6 +51,13 @@ pub fn breaks(text: &str, longest: usize) -> Vec<(usize, Break)> {
     found
 }
 
+/// Whether a line may break at byte `at` of `text` where a reader expects it: Unicode's own
+/// opportunity (UAX #14: after `/` before a letter, at a hyphen) or a good break inside a
+/// word (see the module docs); never an emergency one.
+pub fn expected(text: &str, at: usize) -> bool {
+    words(text).iter().any(|&(from, _)| from == at) || breaks(text, 1).contains(&(at, Break::Good))
+}
+
 /// The byte ranges of the words of `text`: the stretches between two of the break
 /// opportunities Unicode's line breaking rules (UAX #14) allow, spaces trimmed. `“铝镁”2024`
 /// or `，-12` hold together as Typst sets them.
@@ -144,6 +151,17 @@ mod tests {
             out.push(c);
         }
         out
+    }
+
+    #[test]
+    fn expected_breaks_are_unicodes_and_the_good_ones_never_an_emergency() {
+        let path = "RedHat/Slackware.org";
+        // After `/` before a letter (Unicode's own), before `.` in the word (a good one).
+        assert!(expected(path, "RedHat/".len()));
+        assert!(expected(path, "RedHat/Slackware".len()));
+        // Inside `Slackware`: only an emergency break, however narrow the line.
+        assert!(!expected(path, "RedHat/Slack".len()));
+        assert!(!expected("13935108044", 5));
     }
 
     #[test]

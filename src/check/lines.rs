@@ -253,8 +253,11 @@ pub fn check(lines: &[BodyLine], limits: &Limits) -> Vec<Violation> {
         let (Some(first), Some(last)) = (line.text.chars().next(), line.text.chars().last()) else {
             continue;
         };
-        // A paragraph's own first or last character is no break's doing.
-        if CLOSING.contains(first) && line.continues_paragraph && !line.starts_in_word {
+        // A paragraph's own first or last character is no break's doing; a Latin mark with a
+        // letter or digit right after it opens a word (`.list`, `.org`), it closes nothing.
+        let opens_word =
+            first.is_ascii_punctuation() && line.text.chars().nth(1).is_some_and(char::is_alphanumeric);
+        if CLOSING.contains(first) && line.continues_paragraph && !line.starts_in_word && !opens_word {
             found.push(violation(Rule::ClosingAtStart));
         }
         if OPENING.contains(last) && !line.ends_paragraph {
@@ -514,6 +517,9 @@ mod tests {
     fn finds_each_kind_of_violation() {
         let within = |text| BodyLine { continues_paragraph: true, ..line(text) };
         assert_eq!(rules(&[within("，开头")]), vec![Rule::ClosingAtStart]);
+        assert_eq!(rules(&[within(". 开头")]), vec![Rule::ClosingAtStart]);
+        // A file's extension opens a word: 扩展名为 ‖ .list的文件.
+        assert!(rules(&[within(".list的文件")]).is_empty());
         assert_eq!(rules(&[line("结尾“")]), vec![Rule::OpeningAtEnd]);
         // A paragraph that begins with a closing mark or ends with an opening one broke nowhere.
         assert!(rules(&[line("}")]).is_empty());

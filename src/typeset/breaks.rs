@@ -5,10 +5,11 @@
 //! `13935108044`; in a column of 13 characters such a run overruns its column. The generator
 //! gives a long *word* (a run of characters that are neither spaces nor wide CJK ones) the break
 //! opportunities a reader expects — after `/` (or `//`), before `.`, `@`, `?`, `&`, `#`, `=`,
-//! `-`, `_`, `~` and `+` when letters or digits follow — set as a hidden zero-width space, so
-//! they never become text of the PDF. Where a piece between those is still wider than the
-//! column can surely hold, every character boundary inside it becomes an *emergency* break,
-//! which the line check reports when a line ends at one.
+//! `-`, `_`, `~` and `+` when letters or digits follow, and before an opening quotation mark
+//! after a Chinese character or mark (Unicode keeps `、“postinst”、“prerm”` in one word) — set
+//! as a hidden zero-width space, so they never become text of the PDF. Where a piece between
+//! those is still wider than the column can surely hold, every character boundary inside it
+//! becomes an *emergency* break, which the line check reports when a line ends at one.
 
 use std::sync::LazyLock;
 
@@ -124,9 +125,13 @@ fn good_breaks(word: &str) -> Vec<usize> {
         let after_slash = before == '/' && c != '/';
         let before_mark =
             BREAK_BEFORE.contains(c) && !BREAK_BEFORE.contains(before) && before != '/' && alnum_after(k);
+        // Unicode keeps a quotation mark with what stands before it, so 为“preinst”、“prerm”
+        // is one word; a Chinese character or mark that may end a line, before an opening
+        // quotation mark (which may start one), is where a reader expects the break.
+        let before_quote = "“‘".contains(c) && before.width() == Some(2) && !OPENING.contains(before);
         // 禁则 holds inside a word too: `org/）` and `dpkg{.1` keep their brackets.
         let kept = CLOSING_BRACKETS.contains(c) || OPENING.contains(before);
-        if (after_slash || before_mark) && before != ':' && !kept {
+        if before_quote || ((after_slash || before_mark) && before != ':' && !kept) {
             breaks.push(at);
         }
     }
@@ -203,6 +208,13 @@ mod tests {
         assert_eq!(marked("a@dty.cn0308628574，-2318630173@", 20), "a|@dty|.cn0308628574，|-2318630173@");
         // Between Chinese text and a word Unicode breaks anyway: separate words.
         assert_eq!(marked("中文www.example.com中文", 20), "中文www|.example|.com中文");
+    }
+
+    #[test]
+    fn a_chinese_mark_before_an_opening_quote_is_a_break() {
+        // Unicode keeps “ with the 、 before it: the list is one word, broken between items.
+        assert_eq!(marked("名为“preinst”、“postinst”、“prerm”", 12), "名为|“preinst”、|“postinst”、|“prerm”");
+        assert_eq!(marked("限制，“contrib”", 6), "限制，|“c!o!n!t!r!i!b”");
     }
 
     #[test]

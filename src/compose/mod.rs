@@ -684,10 +684,11 @@ impl<'a> Composer<'a> {
         (subjects, items): (&[Subject], &[Item]),
         least: impl Fn(&Item) -> Option<u32>,
     ) -> String {
+        let plain = "cut the text, or move an article to another page".to_string();
         let number = self.file.issue.pages[p].number;
         let later = self.file.issue.pages.iter().any(|q| q.number > number && !q.articles.is_empty());
         if !later {
-            return "cut the text, or move an article to another page".to_string();
+            return plain;
         }
         let id = |s: &Subject| self.file.issue.articles[s.article].id.clone();
         let longest = subjects
@@ -695,7 +696,7 @@ impl<'a> Composer<'a> {
             .zip(items)
             .filter(|(s, _)| s.before.is_none() && self.file.issue.articles[s.article].continue_to.is_none());
         let longest = longest.max_by_key(|(_, item)| least(item).unwrap_or(0)).map(|(s, _)| id(s));
-        longest.map_or("cut the text, or move an article to another page".to_string(), |id| {
+        longest.map_or(plain, |id| {
             format!("cut the text, allow `continue-to` for `{id}`, or move an article to another page")
         })
     }

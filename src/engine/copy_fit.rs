@@ -159,7 +159,7 @@ impl CopyFit {
             return;
         };
         let needs = i64::from(column.head + column.balanced(kinds, frame.columns).lines);
-        let rows = |given: i64| i64::from(frame.lines) + given - i64::from(column.head);
+        let text_rows = |given: i64| i64::from(frame.lines) + given - i64::from(column.head);
         // The lines free when the head gives `given` lines of its white back (exact: the text
         // breaks as before); text its balanced columns do not hold flows from column to column.
         let slack = |given: i64| {
@@ -175,7 +175,7 @@ impl CopyFit {
         let trials = self.trials.entry(a).or_default();
         let slack = slack(given);
         // Free lines the picture and the head's white do not take stay empty in every column.
-        let rows = rows(given) - slack.clamp(0, absorbs);
+        let rows = text_rows(given) - slack.clamp(0, absorbs);
         let empty = (i64::from(frame.columns) * rows - i64::from(column.lines)).max(0) as u32;
         let trial =
             Trial { level, lines: column.lines, slack: slack as i32, space: space - given as i32, empty };

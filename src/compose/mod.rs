@@ -459,7 +459,7 @@ impl<'a> Composer<'a> {
             article: r.article,
             rank: r.rank,
             spans: self.spans(r.article, region),
-            boxable: false,
+            boxable: None,
             boxed: self.issue.articles[r.article].boxed,
             before: Some((r.span, r.lines)),
             picture_lines: r.picture_lines,
@@ -475,7 +475,9 @@ impl<'a> Composer<'a> {
             article: a,
             rank,
             spans: self.spans(a, region),
-            boxable: rank > 1,
+            // A box keeps its title apart from those beside it, so it is never as wide as
+            // the region.
+            boxable: (rank > 1 && region.columns > 1).then_some(region.columns - 1),
             boxed: article.boxed,
             before: None,
             picture_lines: article

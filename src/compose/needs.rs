@@ -37,9 +37,10 @@ pub struct Subject {
     pub rank: u32,
     /// The least and most grid columns.
     pub spans: (u32, u32),
-    /// Whether the item may be boxed to keep titles apart (a plain first part), and whether
-    /// it is boxed anyway (the article asks for it, or it was boxed on its first page).
-    pub boxable: bool,
+    /// The widest span the item may be boxed at to keep titles apart (a plain first part;
+    /// `None` when it may not be), and whether it is boxed anyway (the article asks for it, or
+    /// it was boxed on its first page).
+    pub boxable: Option<u32>,
     pub boxed: bool,
     /// The part already set on an earlier page, for a rest: its span and lines.
     pub before: Option<(u32, u32)>,
@@ -177,10 +178,12 @@ fn copies(subjects: &[Subject]) -> Vec<Copy> {
         let levels: &[i8] = if s.fit { &[0, -1, 1] } else { &[0] };
         let variants: &[bool] = match (s.boxed, s.boxable) {
             (true, _) => &[true],
-            (false, true) => &[false, true],
-            (false, false) => &[false],
+            (false, Some(_)) => &[false, true],
+            (false, None) => &[false],
         };
         for &boxed in variants {
+            let most =
+                if boxed && !s.boxed { s.boxable.map_or(most, |widest| most.min(widest)) } else { most };
             for span in least..=most {
                 copies.push(Copy { subject, span, boxed, whole: false, tracking: 0 });
                 copies.extend(levels.iter().map(|&tracking| Copy {
@@ -281,7 +284,7 @@ fn needs(subjects: &[Subject], copies: &[Copy], probed: &[Option<Probed>], layou
             let plain = variant(s.boxed);
             let boxed = if s.boxed {
                 plain.clone()
-            } else if s.boxable {
+            } else if s.boxable.is_some() {
                 variant(true)
             } else {
                 vec![None; columns]

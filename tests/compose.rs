@@ -356,8 +356,8 @@ proptest! {
 /// The smallest inputs found to break [`check_filled`], kept as issues, and the desk's answer
 /// to each. Three short-paragraph articles stacked at full width that once set 2 lines over
 /// each (`compose-overset.toml`) are refused: they need a line more than the page holds. Two
-/// articles too short for their page (`compose-underfull.toml`) compose with the hole listed
-/// in the page table and a warning that asks for a filler.
+/// articles too short for their page (`compose-underfull.toml`) compose above an empty band
+/// across the page's foot, listed in the page table, and a warning asks for a filler.
 #[test]
 fn the_smallest_faulty_inputs_get_the_desks_answer() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
@@ -366,7 +366,17 @@ fn the_smallest_faulty_inputs_get_the_desks_answer() {
     assert!(message.contains("it holds 68 (1 over"), "{message}");
     let built = engine().build(&folder.join("compose-underfull.toml"), &BuildOptions::default()).unwrap();
     assert!(built.errors.is_empty(), "{:?}", built.errors);
-    assert!(!built.report.pages[0].holes.is_empty(), "{:?}", built.report.pages);
+    // What the articles cannot fill is one rectangle across the page's foot (line 80 of the
+    // tabloid), where a filler can go, not free lines inside their frames.
+    let holes = &built.report.pages[0].holes;
+    assert_eq!(holes.len(), 1, "{holes:?}");
+    assert_eq!(
+        (holes[0].column, holes[0].columns, holes[0].line + holes[0].lines - 1),
+        (1, 5, 80),
+        "{holes:?}"
+    );
+    let composed = built.report.pages[0].composed.as_ref().expect("the page is composed");
+    assert_eq!(composed.foot_lines, holes[0].lines);
     let asks = |w: &banmian::error::Diagnostic| w.message.contains("add a brief or a filler (补白)");
     assert!(built.warnings.iter().any(asks), "{:?}", built.warnings);
 }
@@ -494,7 +504,8 @@ fn fillers_close_a_hole_the_articles_leave_and_the_rest_are_left_out() {
     };
     let (_dir, _, alone) = compose(0);
     let (_dir2, path, filled) = compose(4);
-    let free = |c: &banmian::compose::Composition| c.pages[0].free_lines;
+    // Lines free in the frames, and across the foot where the articles could not reach.
+    let free = |c: &banmian::compose::Composition| c.pages[0].free_lines + c.pages[0].foot_lines;
     assert!(!alone.pages[0].gave_up.is_empty(), "the short article alone leaves a hole: {:?}", alone.pages);
     assert!(
         free(&filled) < free(&alone),

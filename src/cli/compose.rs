@@ -38,8 +38,12 @@ pub fn run(engine: &Engine, args: Args) -> Result<()> {
     super::summarize(&build);
     for page in &build.report.pages {
         if let Some(composed) = &page.composed {
+            let foot = match composed.foot_lines {
+                0 => String::new(),
+                lines => format!(", {lines} lines empty at its foot"),
+            };
             println!(
-                "page {:<3} score {}, {} free lines in its frames",
+                "page {:<3} score {}, {} free lines in its frames{foot}",
                 page.number, composed.score, composed.free_lines
             );
         }

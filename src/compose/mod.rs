@@ -71,6 +71,9 @@ pub struct ComposedPage {
     pub score: i64,
     /// Grid lines left free under the shortest text column of each composed frame, summed.
     pub free_lines: u32,
+    /// Grid lines left empty across the composed region's foot, where its articles could not
+    /// fill it.
+    pub foot_lines: u32,
     pub gave_up: Vec<String>,
 }
 
@@ -264,8 +267,21 @@ impl<'a> Composer<'a> {
         {
             tiled = fuller;
         }
+        let mut foot_lines = 0;
+        if tiled.hole_lines(self.hole()) > 0
+            && let Some((lines, shorter)) = self.shorter(region, &tiled, bumps)
+        {
+            (foot_lines, tiled) = (region.lines - lines, shorter);
+        }
         let mut gave_up = Vec::new();
-        if tiled.hole_lines(self.hole()) > 0 {
+        if foot_lines > 0 {
+            gave_up.push(format!(
+                "its articles fill {} of its {} lines: the {} columns × {foot_lines} lines at its foot are left empty; add a brief or a filler (补白) that long, or give a picture a `min-lines`/`max-lines` range",
+                region.lines - foot_lines,
+                region.lines,
+                region.columns
+            ));
+        } else if tiled.hole_lines(self.hole()) > 0 {
             let short: u32 =
                 tiled.found.iter().flat_map(|(_, placed)| placed).map(|pl| pl.free * pl.span).sum();
             gave_up.push(format!(
@@ -288,7 +304,7 @@ impl<'a> Composer<'a> {
             }
             self.place(p, &subjects[pl.item], pl);
         }
-        self.pages.push(ComposedPage { number: page.number, score, free_lines, gave_up });
+        self.pages.push(ComposedPage { number: page.number, score, free_lines, foot_lines, gave_up });
         Ok(())
     }
 
@@ -319,6 +335,20 @@ impl<'a> Composer<'a> {
             let weights = Weights { free_line: weights.free_line * times, ..weights };
             let trial = self.tiled_by(weights, region, tiled.subjects.clone(), tiled.needs.clone(), bumps);
             (trial.found.is_some() && trial.shortfall(limits) < tiled.shortfall(limits)).then_some(trial)
+        })
+    }
+
+    /// The tallest part of `region` above whole lines at its foot that `tiled`'s items tile
+    /// without a hole, with its lines, when the region itself has none: what a page's articles
+    /// cannot fill is then one rectangle across its foot, where a filler or an advertisement
+    /// can go, not free lines inside their frames. Only a band no larger than `tiled`'s holes
+    /// (a 1 × 2 hole is better than a line across the page).
+    fn shorter(&self, region: Region, tiled: &Tiled, bumps: &Bumps) -> Option<(u32, Tiled)> {
+        let band = tiled.hole_lines(self.hole()) / region.columns.max(1);
+        (region.lines.saturating_sub(band).max(1)..region.lines).rev().find_map(|lines| {
+            let shorter = Region { lines, ..region };
+            let trial = self.tiled(shorter, tiled.subjects.clone(), tiled.needs.clone(), bumps);
+            (trial.found.is_some() && trial.hole_lines(self.hole()) == 0).then_some((lines, trial))
         })
     }
 

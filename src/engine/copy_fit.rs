@@ -212,8 +212,8 @@ impl CopyFit {
             }
             _ => slack,
         };
-        let room = i32::try_from(most.saturating_sub(frame.head_space)).unwrap_or(0);
-        if slack > 0 && !self.shrunk.contains(&a) && !(frame.vertical && frame.slot == 0) {
+        let room = i32::try_from(self.white_room(a, frame, most)).unwrap_or(0);
+        if slack > 0 && room > 0 {
             self.space.insert(a, self.space[&a] + slack.min(room));
         }
         self.probed.push(a);
@@ -222,12 +222,18 @@ impl CopyFit {
     /// The free lines of article `a`'s last part, `frame`, that its picture and its head's
     /// white (up to `most`) may take.
     fn absorbs(&self, a: usize, frame: &PlannedFrame, most: u32) -> u32 {
-        let picture = self.picture_target(a, frame, i32::MAX / 2) - self.picture_of(a);
-        let white = match self.shrunk.contains(&a) || (frame.vertical && frame.slot == 0) {
+        let up = self.rooms.get(&a).map_or(0, |&(_, up)| up);
+        let picture = if frame.picture.is_some() { up - self.picture_of(a) } else { 0 };
+        picture.unsigned_abs() + self.white_room(a, frame, most)
+    }
+
+    /// The lines of white probing may still add around the head of article `a`'s last part,
+    /// `frame`, up to `most` in all: none once the head gave white back, or beside a 竖题.
+    fn white_room(&self, a: usize, frame: &PlannedFrame, most: u32) -> u32 {
+        match self.shrunk.contains(&a) || (frame.vertical && frame.slot == 0) {
             true => 0,
             false => most.saturating_sub(frame.head_space),
-        };
-        picture.unsigned_abs() + white
+        }
     }
 
     /// Changes article `a`'s picture by up to `lines` (fewer when negative), when `frame`

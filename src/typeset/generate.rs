@@ -464,8 +464,10 @@ impl Writer {
             let gap = if x > within.start { piece.gap } else { Gap::None };
             self.push(&format!("({level}, {}, [", gap.markup()));
             let mut expr = format!("{var}.slice({x}, {y})");
+            // Bold by weight, not `strong`: a headline is measured, and a measured `strong`
+            // makes Typst lay the document out twice (see the template's `lines-for`).
             if strong {
-                expr = format!("strong[#{expr}]");
+                expr = format!("text(weight: \"bold\")[#{expr}]");
             }
             self.expr(&format!("#{expr}"), Origin { base: x, ..origin });
             self.push("]), ");

@@ -82,7 +82,7 @@ pub fn generate(ctx: &Context, bounds: &Bounds) -> Generated {
                 continue;
             }
             let body = Body::new(ctx, a, slot, start, end).jumping(continues(&bounds[a], slot));
-            out.frame(&format!("P.pages.at({p}).frames.at({f})"), &body);
+            out.frame(&frame_data(p, f), &body);
         }
         out.line("]");
     }
@@ -121,13 +121,23 @@ pub fn generate_measure(ctx: &Context, jobs: &[MeasureJob]) -> Generated {
         out.line(&format!("#t.news-page(L, P, {p})["));
         for f in 0..page.frames.len() {
             match jobs.iter().find(|job| page_of(job) == (p, f)) {
-                Some(job) => out.measure_frame(ctx, job),
+                Some(job) => out.measure_frame(job, &frame_data(p, f), &measured_body(ctx, job)),
                 None => out.empty_frame(p, f),
             }
         }
         out.line("]");
     }
     out.finish(ctx)
+}
+
+/// The plan's data of frame `f` on page `p`, as the generated source reads it.
+fn frame_data(p: usize, f: usize) -> String {
+    format!("P.pages.at({p}).frames.at({f})")
+}
+
+/// What a measuring job sets: its stretch, in its frame's columns one after the other.
+fn measured_body<'a>(ctx: &Context<'a>, job: &MeasureJob) -> Body<'a> {
+    Body::new(ctx, job.article, job.slot, job.start, job.end).without_balance()
 }
 
 /// A fingerprint of what every measuring job of a build depends on besides its own frame and
@@ -138,11 +148,12 @@ pub fn measure_context(ctx: &Context) -> u128 {
 }
 
 /// A fingerprint of everything a measuring job's outcome depends on: the build's `context`, the
-/// frame, the article's data and the source that sets the stretch. Equal fingerprints measure
-/// equally, so an engine can keep outcomes between builds.
+/// frame, the article's data and the source that sets the stretch, written as if the job were
+/// alone (the source's names hold no index of the plan). Equal fingerprints measure equally,
+/// so an engine keeps outcomes between builds, and jobs of copies of an article are set once.
 pub fn measure_fingerprint(ctx: &Context, context: u128, job: &MeasureJob) -> u128 {
     let mut out = Writer::default();
-    out.measure_frame(ctx, job);
+    out.measure_frame(job, "F", &Body { name: 0, ..measured_body(ctx, job) });
     let frame = serde_json::to_string(ctx.plan.frame(job.article, job.slot)).expect("a frame serialises");
     let article = article_data(&ctx.plan.articles[job.article]);
     typst::utils::hash128(&(context, frame, article, out.text, out.modules))
@@ -201,6 +212,9 @@ struct Body<'a> {
     article: &'a PlannedArticle,
     /// The article's index in the plan.
     index: usize,
+    /// The number the source names the article's data and module by: its index, or 0 in a
+    /// fingerprint, so that the same stretch of two copies of an article is measured once.
+    name: usize,
     start: Cut,
     end: Cut,
     slot: usize,
@@ -227,6 +241,7 @@ impl<'a> Body<'a> {
         Body {
             article: &ctx.plan.articles[a],
             index: a,
+            name: a,
             start,
             end,
             slot,
@@ -312,18 +327,16 @@ impl Writer {
 
     /// A frame left empty, so the frames after it keep their places.
     fn empty_frame(&mut self, p: usize, f: usize) {
-        self.line(&format!("#t.frame(L, P.pages.at({p}).frames.at({f}), empty: true)[]"));
+        self.line(&format!("#t.frame(L, {}, empty: true)[]", frame_data(p, f)));
     }
 
-    /// A measuring job's frame.
-    fn measure_frame(&mut self, ctx: &Context, job: &MeasureJob) {
-        let (p, f) = ctx.plan.articles[job.article].frames[job.slot];
-        let body = Body::new(ctx, job.article, job.slot, job.start, job.end).without_balance();
+    /// A measuring job's frame, reading the frame's data from `frame`.
+    fn measure_frame(&mut self, job: &MeasureJob, frame: &str, body: &Body) {
         let frame = match job.probe_height {
-            Some(height) => format!("(..P.pages.at({p}).frames.at({f}), height: {height})"),
-            None => format!("P.pages.at({p}).frames.at({f})"),
+            Some(height) => format!("(..{frame}, height: {height})"),
+            None => frame.to_string(),
         };
-        self.frame(&frame, &body);
+        self.frame(&frame, body);
     }
 
     /// The finished program with its data files.
@@ -376,7 +389,7 @@ impl Writer {
 
     /// 竖题: one content block per character, each keeping its own span and offset.
     fn vertical_headline(&mut self, body: &Body) {
-        let (a, art) = (body.index, &body.article.article);
+        let (a, art) = (body.name, &body.article.article);
         self.push(", vertical: (");
         let columns = [
             ("kicker", art.kicker.as_deref(), Field::Kicker),
@@ -413,13 +426,7 @@ impl Writer {
             if present {
                 self.push(&format!(", {name}: ("));
                 let text = article.text(field);
-                self.pieces(
-                    &format!("a{}.{key}", body.index),
-                    text,
-                    0..text.len(),
-                    body.origin(field),
-                    false,
-                );
+                self.pieces(&format!("a{}.{key}", body.name), text, 0..text.len(), body.origin(field), false);
                 self.push(")");
             }
         }
@@ -431,7 +438,7 @@ impl Writer {
         for (name, key, field, present) in named {
             if present {
                 self.push(&format!(", {name}: ["));
-                self.expr(&format!("#a{}.{key}", body.index), body.origin(field));
+                self.expr(&format!("#a{}.{key}", body.name), body.origin(field));
                 self.push("]");
             }
         }
@@ -477,7 +484,7 @@ impl Writer {
     /// The body's blocks: those cut at the part's ends set here, sliced, and the whole ones
     /// taken from the article's module for the slot.
     fn blocks(&mut self, body: &Body) {
-        let (article, a) = (body.article, body.index);
+        let (article, a) = (body.article, body.name);
         let (start, end) = (body.start, body.end);
         let last_block = end.block.min(article.blocks.len().saturating_sub(1));
         let mut module = None;
@@ -504,7 +511,7 @@ impl Writer {
     /// What closes a frame: a headline-only item's dateline and byline, the signature at the
     /// article's end, the jump line of a part that continues.
     fn closing(&mut self, frame: &str, body: &Body) {
-        let (article, a) = (body.article, body.index);
+        let (article, a) = (body.article, body.name);
         let art = &article.article;
         if article.blocks.is_empty() && body.slot == 0 {
             // A headline-only item still prints its dateline and byline, as one short line.
@@ -677,7 +684,7 @@ impl Writer {
     /// block from the part's start to the article's end, so the measuring and the final
     /// program write the same module whatever the part's end.
     fn module(&mut self, body: &Body) -> String {
-        let (article, a) = (body.article, body.index);
+        let (article, a) = (body.article, body.name);
         let path = module_path(a, body.slot);
         if !self.modules.iter().any(|(p, _)| *p == path) {
             let mut module = Writer { path: path.clone(), ..Writer::default() };

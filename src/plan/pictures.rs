@@ -122,7 +122,9 @@ impl Planner<'_> {
                 file.diagnostic(key, format!("cannot decode picture {}: {why}", path.display()))
             })?),
         };
-        let virtual_path = format!("/pictures/{}.{extension}", self.images.len());
+        // Named by its content, not its place in the issue: a frame's data then names the
+        // picture it shows, whatever else the issue holds (a measurement's fingerprint holds it).
+        let virtual_path = format!("/pictures/{:032x}.{extension}", typst::utils::hash128(&bytes));
         self.images.push(Image { path: virtual_path.clone(), bytes, pixels });
         Ok(virtual_path)
     }

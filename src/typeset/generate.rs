@@ -141,10 +141,9 @@ fn measured_body<'a>(ctx: &Context<'a>, job: &MeasureJob) -> Body<'a> {
 }
 
 /// A fingerprint of what every measuring job of a build depends on besides its own frame and
-/// article: the template, the layout and the pictures.
+/// article: the template and the layout (a frame's picture is named by its content).
 pub fn measure_context(ctx: &Context) -> u128 {
-    let images: Vec<_> = ctx.plan.images.iter().map(|image| (&image.path, &image.bytes)).collect();
-    typst::utils::hash128(&(&ctx.layout.template, ctx.layout.to_json(ctx.output).to_string(), images))
+    typst::utils::hash128(&(&ctx.layout.template, ctx.layout.to_json(ctx.output).to_string()))
 }
 
 /// A fingerprint of everything a measuring job's outcome depends on: the build's `context`, the

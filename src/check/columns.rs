@@ -1,6 +1,7 @@
 //! What the line check finds across lines: an end byline or a signature line set on more than
-//! one line, and a text column of a part that continues ending above its frame's last line
-//! (a professional fills every column, 齐底; the jump line's line counts as used).
+//! one line, a text column of a part that continues ending above its frame's last line
+//! (a professional fills every column, 齐底; the jump line's line counts as used), and a lone
+//! line (孤行) at a column's foot or top.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -77,6 +78,33 @@ pub fn short_columns(lines: &[BodyLine], glyphs: &[Glyph], plan: &Plan, layout: 
     })
 }
 
+/// 孤行: each text column's last line that opens a paragraph going on in the next column or
+/// part, and its first line that ends a paragraph begun before it. `lines` are in reading
+/// order.
+pub fn lone_lines(lines: &[BodyLine]) -> Vec<Violation> {
+    let mut found = Vec::new();
+    let column = |l: &BodyLine| (l.article, l.slot, l.column);
+    for (i, line) in lines.iter().enumerate() {
+        let first = i == 0 || column(&lines[i - 1]) != column(line);
+        let last = lines.get(i + 1).is_none_or(|next| column(next) != column(line));
+        let at_top = first && line.ends_paragraph && line.continues_paragraph;
+        let at_foot = last && !line.ends_paragraph && !line.continues_paragraph;
+        if at_top || at_foot {
+            found.push(Violation {
+                rule: Rule::LoneLine,
+                article: line.article,
+                slot: line.slot,
+                column: line.column,
+                page: line.page,
+                line: line.number,
+                text: line.text.clone(),
+                detail: None,
+            });
+        }
+    }
+    found
+}
+
 /// The short columns among `ends`, given each frame's (text columns, lines, page number).
 fn short(ends: &Ends, frame: impl Fn(usize, usize) -> (u32, u32, u32)) -> Vec<Violation> {
     let mut last_slot: BTreeMap<usize, usize> = BTreeMap::new();
@@ -124,6 +152,35 @@ mod tests {
             (signature, (0, 1400)),
         ];
         assert_eq!(split(&placed), vec![(byline, (0, 100))]);
+    }
+
+    #[test]
+    fn a_paragraphs_first_line_at_a_columns_foot_and_its_last_at_a_columns_top_are_lone() {
+        let line = |column, number, continues, ends| BodyLine {
+            column,
+            number,
+            continues_paragraph: continues,
+            ends_paragraph: ends,
+            text: format!("{column}:{number}"),
+            ..BodyLine::default()
+        };
+        let lines = [
+            // Column 0: a whole paragraph, then a paragraph's first line at the foot.
+            line(0, 1, false, false),
+            line(0, 2, true, true),
+            line(0, 3, false, false),
+            // Column 1: its second line at the top, then one that goes on into column 2.
+            line(1, 1, true, false),
+            line(1, 2, true, false),
+            // Column 2: its last line alone at the top; a one-line paragraph ends the part.
+            line(2, 1, true, true),
+            line(2, 2, false, true),
+        ];
+        let lone: Vec<String> = lone_lines(&lines).into_iter().map(|v| v.text).collect();
+        assert_eq!(lone, ["0:3", "2:1"]);
+        // A paragraph's first line at the foot is lone, not its last: a one-line paragraph
+        // or a paragraph's end there is not.
+        assert!(lone_lines(&[line(0, 1, false, true), line(1, 1, false, true)]).is_empty());
     }
 
     #[test]

@@ -109,6 +109,9 @@ pub enum Rule {
     SplitClosing,
     /// A text column of a part that continues ends above its frame's last line.
     ShortColumn,
+    /// 孤行: a paragraph's first line alone at a text column's foot, or its last line alone at
+    /// a column's top.
+    LoneLine,
     /// A line setting full-width punctuation at a width between full and half, or half inside
     /// the line (counted once a line).
     PunctuationWidth,
@@ -134,6 +137,7 @@ pub struct Counts {
     pub digit_spacing: usize,
     pub split_closing: usize,
     pub short_column: usize,
+    pub lone_line: usize,
     pub punctuation_width: usize,
 }
 
@@ -156,6 +160,7 @@ impl Counts {
             Rule::DigitSpacing => &mut self.digit_spacing,
             Rule::SplitClosing => &mut self.split_closing,
             Rule::ShortColumn => &mut self.short_column,
+            Rule::LoneLine => &mut self.lone_line,
             Rule::PunctuationWidth => &mut self.punctuation_width,
         } += 1;
     }
@@ -200,6 +205,9 @@ impl Violation {
             }
             Rule::SplitClosing => "a byline or signature line is split across lines",
             Rule::ShortColumn => "a column of a continued part ends above the frame's last line",
+            Rule::LoneLine => {
+                "a paragraph's first line stands alone at a column's foot, or its last line at a column's top (孤行)"
+            }
             Rule::PunctuationWidth => {
                 "a line sets punctuation neither full width nor half width at its end or beside another mark"
             }
@@ -226,13 +234,14 @@ impl Limits {
     }
 }
 
-/// Every violation on the laid-out pages: the body lines' ([`check`]), split closings and
-/// short columns ([`columns`]).
+/// Every violation on the laid-out pages: the body lines' ([`check`]), split closings, short
+/// columns and lone lines ([`columns`]).
 pub fn check_pages(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<Violation> {
     let lines = lines(glyphs, plan, layout);
     let mut found = check(&lines, &Limits::of(layout));
     found.extend(columns::split_closings(glyphs, plan, layout));
     found.extend(columns::short_columns(&lines, glyphs, plan, layout));
+    found.extend(columns::lone_lines(&lines));
     found
 }
 

@@ -253,7 +253,14 @@ fn head_space_moves_the_text_down_whole_lines_and_breaks_it_as_before() {
 
 #[test]
 fn copy_fit_gives_whole_free_lines_to_the_white_around_the_head() {
-    let build = build_seven_paragraphs;
+    // Balanced columns: a frame whose text flows fills its first column to the foot, so only
+    // balanced ones leave whole lines free under every column.
+    let build = |lines: u32, fit: bool| {
+        let issue = copy_fit_issue(7, lines, fit)
+            .edit(&format!("lines = {lines}"), &format!("lines = {lines}\nbalance = true"));
+        let (_dir, path) = write_issue("issue.toml", &issue, &[]);
+        engine().build(&path, &BUILD).unwrap()
+    };
     let first = (10..80).find(|&lines| build(lines, false).errors.is_empty()).expect("some height holds it");
     let most = engine_layout_head_space();
     let mut spaced = 0;

@@ -90,16 +90,7 @@ pub fn lone_lines(lines: &[BodyLine]) -> Vec<Violation> {
         let at_top = first && line.ends_paragraph && line.continues_paragraph;
         let at_foot = last && !line.ends_paragraph && !line.continues_paragraph;
         if at_top || at_foot {
-            found.push(Violation {
-                rule: Rule::LoneLine,
-                article: line.article,
-                slot: line.slot,
-                column: line.column,
-                page: line.page,
-                line: line.number,
-                text: line.text.clone(),
-                detail: None,
-            });
+            found.push(Violation::on(Rule::LoneLine, line));
         }
     }
     found

@@ -181,6 +181,20 @@ pub struct Violation {
 }
 
 impl Violation {
+    /// A violation of `rule` found on body line `line`.
+    pub fn on(rule: Rule, line: &BodyLine) -> Violation {
+        Violation {
+            rule,
+            article: line.article,
+            slot: line.slot,
+            column: line.column,
+            page: line.page,
+            line: line.number,
+            text: line.text.clone(),
+            detail: None,
+        }
+    }
+
     pub fn describe(&self, article_id: &str) -> String {
         let what = match self.rule {
             Rule::ClosingAtStart => "a line starts with closing punctuation (行首禁则)",
@@ -249,16 +263,7 @@ pub fn check_pages(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<Violat
 pub fn check(lines: &[BodyLine], limits: &Limits) -> Vec<Violation> {
     let mut found = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let violation = |rule| Violation {
-            rule,
-            article: line.article,
-            slot: line.slot,
-            column: line.column,
-            page: line.page,
-            line: line.number,
-            text: line.text.clone(),
-            detail: None,
-        };
+        let violation = |rule| Violation::on(rule, line);
         let (Some(first), Some(last)) = (line.text.chars().next(), line.text.chars().last()) else {
             continue;
         };

@@ -386,12 +386,7 @@ impl<'a> Splitter<'a> {
             let memo = self.memo.lock().expect("the memo is never left half-written");
             keys.iter().map(|&key| memo.get(key)).collect()
         };
-        // A job equal to an earlier one (the same stretch in the same frame, of another copy of
-        // the article) takes its outcome.
-        let mut first_of: HashMap<u128, usize> = HashMap::new();
-        let unknown: Vec<usize> = (0..jobs.len())
-            .filter(|&j| outcomes[j].is_none() && *first_of.entry(keys[j]).or_insert(j) == j)
-            .collect();
+        let unknown: Vec<usize> = (0..jobs.len()).filter(|&j| outcomes[j].is_none()).collect();
         let (first, second) = halves(ctx, jobs, &unknown);
         let today = self.today;
         let measured = if first.is_empty() {
@@ -411,11 +406,6 @@ impl<'a> Splitter<'a> {
         for (j, outcome) in first.iter().chain(&second).zip(measured) {
             memo.insert(keys[*j], outcome.clone());
             outcomes[*j] = Some(outcome);
-        }
-        for j in 0..jobs.len() {
-            if outcomes[j].is_none() {
-                outcomes[j] = outcomes[first_of[&keys[j]]].clone();
-            }
         }
         Ok(outcomes.into_iter().map(|o| o.expect("every job is measured")).collect())
     }

@@ -347,7 +347,6 @@ proptest! {
     ) {
         compose_or_name_the_page(rolls, pages, |_, _| Ok(()))?;
     }
-
 }
 
 /// The desk test draws its issues from a fixed seed, so every run (and CI) composes the same

@@ -78,8 +78,9 @@ fn the_examples_have_no_composition_violations() {
 }
 
 /// The composed examples hold what composing is answerable for: no 碰题, titles by rank, no
-/// byline split, every column of a continued part full. (Their Debian FAQ texts in 12–14-character columns leave loose lines and
-/// broken Latin words the line check counts; the page table and warnings list them.)
+/// byline split, every column of a continued part full. (Their Debian FAQ texts in
+/// 12–14-character columns leave loose lines and broken Latin words the line check counts;
+/// the page table and warnings list them.)
 #[test]
 fn the_composed_examples_set_no_titles_side_by_side() {
     for name in ["broadsheet-demo", "weekly-8pp"] {

@@ -149,7 +149,7 @@ pub fn measure_context(ctx: &Context) -> u128 {
 /// A fingerprint of everything a measuring job's outcome depends on: the build's `context`, the
 /// frame, the article's data and the source that sets the stretch, written as if the job were
 /// alone (the source's names hold no index of the plan). Equal fingerprints measure equally,
-/// so an engine keeps outcomes between builds, and jobs of copies of an article are set once.
+/// so an engine keeps outcomes between builds, also when articles move in the issue.
 pub fn measure_fingerprint(ctx: &Context, context: u128, job: &MeasureJob) -> u128 {
     let mut out = Writer::default();
     out.measure_frame(job, "F", &Body { name: 0, ..measured_body(ctx, job) });
@@ -212,7 +212,7 @@ struct Body<'a> {
     /// The article's index in the plan.
     index: usize,
     /// The number the source names the article's data and module by: its index, or 0 in a
-    /// fingerprint, so that the same stretch of two copies of an article is measured once.
+    /// fingerprint, which must not change when the article moves in the issue.
     name: usize,
     start: Cut,
     end: Cut,

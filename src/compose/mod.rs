@@ -18,6 +18,7 @@
 //! again with its empty column lines weighing more, and keeps that tiling when it is fuller.
 
 mod needs;
+mod refusal;
 pub mod tiling;
 mod write;
 
@@ -31,7 +32,7 @@ use needs::{Needs, Subject};
 use tiling::{Item, Need, Placed, Region, Rules, Weights};
 pub use write::write;
 
-use crate::error::{Diagnostic, Result};
+use crate::error::Result;
 use crate::issue::{Frame, FrameLine, FrameLines, HeadlineKind, Issue, IssueFile, KeyPath};
 use crate::layout::Layout;
 
@@ -677,129 +678,5 @@ impl<'a> Composer<'a> {
     fn weights(&self) -> Weights {
         let comfort_leg = self.max_leg().map_or(self.layout.spec.grid.lines / 10, |most| most / 3);
         Weights { comfort_leg, ..Weights::default() }
-    }
-
-    /// The fewest lines a region as wide as `region` but taller must have for `items` to
-    /// tile it (free lines allowed), when one up to twice `region`'s height does.
-    fn least_lines(&self, region: Region, items: &[Item]) -> Option<u32> {
-        let tiles = |lines: u32| {
-            let rules = Rules { most_free: lines, max_leg: self.max_leg(), weights: self.weights() };
-            tiling::tile(items, Region { lines, ..region }, &rules).is_some()
-        };
-        // A taller region gives every leaf more room, until legs grow past `max-leg-lines`: the
-        // heights that tile run from the least up to some most. Steps doubling from the page's
-        // height find one, a bisection below it the least.
-        let (mut fails, mut step) = (region.lines, 1);
-        let mut tiled = loop {
-            let lines = region.lines + step;
-            if tiles(lines) {
-                break lines;
-            }
-            if step >= region.lines {
-                return None;
-            }
-            fails = lines;
-            step *= 2;
-        };
-        while tiled - fails > 1 {
-            let mid = fails + (tiled - fails) / 2;
-            if tiles(mid) { tiled = mid } else { fails = mid }
-        }
-        Some(tiled)
-    }
-
-    /// What the desk can do about page `p` its articles overfill: cut, let the longest
-    /// article that may not jump continue (when a later page is composed), or move one.
-    fn remedy(
-        &self,
-        p: usize,
-        (subjects, items): (&[Subject], &[Item]),
-        least: impl Fn(&Item) -> Option<u32>,
-    ) -> String {
-        let plain = "cut the text, or move an article to another page".to_string();
-        let number = self.file.issue.pages[p].number;
-        let later = self.file.issue.pages.iter().any(|q| q.number > number && !q.articles.is_empty());
-        if !later {
-            return plain;
-        }
-        let id = |s: &Subject| self.file.issue.articles[s.article].id.clone();
-        let longest = subjects
-            .iter()
-            .zip(items)
-            .filter(|(s, _)| s.before.is_none() && self.file.issue.articles[s.article].continue_to.is_none());
-        let longest = longest.max_by_key(|(_, item)| least(item).unwrap_or(0)).map(|(s, _)| id(s));
-        longest.map_or(plain, |id| {
-            format!("cut the text, allow `continue-to` for `{id}`, or move an article to another page")
-        })
-    }
-
-    /// Why page `p` cannot be composed, in the desk's terms: what the articles need against
-    /// what the page holds, and what to change.
-    fn impossible(&self, p: usize, region: Region, subjects: &[Subject], items: &[Item]) -> Diagnostic {
-        let page = &self.file.issue.pages[p];
-        let key = KeyPath::default().key("pages").index(p).key("articles");
-        let legal = |n: &Need| {
-            self.max_leg().is_none_or(|most| n.least.unwrap_or(n.tight).saturating_sub(n.head) <= most)
-        };
-        let least = |item: &Item| {
-            let spans =
-                item.plain.iter().enumerate().filter_map(|(s, n)| n.filter(legal).map(|n| (s as u32 + 1, n)));
-            spans.map(|(span, n)| n.least.unwrap_or(n.tight) * span).min()
-        };
-        let needed: u32 = items.iter().filter_map(least).sum();
-        let most: u32 = items
-            .iter()
-            .filter_map(|item| {
-                item.plain
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(s, n)| n.map(|n| (n.lines + n.stretch + 1) * (s as u32 + 1)))
-                    .max()
-            })
-            .sum();
-        let holds = region.columns * region.lines;
-        let id = |s: &Subject| self.file.issue.articles[s.article].id.clone();
-        if let Some(most) = self.max_leg() {
-            let legs = |item: &Item| {
-                item.plain.iter().flatten().map(|n| n.least.unwrap_or(n.tight).saturating_sub(n.head)).min()
-            };
-            if let Some((s, leg)) =
-                subjects.iter().zip(items).find_map(|(s, i)| legs(i).filter(|&l| l > most).map(|l| (s, l)))
-            {
-                let (least, widest) = s.spans;
-                return self.file.diagnostic(&key, format!(
-                    "page {}: article `{}` at {least}–{widest} columns needs legs of {leg} lines at the least, the layout's max-leg-lines is {most}; allow it a wider `span`",
-                    page.number, id(s)
-                ));
-            }
-        }
-        let message = if let Some(lines) = self.least_lines(region, items) {
-            let over = lines - region.lines;
-            let chars = over * region.columns * self.layout.spec.grid.column_chars;
-            format!(
-                "page {}: the articles need {lines} lines at the least on the page's {} columns, it holds {} ({over} over: about {chars} characters); {}",
-                page.number,
-                region.columns,
-                region.lines,
-                self.remedy(p, (subjects, items), least)
-            )
-        } else if needed > holds {
-            format!(
-                "page {}: the articles need {needed} column lines at the least, the page holds {holds}; {}",
-                page.number,
-                self.remedy(p, (subjects, items), least)
-            )
-        } else if most < holds {
-            format!(
-                "page {}: the articles fill at most {most} of the page's {holds} column lines; add an article, or give a picture a larger `max-lines`",
-                page.number
-            )
-        } else {
-            format!(
-                "page {}: no tiling of these articles fills the page's {} columns × {} lines (their heights leave gaps or legs too long); allow `continue-to`, give a picture a `min-lines`/`max-lines` range, or change a `span`",
-                page.number, region.columns, region.lines
-            )
-        };
-        self.file.diagnostic(&key, message)
     }
 }

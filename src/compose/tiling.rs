@@ -76,6 +76,26 @@ impl Need {
         }
     }
 
+    /// The need with `cut` lines of its body in one text column taken from its end (a desk's
+    /// cut), the rest balanced over the same text columns.
+    pub fn cut(&self, cut: u32) -> Need {
+        let columns = self.columns.max(1);
+        let after = self.body.map(|body| body.saturating_sub(cut));
+        let taller = |level: usize| self.body[level].div_ceil(columns) - after[level].div_ceil(columns);
+        let shorter = |level: usize| self.body[level] / columns - after[level] / columns;
+        let lines = |lines: u32, level: usize| lines.saturating_sub(taller(level)).max(self.head + 1);
+        let [tight, plain, loose] = [lines(self.tight, 0), lines(self.lines, 1), lines(self.loose, 2)];
+        Need {
+            tight,
+            lines: plain,
+            loose,
+            least: self.least.map(|least| least.min(tight)),
+            body: after,
+            shortest: [0, 1, 2].map(|level| self.shortest[level].saturating_sub(shorter(level))),
+            ..*self
+        }
+    }
+
     /// The tracking level copy-fit sets when the body has `rows` lines per column: the
     /// loosest measured whose tallest column the rectangle holds (0 tightest, 2 loosest), and
     /// that column's lines.
@@ -608,6 +628,18 @@ mod tests {
         // 18 lines end at 4, 4, 4, 3, 3: two lines free under the last two columns.
         assert_eq!(placed(18, 1), None);
         assert_eq!(placed(18, 8), Some(2));
+    }
+
+    #[test]
+    fn a_cut_shortens_the_balanced_columns_by_what_it_takes_from_one() {
+        // 101 lines over 5 columns: 21 tall, the shortest 20; 10 lines less: 19 tall, 18 short.
+        let need = Need::exact(4, 101, 5);
+        assert_eq!((need.lines, need.shortest[1]), (25, 20));
+        let cut = need.cut(10);
+        assert_eq!((cut.lines, cut.tight, cut.loose, cut.body, cut.shortest), (23, 23, 23, [91; 3], [18; 3]));
+        // A cut of the whole body leaves the head and a line.
+        assert_eq!(need.cut(500).lines, 5);
+        assert_eq!(need.cut(0), need);
     }
 
     #[test]

@@ -1,0 +1,215 @@
+//! Refusal: why a page cannot be composed, in the desk's terms — what its articles need
+//! against what it holds, and what to change. An overfull page names the cut that lets it
+//! tile: the article and about how many characters, found by tiling the page again with that
+//! article shortened, so a desk that cuts as told gets a page that composes.
+
+use super::Composer;
+use super::needs::Subject;
+use super::tiling::{self, Item, Need, Region, Rules};
+use crate::error::Diagnostic;
+use crate::issue::KeyPath;
+
+/// The cut that lets an overfull page tile: which item, how many lines of its body in one text
+/// column, and about how many characters those hold.
+struct Cut {
+    item: usize,
+    lines: u32,
+    chars: usize,
+}
+
+impl Composer<'_> {
+    /// Why page `p` cannot be composed, in the desk's terms: what the articles need against
+    /// what the page holds, and what to change.
+    pub(super) fn impossible(
+        &self,
+        p: usize,
+        region: Region,
+        subjects: &[Subject],
+        items: &[Item],
+    ) -> Diagnostic {
+        let page = &self.file.issue.pages[p];
+        let key = KeyPath::default().key("pages").index(p).key("articles");
+        if let Some(message) = self.legs_too_long(p, subjects, items) {
+            return self.file.diagnostic(&key, message);
+        }
+        let needed: u32 = items.iter().filter_map(|item| self.least_column_lines(item)).sum();
+        let most: u32 = items
+            .iter()
+            .filter_map(|item| {
+                item.plain
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(s, n)| n.map(|n| (n.lines + n.stretch + 1) * (s as u32 + 1)))
+                    .max()
+            })
+            .sum();
+        let holds = region.columns * region.lines;
+        let message = if let Some(lines) = self.least_lines(region, items) {
+            format!(
+                "page {}: the articles need {lines} lines at the least on the page's {} columns, it holds {} ({} over); {}",
+                page.number,
+                region.columns,
+                region.lines,
+                lines - region.lines,
+                self.remedy(p, subjects, items, self.cut(region, subjects, items))
+            )
+        } else if needed > holds {
+            format!(
+                "page {}: the articles need {needed} column lines at the least, the page holds {holds}; {}",
+                page.number,
+                self.remedy(p, subjects, items, None)
+            )
+        } else if most < holds {
+            format!(
+                "page {}: the articles fill at most {most} of the page's {holds} column lines; add an article, or give a picture a larger `max-lines`",
+                page.number
+            )
+        } else {
+            format!(
+                "page {}: no tiling of these articles fills the page's {} columns × {} lines (their heights leave gaps or legs too long); allow `continue-to`, give a picture a `min-lines`/`max-lines` range, or change a `span`",
+                page.number, region.columns, region.lines
+            )
+        };
+        self.file.diagnostic(&key, message)
+    }
+
+    /// The refusal of page `p` when an article's legs are taller than the layout's
+    /// `max-leg-lines` at every span it may take.
+    fn legs_too_long(&self, p: usize, subjects: &[Subject], items: &[Item]) -> Option<String> {
+        let most = self.max_leg()?;
+        let legs = |item: &Item| {
+            item.plain.iter().flatten().map(|n| n.least.unwrap_or(n.tight).saturating_sub(n.head)).min()
+        };
+        let (s, leg) =
+            subjects.iter().zip(items).find_map(|(s, i)| legs(i).filter(|&l| l > most).map(|l| (s, l)))?;
+        let (least, widest) = s.spans;
+        Some(format!(
+            "page {}: article `{}` at {least}–{widest} columns needs legs of {leg} lines at the least, the layout's max-leg-lines is {most}; allow it a wider `span`",
+            self.file.issue.pages[p].number,
+            self.id(s)
+        ))
+    }
+
+    /// The fewest column lines `item` takes at any span whose legs the layout allows.
+    fn least_column_lines(&self, item: &Item) -> Option<u32> {
+        let legal = |n: &Need| {
+            self.max_leg().is_none_or(|most| n.least.unwrap_or(n.tight).saturating_sub(n.head) <= most)
+        };
+        let spans =
+            item.plain.iter().enumerate().filter_map(|(s, n)| n.filter(legal).map(|n| (s as u32 + 1, n)));
+        spans.map(|(span, n)| n.least.unwrap_or(n.tight) * span).min()
+    }
+
+    /// What the desk can do about page `p` its articles overfill: make `cut` (or cut the text),
+    /// let the longest article that may not jump continue (when a later page is composed), or
+    /// move one.
+    fn remedy(&self, p: usize, subjects: &[Subject], items: &[Item], cut: Option<Cut>) -> String {
+        let cut = cut.map_or("cut the text".to_string(), |cut| {
+            format!("cut about {} characters from `{}`", cut.chars, self.id(&subjects[cut.item]))
+        });
+        let plain = format!("{cut}, or move an article to another page");
+        let number = self.file.issue.pages[p].number;
+        let later = self.file.issue.pages.iter().any(|q| q.number > number && !q.articles.is_empty());
+        if !later {
+            return plain;
+        }
+        let longest = subjects
+            .iter()
+            .zip(items)
+            .filter(|(s, _)| s.before.is_none() && self.file.issue.articles[s.article].continue_to.is_none())
+            .max_by_key(|(_, item)| self.least_column_lines(item).unwrap_or(0));
+        longest.map_or(plain, |(s, _)| {
+            format!("{cut}, allow `continue-to` for `{}`, or move an article to another page", self.id(s))
+        })
+    }
+
+    /// The smallest cut from one of the page's own articles (not a rest) that lets `items`
+    /// tile `region`: the article whose body loses the fewest lines for a tiling without a
+    /// hole, or failing that with free lines, the later in priority on a tie (the less
+    /// important story is cut first). The tilings without a hole may begin at a longer cut
+    /// than those with free lines, and skip some after, so they are looked for a line at a
+    /// time, up to the region's height beyond the least. Its characters are counted at the
+    /// article's own characters per line, at its tightest tracking.
+    fn cut(&self, region: Region, subjects: &[Subject], items: &[Item]) -> Option<Cut> {
+        let own = subjects.iter().enumerate().rev().filter(|(_, s)| s.before.is_none());
+        let cuts = own.filter_map(|(k, s)| {
+            // At the tightest tracking: what the least need the page was refused at is set with.
+            let body = items[k].plain.iter().flatten().map(|n| n.body[0]).max()?;
+            let tiles = |lines: u32, most_free: u32| {
+                let mut trial = items.to_vec();
+                trial[k] = cut_item(&items[k], lines);
+                tiling::tile(&trial, region, &self.any_free(most_free)).is_some()
+            };
+            let least = least_passing(0, body, |lines| tiles(lines, region.lines))?;
+            let whole = (least..=body.min(least + region.lines)).find(|&lines| tiles(lines, self.hole() - 1));
+            let lines = whole.unwrap_or(least);
+            let blocks = self.file.article_blocks(s.article).ok()?;
+            let chars: usize = blocks.iter().map(|b| b.text().chars().count()).sum();
+            let chars = (lines as usize * chars).div_ceil(body.max(1) as usize);
+            Some((whole.is_none(), Cut { item: k, lines, chars }))
+        });
+        cuts.min_by_key(|(hole, cut)| (*hole, cut.lines)).map(|(_, cut)| cut)
+    }
+
+    /// The rules of a tiling that may leave any frame up to `lines` free.
+    fn any_free(&self, lines: u32) -> Rules {
+        Rules { most_free: lines, max_leg: self.max_leg(), weights: self.weights() }
+    }
+
+    /// The fewest lines a region as wide as `region` but taller must have for `items` to
+    /// tile it (free lines allowed), when one up to twice `region`'s height does.
+    fn least_lines(&self, region: Region, items: &[Item]) -> Option<u32> {
+        // A taller region gives every leaf more room, until legs grow past `max-leg-lines`:
+        // the heights that tile run from the least up to some most.
+        least_passing(region.lines, region.lines, |lines| {
+            tiling::tile(items, Region { lines, ..region }, &self.any_free(lines)).is_some()
+        })
+    }
+
+    fn id(&self, s: &Subject) -> &str {
+        &self.file.issue.articles[s.article].id
+    }
+}
+
+/// `item` with `lines` lines of its body in one text column cut from its end, at every span.
+fn cut_item(item: &Item, lines: u32) -> Item {
+    let cut = |needs: &[Option<Need>]| needs.iter().map(|n| n.map(|n| n.cut(lines))).collect();
+    Item { plain: cut(&item.plain), boxed: cut(&item.boxed), ..item.clone() }
+}
+
+/// The least `x` in `from + 1 ..= from + most` for which `passes` holds, when `passes` holds
+/// from some `x` on (up to where it may fail again): steps doubling from `from` find one, a
+/// bisection below it the least.
+fn least_passing(from: u32, most: u32, passes: impl Fn(u32) -> bool) -> Option<u32> {
+    let (mut fails, mut step) = (from, 1);
+    let mut passed = loop {
+        if passes(from + step.min(most)) {
+            break from + step.min(most);
+        }
+        if step >= most {
+            return None;
+        }
+        fails = from + step;
+        step *= 2;
+    };
+    while passed - fails > 1 {
+        let mid = fails + (passed - fails) / 2;
+        if passes(mid) { passed = mid } else { fails = mid }
+    }
+    Some(passed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_least_passing_value_is_found_by_doubling_then_bisecting() {
+        assert_eq!(least_passing(0, 100, |x| x >= 37), Some(37));
+        assert_eq!(least_passing(10, 10, |x| x >= 11), Some(11));
+        assert_eq!(least_passing(10, 10, |x| x >= 20), Some(20));
+        assert_eq!(least_passing(10, 10, |x| x >= 21), None);
+        // A value that passes only in a window is found when a doubling step lands in it.
+        assert_eq!(least_passing(0, 64, |x| (5..=9).contains(&x)), Some(5));
+    }
+}

@@ -41,10 +41,23 @@ pub struct Block {
     pub runs: Vec<Run>,
 }
 
+/// A paragraph this short, all of it bold, reads as a run-in head (`**一、…**` on a line of its
+/// own): two lines of a 12-character column, the narrowest a newspaper sets body in.
+const RUN_IN_HEAD_CHARS: usize = 24;
+
 impl Block {
     /// The block's text, runs joined.
     pub fn text(&self) -> String {
         self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+
+    /// Whether the block heads the text after it: a subhead, or a short paragraph all in bold
+    /// (a run-in head). The line check counts a head that ends a column before its text (背题).
+    pub fn is_head(&self) -> bool {
+        let bold = self.runs.iter().all(|r| r.strong || r.text.trim().is_empty());
+        let short = || self.text().trim().chars().count() <= RUN_IN_HEAD_CHARS;
+        self.kind == BlockKind::Subhead
+            || (self.kind == BlockKind::Para && bold && self.runs.iter().any(|r| r.strong) && short())
     }
 }
 
@@ -240,6 +253,22 @@ fn is_wide(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_subhead_or_a_short_paragraph_all_in_bold_is_a_head() {
+        let block = |kind, runs: &[(&str, bool)]| Block {
+            kind,
+            runs: runs.iter().map(|&(text, strong)| Run { text: text.into(), strong }).collect(),
+        };
+        assert!(block(BlockKind::Subhead, &[("稿件导向", false)]).is_head());
+        assert!(block(BlockKind::Para, &[("preinst", true)]).is_head());
+        assert!(block(BlockKind::Para, &[("一、", true), (" ", false), ("坚持", true)]).is_head());
+        // Bold inside a paragraph, a long bold paragraph, a list item: text, not heads.
+        assert!(!block(BlockKind::Para, &[("提示：", true), ("正文", false)]).is_head());
+        assert!(!block(BlockKind::Para, &[(&"加粗的整段".repeat(5), true)]).is_head());
+        assert!(!block(BlockKind::Item, &[("preinst", true)]).is_head());
+        assert!(!block(BlockKind::Para, &[(" ", false)]).is_head());
+    }
 
     fn texts(md: &str) -> Vec<(BlockKind, String)> {
         parse(md).unwrap().iter().map(|b| (b.kind, b.text())).collect()

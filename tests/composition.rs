@@ -97,6 +97,28 @@ fn the_composed_examples_set_no_titles_side_by_side() {
     }
 }
 
+/// 背题: a head at a text column's foot, its text in the next, is counted. The composed
+/// broadsheet has three, bold run-in heads (`**preinst**` …): measuring keeps subheads with
+/// their text but not yet a paragraph all in bold. Treating one as a subhead moved the heads on
+/// and left the columns before them short (a 4 × 2 hole on page 2 once recomposed), which the
+/// line tightening of issue #11 is to fill.
+#[test]
+fn heads_at_a_columns_foot_are_counted() {
+    let build = engine().build(&common::built_example("broadsheet-demo"), &BUILD).unwrap();
+    let found: Vec<(&str, u32, &str)> = build
+        .violations
+        .iter()
+        .filter(|v| v.rule == banmian::check::lines::Rule::HeadAtFoot)
+        .map(|v| (build.plan.articles[v.article].id(), v.page, v.text.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [("jiaoben", 2, "preinst"), ("dangan", 3, "/indices/："), ("jianrong", 4, "您也许可以：")]
+    );
+    let counted: usize = build.report.articles.iter().map(|a| a.composition.head_at_foot).sum();
+    assert_eq!(counted, 3);
+}
+
 #[test]
 fn mixed_chinese_and_latin_prose_keeps_its_bylines_whole_and_its_loose_lines_counted() {
     // Three pages of the Debian FAQ in Chinese, with URLs and mail addresses (see its README).

@@ -96,6 +96,40 @@ pub fn lone_lines(lines: &[BodyLine]) -> Vec<Violation> {
     found
 }
 
+/// 背题: text columns whose last line holds a head (see [`crate::body::Block::is_head`]) with
+/// the article's text after it, which then starts the next column or part without its head.
+pub fn heads_at_foot(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<Violation> {
+    let (ox, _) = layout.type_origin();
+    // Each text column's last line: its key, and the last block on it.
+    let mut feet: BTreeMap<(usize, usize, u32), (i64, usize, f64)> = BTreeMap::new();
+    for g in glyphs {
+        let Field::Run(block, _) = g.origin.field else { continue };
+        let (a, slot) = (g.origin.article, g.origin.slot);
+        let frame = plan.frame(a, slot);
+        let (column, _) = frame.column_at(ox + frame.x, g.x);
+        let foot = feet.entry((a, slot, column)).or_insert((g.line_key(), block, g.baseline));
+        if (g.line_key(), block) > (foot.0, foot.1) {
+            *foot = (g.line_key(), block, g.baseline);
+        }
+    }
+    let heads = feet.into_iter().filter(|&((a, ..), (_, block, _))| {
+        let blocks = &plan.articles[a].blocks;
+        blocks[block].is_head() && block + 1 < blocks.len()
+    });
+    heads
+        .map(|((a, slot, column), (_, block, baseline))| Violation {
+            rule: Rule::HeadAtFoot,
+            article: a,
+            slot,
+            column,
+            page: plan.page_number(a, slot),
+            line: line_number(grid_steps(baseline, plan, a, slot, layout)),
+            text: plan.articles[a].blocks[block].text(),
+            detail: None,
+        })
+        .collect()
+}
+
 /// The short columns among `ends`, given each frame's (text columns, lines, page number).
 fn short(ends: &Ends, frame: impl Fn(usize, usize) -> (u32, u32, u32)) -> Vec<Violation> {
     let mut last_slot: BTreeMap<usize, usize> = BTreeMap::new();

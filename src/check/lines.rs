@@ -115,6 +115,8 @@ pub enum Rule {
     /// A line setting full-width punctuation at a width between full and half, or half inside
     /// the line (counted once a line).
     PunctuationWidth,
+    /// 背题: a subhead or run-in head ends a text column, its text in the next.
+    HeadAtFoot,
 }
 
 /// Counts of each rule's violations.
@@ -139,6 +141,7 @@ pub struct Counts {
     pub short_column: usize,
     pub lone_line: usize,
     pub punctuation_width: usize,
+    pub head_at_foot: usize,
 }
 
 impl Counts {
@@ -162,6 +165,7 @@ impl Counts {
             Rule::ShortColumn => &mut self.short_column,
             Rule::LoneLine => &mut self.lone_line,
             Rule::PunctuationWidth => &mut self.punctuation_width,
+            Rule::HeadAtFoot => &mut self.head_at_foot,
         } += 1;
     }
 }
@@ -225,6 +229,7 @@ impl Violation {
             Rule::PunctuationWidth => {
                 "a line sets punctuation neither full width nor half width at its end or beside another mark"
             }
+            Rule::HeadAtFoot => "a subhead or bold head ends a column, its text in the next (背题)",
         };
         let detail = self.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
         format!(
@@ -249,13 +254,14 @@ impl Limits {
 }
 
 /// Every violation on the laid-out pages: the body lines' ([`check`]), split closings, short
-/// columns and lone lines ([`columns`]).
+/// columns, lone lines and heads at a column's foot ([`columns`]).
 pub fn check_pages(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<Violation> {
     let lines = lines(glyphs, plan, layout);
     let mut found = check(&lines, &Limits::of(layout));
     found.extend(columns::split_closings(glyphs, plan, layout));
     found.extend(columns::short_columns(&lines, glyphs, plan, layout));
     found.extend(columns::lone_lines(&lines));
+    found.extend(columns::heads_at_foot(glyphs, plan, layout));
     found
 }
 

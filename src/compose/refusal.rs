@@ -33,16 +33,7 @@ impl Composer<'_> {
             return self.file.diagnostic(&key, message);
         }
         let needed: u32 = items.iter().filter_map(|item| self.least_column_lines(item)).sum();
-        let most: u32 = items
-            .iter()
-            .filter_map(|item| {
-                item.plain
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(s, n)| n.map(|n| (n.lines + n.stretch + 1) * (s as u32 + 1)))
-                    .max()
-            })
-            .sum();
+        let most: u32 = items.iter().filter_map(most_column_lines).sum();
         let holds = region.columns * region.lines;
         let message = if let Some(lines) = self.least_lines(region, items) {
             format!(
@@ -169,6 +160,13 @@ impl Composer<'_> {
     fn id(&self, s: &Subject) -> &str {
         &self.file.issue.articles[s.article].id
     }
+}
+
+/// The most column lines `item` can fill at any span: its lines with its picture grown, and
+/// a line of white.
+fn most_column_lines(item: &Item) -> Option<u32> {
+    let spans = item.plain.iter().enumerate();
+    spans.filter_map(|(s, n)| n.map(|n| (n.lines + n.stretch + 1) * (s as u32 + 1))).max()
 }
 
 /// `item` with `lines` lines of its body in one text column cut from its end, at every span.

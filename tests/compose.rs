@@ -533,6 +533,25 @@ fn page_with_fillers(fillers: usize) -> String {
     text
 }
 
+/// A filler goes where the hole is: page 3 of `compose-filler-inside.toml` left a hole of 3
+/// columns × 15 lines when fillers could only come last in reading order; a filler after its
+/// second article fills it.
+#[test]
+fn a_filler_goes_where_the_hole_is() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/compose-filler-inside.toml"),
+    )
+    .unwrap();
+    let built = build(&text).unwrap();
+    assert!(built.errors.is_empty(), "{:?}", built.errors);
+    for page in &built.report.pages {
+        assert!(page.holes.is_empty(), "page {}: {:?}", page.number, page.holes);
+        assert!(page.fill_percent >= 98.0, "page {}: {} %", page.number, page.fill_percent);
+    }
+    let page3 = &built.composition.as_ref().unwrap().issue.pages[2];
+    assert!(page3.frames.iter().any(|f| f.article.starts_with("filler")), "{:?}", page3.frames);
+}
+
 #[test]
 fn fillers_close_a_hole_the_articles_leave_and_the_rest_are_left_out() {
     let compose = |fillers: usize| {

@@ -12,9 +12,9 @@
 //!
 //! Where a page's items leave a hole however they are tiled, or more of it empty than the
 //! layout's `fill-percent` allows, *fillers* (补白: short items the issue lists on no page) are
-//! tried as the page's last item, one at a time, the one that leaves the fewest column lines
-//! in holes, then empty beyond the allowance, first, while one leaves fewer; fillers no page
-//! takes are left out of the composed issue. A page still emptier than the allowance is tiled
+//! tried as the page's last item (else after any item but the lead), one at a time, the one
+//! that leaves the fewest column lines in holes, then empty beyond the allowance, first, while
+//! one leaves fewer; fillers no page takes are left out of the composed issue. A page still emptier than the allowance is tiled
 //! again with its empty column lines weighing more, and keeps that tiling when it is fuller.
 
 mod needs;
@@ -369,10 +369,12 @@ impl<'a> Composer<'a> {
         Tiled { subjects, needs, items, found }
     }
 
-    /// `tiled` with one more filler as its last item: the filler with the least shortfall
-    /// against `limits` (column lines in holes, then empty beyond `fill-percent`; the best
-    /// score among equals), when that is less than `tiled`'s; the filler is then taken from the
-    /// pool. The fillers are measured together, once.
+    /// `tiled` with one more filler: the filler with the least shortfall against `limits`
+    /// (column lines in holes, then empty beyond `fill-percent`; the best score among equals),
+    /// when that is less than `tiled`'s; the filler is then taken from the pool. A filler goes
+    /// last in reading order; where none helps there, it is tried after each item but the lead
+    /// (a filler has no priority of its own, and a hole away from the page's last frame can
+    /// take one only beside it). The fillers are measured together, once.
     fn fill(
         &mut self,
         measurer: &mut Measurer,
@@ -386,15 +388,25 @@ impl<'a> Composer<'a> {
         let rank = tiled.subjects.iter().filter(|s| s.before.is_none()).count() as u32 + 1;
         let fillers: Vec<Subject> = self.fillers.iter().map(|&a| self.subject(a, rank, region)).collect();
         let measured = needs::measure(measurer, self.file, self.layout, &fillers)?;
+        let last = tiled.subjects.len();
+        let key = |t: &Tiled| (t.shortfall(limits), Reverse(t.score()));
         let mut best: Option<(usize, Tiled)> = None;
-        for (k, (filler, need)) in fillers.into_iter().zip(measured).enumerate() {
-            let subjects = [tiled.subjects.clone(), vec![filler]].concat();
-            let needs = [tiled.needs.clone(), vec![need]].concat();
-            let trial = self.tiled(region, subjects, needs, bumps);
-            let key = |t: &Tiled| (t.shortfall(limits), Reverse(t.score()));
-            let bar = best.as_ref().map_or((tiled.shortfall(limits), Reverse(i64::MAX)), |(_, b)| key(b));
-            if trial.found.is_some() && key(&trial) < bar {
-                best = Some((k, trial));
+        for places in [last..last + 1, 1..last] {
+            for (k, (filler, need)) in fillers.iter().zip(&measured).enumerate() {
+                for at in places.clone() {
+                    let (mut subjects, mut needs) = (tiled.subjects.clone(), tiled.needs.clone());
+                    subjects.insert(at, filler.clone());
+                    needs.insert(at, need.clone());
+                    let trial = self.tiled(region, subjects, needs, bumps);
+                    let bar =
+                        best.as_ref().map_or((tiled.shortfall(limits), Reverse(i64::MAX)), |(_, b)| key(b));
+                    if trial.found.is_some() && key(&trial) < bar {
+                        best = Some((k, trial));
+                    }
+                }
+            }
+            if best.is_some() {
+                break;
             }
         }
         Ok(best.map(|(k, filled)| {
@@ -573,7 +585,8 @@ impl<'a> Composer<'a> {
                         }
                     })
                 };
-                let weight = if s.before.is_some() { 1 } else { n - k as i64 };
+                // A rest, or a filler wherever it stands, weighs least.
+                let weight = if s.before.is_some() || article.filler { 1 } else { n - k as i64 };
                 Item {
                     weight,
                     plain: needs.plain.iter().enumerate().map(adjust).collect(),

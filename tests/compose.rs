@@ -351,9 +351,9 @@ proptest! {
 
 /// The desk test draws its issues from a fixed seed, so every run (and CI) composes the same
 /// eight. Random seeds find issues the composer does not yet hold, which are for the composer
-/// to learn, not for CI to stumble on by chance: of seeds 1 to 20, seed 19 has a page its
-/// articles fill to 88 % that no tiling fills without a hole, fillers or not. Set
-/// `PROPTEST_RNG_SEED` to draw others.
+/// to learn, not for CI to stumble on by chance: of seeds 1 to 40, seed 34 has a page where
+/// copy-fit stops an article a step short of filling its frame. Set `PROPTEST_RNG_SEED` to
+/// draw others.
 fn desk_config() -> ProptestConfig {
     let config = ProptestConfig { cases: 8, max_shrink_iters: 32, ..ProptestConfig::default() };
     match std::env::var_os("PROPTEST_RNG_SEED") {
@@ -430,7 +430,7 @@ fn keep(label: &str, name: &str, text: &str) {
 
 /// What a desk does with a page refused as overfull: cuts the characters the message names
 /// from the article it names, from its end (the least important, 倒金字塔): whole paragraphs,
-/// and sentences of the last one it keeps. Returns the issue's new text, or `None` when the message names no cut.
+/// sentences of the last one it keeps, and words of its one sentence left. Returns the issue's new text, or `None` when the message names no cut.
 fn cut_as_told(message: &str, text: &str, articles: &mut [Article]) -> Option<String> {
     let number = |after: &str, before: &str| -> Option<usize> {
         message.split(after).nth(1)?.split(before).next()?.replace(',', "").parse().ok()
@@ -441,13 +441,20 @@ fn cut_as_told(message: &str, text: &str, articles: &mut [Article]) -> Option<St
     let mut paragraphs: Vec<String> = named.body.split("\n\n").map(str::to_string).collect();
     let mut cut = 0;
     while cut < chars {
+        let several = paragraphs.len() > 1;
         let last = paragraphs.last_mut()?;
         let sentence = last.split_inclusive(['。', '！', '？']).next_back().unwrap_or_default().len();
         if sentence < last.len() && last.chars().count() > chars - cut {
             cut += last[last.len() - sentence..].chars().count();
             last.truncate(last.len() - sentence);
-        } else if paragraphs.len() > 1 {
-            cut += paragraphs.pop().map_or(0, |p| p.chars().count());
+        } else if several {
+            cut += last.chars().count();
+            paragraphs.pop();
+        } else if last.chars().count() > 2 {
+            // One sentence left: words from its end, as a desk shortens a line, and its stop.
+            let keep = last.chars().count().saturating_sub(chars - cut).max(1);
+            cut += last.chars().count() - keep;
+            *last = last.chars().take(keep).collect::<String>() + "。";
         } else {
             break;
         }

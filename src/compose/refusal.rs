@@ -1,7 +1,9 @@
 //! Refusal: why a page cannot be composed, in the desk's terms — what its articles need
 //! against what it holds, and what to change. An overfull page names the cut that lets it
 //! tile: the article and about how many characters, found by tiling the page again with that
-//! article shortened, so a desk that cuts as told gets a page that composes.
+//! article's measured needs shortened, its columns balanced evenly. A cut that moves a subhead
+//! or changes how the article's columns balance may leave the page a line or two over; the
+//! refusal after it names what is left.
 
 use super::Composer;
 use super::needs::Subject;
@@ -9,11 +11,19 @@ use super::tiling::{self, Item, Need, Region, Rules};
 use crate::error::Diagnostic;
 use crate::issue::KeyPath;
 
-/// The cut that lets an overfull page tile: which item, how many lines of its body in one text
-/// column, and about how many characters those hold.
+/// The cut that lets an overfull page tile: which item, and about how many characters.
 struct Cut {
     item: usize,
-    lines: u32,
+    chars: usize,
+}
+
+/// The cuts of one item that let a page tile, in lines of its body in one text column (`body`
+/// lines at its tightest tracking, holding `chars` characters).
+struct Ways {
+    item: usize,
+    least: u32,
+    whole: Option<u32>,
+    body: u32,
     chars: usize,
 }
 
@@ -114,32 +124,41 @@ impl Composer<'_> {
         })
     }
 
-    /// The smallest cut from one of the page's own articles (not a rest) that lets `items`
-    /// tile `region`: the article whose body loses the fewest lines for a tiling without a
-    /// hole, or failing that with free lines, the later in priority on a tie (the less
-    /// important story is cut first). The tilings without a hole may begin at a longer cut
-    /// than those with free lines, and skip some after, so they are looked for a line at a
-    /// time, up to the region's height beyond the least. Its characters are counted at the
-    /// article's own characters per line, at its tightest tracking.
+    /// The cut from one of the page's own articles (not a rest) that lets `items` tile
+    /// `region`: the fewest lines for a tiling without a hole, when that is no more than half
+    /// the region's height beyond the fewest for any tiling (a clean page is worth a longer
+    /// cut, not any), else the fewest for any; the later in priority on a tie (the less
+    /// important story is cut first).
     fn cut(&self, region: Region, subjects: &[Subject], items: &[Item]) -> Option<Cut> {
         let own = subjects.iter().enumerate().rev().filter(|(_, s)| s.before.is_none());
-        let cuts = own.filter_map(|(k, s)| {
-            // At the tightest tracking: what the least need the page was refused at is set with.
-            let body = items[k].plain.iter().flatten().map(|n| n.body[0]).max()?;
-            let tiles = |lines: u32, most_free: u32| {
-                let mut trial = items.to_vec();
-                trial[k] = cut_item(&items[k], lines);
-                tiling::tile(&trial, region, &self.any_free(most_free)).is_some()
-            };
-            let least = least_passing(0, body, |lines| tiles(lines, region.lines))?;
-            let whole = (least..=body.min(least + region.lines)).find(|&lines| tiles(lines, self.hole() - 1));
-            let lines = whole.unwrap_or(least);
-            let blocks = self.file.article_blocks(s.article).ok()?;
-            let chars: usize = blocks.iter().map(|b| b.text().chars().count()).sum();
-            let chars = (lines as usize * chars).div_ceil(body.max(1) as usize);
-            Some((whole.is_none(), Cut { item: k, lines, chars }))
-        });
-        cuts.min_by_key(|(hole, cut)| (*hole, cut.lines)).map(|(_, cut)| cut)
+        let ways: Vec<Ways> = own.filter_map(|(k, s)| self.ways(region, items, k, s)).collect();
+        let fewest = ways.iter().map(|w| w.least).min()?;
+        let clean =
+            ways.iter().filter_map(|w| w.whole.filter(|&l| l <= fewest + region.lines / 2).map(|l| (w, l)));
+        let (ways, lines) = clean
+            .min_by_key(|&(_, lines)| lines)
+            .or_else(|| ways.iter().map(|w| (w, w.least)).min_by_key(|&(_, lines)| lines))?;
+        let chars = (lines as usize * ways.chars).div_ceil(ways.body.max(1) as usize);
+        Some(Cut { item: ways.item, chars })
+    }
+
+    /// The cuts of item `k` (subject `s`) that let `items` tile `region`: the fewest lines for
+    /// any tiling, and for one without a hole. The tilings without a hole may begin at a longer
+    /// cut and skip some after, so they are looked for a line at a time, up to the region's
+    /// height beyond the fewest.
+    fn ways(&self, region: Region, items: &[Item], k: usize, s: &Subject) -> Option<Ways> {
+        // At the tightest tracking: what the least need the page was refused at is set with.
+        let body = items[k].plain.iter().flatten().map(|n| n.body[0]).max()?;
+        let tiles = |lines: u32, most_free: u32| {
+            let mut trial = items.to_vec();
+            trial[k] = cut_item(&items[k], lines);
+            tiling::tile(&trial, region, &self.any_free(most_free)).is_some()
+        };
+        let least = least_passing(0, body, |lines| tiles(lines, region.lines))?;
+        let whole = (least..=body.min(least + region.lines)).find(|&lines| tiles(lines, self.hole() - 1));
+        let blocks = self.file.article_blocks(s.article).ok()?;
+        let chars = blocks.iter().map(|b| b.text().chars().count()).sum();
+        Some(Ways { item: k, least, whole, body, chars })
     }
 
     /// The rules of a tiling that may leave any frame up to `lines` free.

@@ -135,17 +135,17 @@ impl Composer<'_> {
         let fewest = ways.iter().map(|w| w.least).min()?;
         let clean =
             ways.iter().filter_map(|w| w.whole.filter(|&l| l <= fewest + region.lines / 2).map(|l| (w, l)));
-        let (ways, lines) = clean
+        let (chosen, lines) = clean
             .min_by_key(|&(_, lines)| lines)
             .or_else(|| ways.iter().map(|w| (w, w.least)).min_by_key(|&(_, lines)| lines))?;
-        let chars = (lines as usize * ways.chars).div_ceil(ways.body.max(1) as usize);
-        Some(Cut { item: ways.item, chars })
+        let chars = (lines as usize * chosen.chars).div_ceil(chosen.body.max(1) as usize);
+        Some(Cut { item: chosen.item, chars })
     }
 
     /// The cuts of item `k` (subject `s`) that let `items` tile `region`: the fewest lines for
     /// any tiling, and for one without a hole. The tilings without a hole may begin at a longer
-    /// cut and skip some after, so they are looked for a line at a time, up to the region's
-    /// height beyond the fewest.
+    /// cut and skip some after, so they are looked for a line at a time, up to half the
+    /// region's height beyond the fewest (a longer one is not wanted, see [`Self::cut`]).
     fn ways(&self, region: Region, items: &[Item], k: usize, s: &Subject) -> Option<Ways> {
         // At the tightest tracking: what the least need the page was refused at is set with.
         let body = items[k].plain.iter().flatten().map(|n| n.body[0]).max()?;
@@ -155,7 +155,7 @@ impl Composer<'_> {
             tiling::tile(&trial, region, &self.any_free(most_free)).is_some()
         };
         let least = least_passing(0, body, |lines| tiles(lines, region.lines))?;
-        let whole = (least..=body.min(least + region.lines)).find(|&lines| tiles(lines, self.hole() - 1));
+        let whole = (least..=body.min(least + region.lines / 2)).find(|&lines| tiles(lines, self.hole() - 1));
         let blocks = self.file.article_blocks(s.article).ok()?;
         let chars = blocks.iter().map(|b| b.text().chars().count()).sum();
         Some(Ways { item: k, least, whole, body, chars })

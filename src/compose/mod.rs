@@ -14,8 +14,9 @@
 //! layout's `fill-percent` allows, *fillers* (补白: short items the issue lists on no page) are
 //! tried as the page's last item (else after any item but the lead), one at a time, the one
 //! that leaves the fewest column lines in holes, then empty beyond the allowance, first, while
-//! one leaves fewer; fillers no page takes are left out of the composed issue. A page still emptier than the allowance is tiled
-//! again with its empty column lines weighing more, and keeps that tiling when it is fuller.
+//! one leaves fewer; fillers no page takes are left out of the composed issue. A page still
+//! emptier than the allowance is tiled again with its empty column lines weighing more, and
+//! keeps that tiling when it is fuller.
 
 mod needs;
 mod refusal;

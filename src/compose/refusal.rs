@@ -78,9 +78,7 @@ impl Composer<'_> {
     /// `max-leg-lines` at every span it may take.
     fn legs_too_long(&self, p: usize, subjects: &[Subject], items: &[Item]) -> Option<String> {
         let most = self.max_leg()?;
-        let legs = |item: &Item| {
-            item.plain.iter().flatten().map(|n| n.least.unwrap_or(n.tight).saturating_sub(n.head)).min()
-        };
+        let legs = |item: &Item| item.plain.iter().flatten().map(|n| n.fewest().saturating_sub(n.head)).min();
         let (s, leg) =
             subjects.iter().zip(items).find_map(|(s, i)| legs(i).filter(|&l| l > most).map(|l| (s, l)))?;
         let (least, widest) = s.spans;
@@ -93,12 +91,10 @@ impl Composer<'_> {
 
     /// The fewest column lines `item` takes at any span whose legs the layout allows.
     fn least_column_lines(&self, item: &Item) -> Option<u32> {
-        let legal = |n: &Need| {
-            self.max_leg().is_none_or(|most| n.least.unwrap_or(n.tight).saturating_sub(n.head) <= most)
-        };
+        let legal = |n: &Need| self.max_leg().is_none_or(|most| n.fewest().saturating_sub(n.head) <= most);
         let spans =
             item.plain.iter().enumerate().filter_map(|(s, n)| n.filter(legal).map(|n| (s as u32 + 1, n)));
-        spans.map(|(span, n)| n.least.unwrap_or(n.tight) * span).min()
+        spans.map(|(span, n)| n.fewest() * span).min()
     }
 
     /// What the desk can do about page `p` its articles overfill: make `cut` (or cut the text),

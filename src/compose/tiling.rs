@@ -96,6 +96,11 @@ impl Need {
         }
     }
 
+    /// The fewest lines the item may take: its least when it may jump, else its tightest.
+    pub fn fewest(&self) -> u32 {
+        self.least.unwrap_or(self.tight).min(self.tight)
+    }
+
     /// The tracking level copy-fit sets when the body has `rows` lines per column: the
     /// loosest measured whose tallest column the rectangle holds (0 tightest, 2 loosest), and
     /// that column's lines.
@@ -236,7 +241,7 @@ pub fn leaf(
     let it = &items[item];
     let boxed = boxed && !it.box_free;
     let need = (if boxed { &it.boxed } else { &it.plain }).get(span as usize - 1).copied().flatten()?;
-    let least = need.least.unwrap_or(need.tight).min(need.tight);
+    let least = need.fewest();
     if lines < least.max(need.head + 1) || lines > need.loose + need.stretch + need.space + rules.most_free {
         return None;
     }

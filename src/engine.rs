@@ -24,7 +24,7 @@ use crate::compose;
 use crate::error::{Diagnostic, Error, Result};
 use crate::issue::{Frame, IssueFile, KeyPath};
 use crate::layout::Layout;
-use crate::measure::{self, Amount, Fits, Splits};
+use crate::measure::{self, Amount, Fits, Splits, Stretch};
 use crate::output::pdf::{self, PdfSettings};
 use crate::plan::{Balance, Bounds, Context, Fitting, Heights, Plan, Ragged, plan};
 use crate::report::{self, Outcome, Report, Timings};
@@ -151,6 +151,7 @@ impl Engine {
     /// problems found on the laid-out pages are in [`Build::errors`], beside the report.
     pub fn build(&self, path: &Path, options: &BuildOptions) -> Result<Build> {
         let started = Instant::now();
+        forget_old_layouts();
         options.print.check()?;
         let file = IssueFile::read(path)?;
         let layout = self.load_layout(&file)?;
@@ -177,6 +178,7 @@ impl Engine {
     /// Composes the pages of the issue at `path` that list articles, without building it: the
     /// measuring and the tiling alone.
     pub fn compose(&self, path: &Path) -> Result<compose::Composition> {
+        forget_old_layouts();
         let file = IssueFile::read(path)?;
         let layout = self.load_layout(&file)?;
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -323,7 +325,7 @@ impl Engine {
             let clock = Instant::now();
             let columns = measure::probe(world, &self.measured, &ctx, &stretches, today(&ctx))?;
             timings.split_ms += ms(clock);
-            for (&(a, slot, ..), column) in stretches.iter().zip(&columns) {
+            for (&Stretch { article: a, slot, .. }, column) in stretches.iter().zip(&columns) {
                 fit.probed(a, plan.frame(a, slot), &plan.articles[a].kinds(), column.as_ref(), most);
             }
         }
@@ -525,6 +527,16 @@ fn overrun_balanced_frames(ctx: &Context, overflows: &[measure::Overflow]) -> Ve
         .filter(|o| ctx.balance.contains_key(&o.article) && !ctx.plan.frame(o.article, o.slot).auto)
         .map(|o| o.article)
         .collect()
+}
+
+/// How many builds Typst's memoised layouts outlive unused: those of the last build (or of
+/// the builds running beside it) are what a rebuild after an edit reuses.
+const MEMO_BUILDS: usize = 2;
+
+/// Drops the layouts Typst memoised that the last builds did not use. Once per build, not per
+/// compile: a build compiles dozens of times, and each eviction walks every cache.
+fn forget_old_layouts() {
+    comemo::evict(MEMO_BUILDS);
 }
 
 /// The lines each composed article's last frame lacked (its text ran over), or had over where

@@ -230,7 +230,8 @@ pub fn fit(
             let slot = plan.articles[a].frames.len().checked_sub(1)?;
             let frame = plan.frame(a, slot);
             let (start, end) = (bounds[a][slot], bounds[a][slot + 1]);
-            (frame.balance && start < end).then(|| probe_job(ctx, a, slot, start, end))
+            let stretch = Stretch { article: a, slot, start, end, bare: false };
+            (frame.balance && start < end).then(|| probe_job(ctx, &stretch))
         })
         .collect();
     let mut fits = Fits::default();
@@ -247,18 +248,29 @@ pub fn fit(
     Ok(fits)
 }
 
+/// A stretch of an article's text to probe: from `start` to `end`, in the frame of chain slot
+/// `slot`, under its head or `bare` (the body lines alone).
+#[derive(Debug, Clone, Copy)]
+pub struct Stretch {
+    pub article: usize,
+    pub slot: usize,
+    pub start: Cut,
+    pub end: Cut,
+    pub bare: bool,
+}
+
 /// Probes stretches of text for the composer, each set whole in its frame's first text
-/// column: the grid lines above its body (headline, picture) and the body lines it takes;
-/// `None` for a stretch without text. Measurements come from the memo where it has them.
+/// column: the grid lines above its body (headline, picture; none when bare) and the body
+/// lines it takes; `None` for a stretch without text. Measurements come from the memo where
+/// it has them.
 pub fn probe(
     world: &mut NewsWorld,
     memo: &Mutex<Memo>,
     ctx: &Context,
-    stretches: &[(usize, usize, Cut, Cut)],
+    stretches: &[Stretch],
     today: Option<Datetime>,
 ) -> Result<Vec<Option<Column>>> {
-    let jobs: Vec<MeasureJob> =
-        stretches.iter().map(|&(a, slot, start, end)| probe_job(ctx, a, slot, start, end)).collect();
+    let jobs: Vec<MeasureJob> = stretches.iter().map(|s| probe_job(ctx, s)).collect();
     let mut splitter = Splitter::new(world, memo, ctx, today);
     let outcomes = splitter.measure(&jobs)?;
     Ok(outcomes
@@ -270,9 +282,9 @@ pub fn probe(
         .collect())
 }
 
-/// A probe of article `a`'s part from `start` to `end` in its slot `slot`: the frame made tall
-/// enough to hold it all in one column.
-fn probe_job(ctx: &Context, a: usize, slot: usize, start: Cut, end: Cut) -> MeasureJob {
+/// A probe of a stretch: its frame made tall enough to hold it all in one column.
+fn probe_job(ctx: &Context, stretch: &Stretch) -> MeasureJob {
+    let &Stretch { article: a, slot, start, end, bare } = stretch;
     let frame = ctx.plan.frame(a, slot);
     let blocks = &ctx.plan.articles[a].blocks;
     // At most a line per character and two per block (subheads), and room for the headline:
@@ -280,7 +292,7 @@ fn probe_job(ctx: &Context, a: usize, slot: usize, start: Cut, end: Cut) -> Meas
     let chars = end.char_index(blocks) - start.char_index(blocks);
     let lines = chars + 2 * (end.block.min(blocks.len()) + 1 - start.block.min(blocks.len())) + 40;
     let height = frame.height.max(lines as f64 * ctx.layout.spec.grid.line_pitch_pt);
-    MeasureJob { article: a, slot, start, end, probe_height: Some(height) }
+    MeasureJob { article: a, slot, start, end, probe_height: Some(height), bare }
 }
 
 impl Fits {
@@ -373,7 +385,7 @@ impl<'a> Splitter<'a> {
         let lines = f64::from(frame.lines) * f64::from(frame.columns) * reach;
         let start = self.splits.bounds[a][slot];
         let end = start.advance_lines(&plan.articles[a].blocks, column / layout.body_size(), lines);
-        MeasureJob { article: a, slot, start, end, probe_height: None }
+        MeasureJob { article: a, slot, start, end, probe_height: None, bare: false }
     }
 
     /// What each job shows, from the memo or from measuring compiles of those it lacks: two at

@@ -5,7 +5,9 @@
 //! A copy's body is set once in a single text column of the grid's width (it is the same at
 //! every span whose text columns are grid columns) and once per boxed span (a box's insets
 //! narrow the columns); its headline, picture and jump head are set at every span with a line
-//! of body under them, which is cheap.
+//! of body under them, which is cheap. A copy at copy-fit's tightest or loosest tracking is
+//! set bare, its body alone: its head is the untracked copy's. Where a rest starts (its first
+//! part set as before) is measured once per tracking, not once per copy.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -17,7 +19,7 @@ use crate::body::Cut;
 use crate::error::Result;
 use crate::issue::{Frame, FrameLine, FrameLines, Issue, IssueFile, Page};
 use crate::layout::Layout;
-use crate::measure::{self, Column, Memo};
+use crate::measure::{self, Column, Memo, Stretch};
 use crate::plan::{Balance, Context, Fitting, Heights, Ragged, plan};
 use crate::typeset::world::NewsWorld;
 
@@ -77,23 +79,11 @@ pub fn measure(
     subjects: &[Subject],
 ) -> Result<Vec<Needs>> {
     let copies = copies(subjects);
+    let starts = rest_starts(measurer, file, layout, subjects)?;
     let probe = file.with_issue(probe_issue(&file.issue, layout, subjects, &copies));
-    let bound = layout.spec.fit.tracking_em;
-    let tracking = copies
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.tracking != 0)
-        .map(|(a, c)| (a, f64::from(c.tracking) * bound))
-        .collect();
-    let fitting = Fitting { tracking, ..Fitting::default() };
-    let planned = plan(&probe, layout, &Heights::new(), &fitting)?;
+    let planned = plan(&probe, layout, &Heights::new(), &fitting(layout, &copies))?;
     let (none, output, ragged) = (Balance::new(), crate::layout::Output::default(), Ragged::new());
     let ctx = Context { file: &probe, layout, plan: &planned, output, balance: &none, ragged: &ragged };
-    let bounds = if subjects.iter().any(|s| s.before.is_some()) {
-        measure::split(measurer.world, measurer.memo, &ctx, measurer.today)?.bounds
-    } else {
-        planned.unsplit()
-    };
     let slot = |c: &Copy| usize::from(subjects[c.subject].before.is_some());
     // A whole probe stands for every copy of its subject, box and tracking whose text columns
     // are as wide: those are set once.
@@ -122,14 +112,15 @@ pub fn measure(
     }
     let set: Vec<usize> = (0..copies.len()).filter(|&a| stands_for[a] == a).collect();
     let column_em = f64::from(layout.spec.grid.column_chars);
-    let stretches: Vec<(usize, usize, Cut, Cut)> = set
+    // A tracked probe counts body lines alone: its head is the untracked probe's.
+    let stretches: Vec<Stretch> = set
         .iter()
         .map(|&a| {
             let c = &copies[a];
             let blocks = &planned.articles[a].blocks;
-            let start = bounds[a][slot(c)];
+            let start = starts.get(&(c.subject, c.tracking)).copied().unwrap_or_default();
             let end = if c.whole { Cut::end(blocks) } else { start.advance_lines(blocks, column_em, 1.0) };
-            (a, slot(c), start, end)
+            Stretch { article: a, slot: slot(c), start, end, bare: c.tracking != 0 }
         })
         .collect();
     let outcomes = measure::probe(measurer.world, measurer.memo, &ctx, &stretches, measurer.today)?;
@@ -156,6 +147,57 @@ pub fn measure(
     Ok(needs(subjects, &copies, &probed, layout))
 }
 
+/// Where each rest starts, by (subject, tracking level): its first part set as before in a
+/// probe issue of one copy per rest and level (every copy of a rest at a level starts there).
+fn rest_starts(
+    measurer: &mut Measurer,
+    file: &IssueFile,
+    layout: &Layout,
+    subjects: &[Subject],
+) -> Result<HashMap<(usize, i8), Cut>> {
+    let firsts: Vec<Copy> = subjects
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.before.is_some())
+        .flat_map(|(subject, s)| {
+            levels(s).iter().map(move |&tracking| Copy {
+                subject,
+                span: s.spans.0,
+                boxed: s.boxed,
+                whole: true,
+                tracking,
+            })
+        })
+        .collect();
+    if firsts.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let probe = file.with_issue(probe_issue(&file.issue, layout, subjects, &firsts));
+    let planned = plan(&probe, layout, &Heights::new(), &fitting(layout, &firsts))?;
+    let (none, output, ragged) = (Balance::new(), crate::layout::Output::default(), Ragged::new());
+    let ctx = Context { file: &probe, layout, plan: &planned, output, balance: &none, ragged: &ragged };
+    let bounds = measure::split(measurer.world, measurer.memo, &ctx, measurer.today)?.bounds;
+    Ok(firsts.iter().zip(bounds).map(|(c, cuts)| ((c.subject, c.tracking), cuts[1])).collect())
+}
+
+/// The tracking of each copy of a probe issue: its level times the layout's `[fit]` bound.
+fn fitting(layout: &Layout, copies: &[Copy]) -> Fitting {
+    let bound = layout.spec.fit.tracking_em;
+    let tracking = copies
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.tracking != 0)
+        .map(|(a, c)| (a, f64::from(c.tracking) * bound))
+        .collect();
+    Fitting { tracking, ..Fitting::default() }
+}
+
+/// Copy-fit's tracking levels an item is measured at: none, tightest and loosest when it may
+/// be copy-fitted.
+fn levels(s: &Subject) -> &'static [i8] {
+    if s.fit { &[0, -1, 1] } else { &[0] }
+}
+
 /// What one copy measured: its head, its body balanced over its text columns (the tallest
 /// column's lines, and the shortest's), and its body in one text column.
 #[derive(Debug, Clone, Copy)]
@@ -175,7 +217,7 @@ fn copies(subjects: &[Subject]) -> Vec<Copy> {
     let mut copies = Vec::new();
     for (subject, s) in subjects.iter().enumerate() {
         let (least, most) = s.spans;
-        let levels: &[i8] = if s.fit { &[0, -1, 1] } else { &[0] };
+        let levels = levels(s);
         let variants: &[bool] = match (s.boxed, s.boxable) {
             (true, _) => &[true],
             (false, Some(_)) => &[false, true],

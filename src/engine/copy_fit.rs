@@ -37,8 +37,8 @@ use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use super::{Build, Job};
-use crate::body::{BlockKind, Cut};
-use crate::measure::Column;
+use crate::body::BlockKind;
+use crate::measure::{Column, Stretch};
 use crate::plan::{Bounds, Fitting, Plan, PlannedFrame};
 
 /// What probing an article's last part at one tracking level showed: the body lines it sets
@@ -132,13 +132,14 @@ impl CopyFit {
 
     /// The last parts to probe next, as (article, slot, start, end): those of fitted articles
     /// whose walk goes on, set in a fixed frame.
-    pub(super) fn walking(&self, job: &Job, plan: &Plan, bounds: &Bounds) -> Vec<(usize, usize, Cut, Cut)> {
+    pub(super) fn walking(&self, job: &Job, plan: &Plan, bounds: &Bounds) -> Vec<Stretch> {
         (0..plan.articles.len())
             .filter(|&a| fitted(job, a) && !self.probed.contains(&a))
             .filter_map(|a| {
                 let slot = plan.articles[a].frames.len().checked_sub(1)?;
                 let (start, end) = (bounds[a][slot], bounds[a][slot + 1]);
-                (!plan.frame(a, slot).auto && start < end).then_some((a, slot, start, end))
+                let stretch = Stretch { article: a, slot, start, end, bare: false };
+                (!plan.frame(a, slot).auto && start < end).then_some(stretch)
             })
             .collect()
     }

@@ -13,8 +13,6 @@ use crate::error::{Diagnostic, Error, Location, Result};
 /// Compiles the world's program to pages. Warnings come back beside the document.
 pub fn compile(world: &NewsWorld, template_path: &Path) -> Result<(PagedDocument, Vec<Diagnostic>)> {
     let warned = typst::compile::<PagedDocument>(world);
-    // Memoised results of older programs are dropped; recent ones stay for the next rebuild.
-    comemo::evict(10);
     let warnings = warned.output.is_ok().then(|| convert(world, &warned.warnings, template_path));
     match warned.output {
         Ok(document) => Ok((document, warnings.unwrap_or_default())),

@@ -99,6 +99,9 @@ pub struct MeasureJob {
     /// A probe sets the text in a frame this tall (pt) instead, so all of it lands in the
     /// frame's first text column: the lines it needs, counted for an auto or balanced frame.
     pub probe_height: Option<f64>,
+    /// Whether the frame is set without its headline, picture or jump head: a probe that
+    /// counts body lines only (they break alike under any head).
+    pub bare: bool,
 }
 
 /// Generates a measuring program: each job sets its stretch of text in its own frame, where
@@ -332,10 +335,17 @@ impl Writer {
     /// A measuring job's frame, reading the frame's data from `frame`.
     fn measure_frame(&mut self, job: &MeasureJob, frame: &str, body: &Body) {
         let frame = match job.probe_height {
-            Some(height) => format!("(..{frame}, height: {height})"),
+            Some(height) => format!("(..{frame}, height: {height}, bare: {})", job.bare),
             None => frame.to_string(),
         };
-        self.frame(&frame, body);
+        if job.bare {
+            self.line(&format!("#t.frame(L, {frame})["));
+            self.columns(body);
+            self.closing(&frame, body);
+            self.line("]");
+        } else {
+            self.frame(&frame, body);
+        }
     }
 
     /// The finished program with its data files.

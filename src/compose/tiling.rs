@@ -28,6 +28,8 @@
 //! must be at least as wide as every other item; legs longer than `max-leg-lines` are not
 //! allowed at all.
 
+use rayon::prelude::*;
+
 /// What one item needs at one span, measured from the real layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Need {
@@ -530,36 +532,49 @@ fn tile_shapes(items: &[Item], region: Region, rules: &Rules, safe: bool) -> Opt
     if n == 0 || region.columns == 0 || region.lines == 0 {
         return None;
     }
-    let mut best: Option<(i64, Vec<Placed>)> = None;
-    for lead_span in (1..=region.columns).rev() {
-        let size = (n + 1) * (n + 1) * region.columns as usize * 3 * (region.lines as usize + 1);
-        let mut tables = Tables {
-            items,
-            rules,
-            columns: region.columns,
-            lines: region.lines,
-            lead_span,
-            safe,
-            top: vec![None; size],
-            any: vec![None; size],
-            heights: vec![Vec::new(); size / (region.lines as usize + 1)],
-        };
-        for len in 1..=n {
-            for i in 0..=n - len {
-                tables.fill(i, i + len);
-            }
-        }
-        let Some(score) = tables.score(&tables.any, 0, n, region.columns, Boxing::None, region.lines) else {
-            continue;
-        };
-        if best.as_ref().is_none_or(|(b, _)| score > *b) {
-            let mut placed = Vec::new();
-            let at = (0, n, region.columns, Boxing::None, region.lines);
-            tables.unfold(&tables.any, at, (region.column, region.line), &mut placed);
-            best = Some((score, placed));
+    // One programme per lead span, each on its own core; the best wins, the widest lead on a tie.
+    let spans: Vec<u32> = (1..=region.columns).rev().collect();
+    let found: Vec<Option<(i64, Vec<Placed>)>> = spans
+        .into_par_iter()
+        .map(|lead_span| tile_with_lead(items, region, rules, safe, lead_span))
+        .collect();
+    found.into_iter().flatten().fold(None, |best, (score, placed)| match best {
+        Some((b, _)) if score <= b => best,
+        _ => Some((score, placed)),
+    })
+}
+
+/// The best tiling whose lead item is `lead_span` columns wide.
+fn tile_with_lead(
+    items: &[Item],
+    region: Region,
+    rules: &Rules,
+    safe: bool,
+    lead_span: u32,
+) -> Option<(i64, Vec<Placed>)> {
+    let n = items.len();
+    let size = (n + 1) * (n + 1) * region.columns as usize * 3 * (region.lines as usize + 1);
+    let mut tables = Tables {
+        items,
+        rules,
+        columns: region.columns,
+        lines: region.lines,
+        lead_span,
+        safe,
+        top: vec![None; size],
+        any: vec![None; size],
+        heights: vec![Vec::new(); size / (region.lines as usize + 1)],
+    };
+    for len in 1..=n {
+        for i in 0..=n - len {
+            tables.fill(i, i + len);
         }
     }
-    best
+    let score = tables.score(&tables.any, 0, n, region.columns, Boxing::None, region.lines)?;
+    let mut placed = Vec::new();
+    let at = (0, n, region.columns, Boxing::None, region.lines);
+    tables.unfold(&tables.any, at, (region.column, region.line), &mut placed);
+    Some((score, placed))
 }
 
 /// Whether two titled rectangles (neither boxed) stand side by side with their heads — title

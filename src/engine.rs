@@ -151,7 +151,6 @@ impl Engine {
     /// problems found on the laid-out pages are in [`Build::errors`], beside the report.
     pub fn build(&self, path: &Path, options: &BuildOptions) -> Result<Build> {
         let started = Instant::now();
-        forget_old_layouts();
         options.print.check()?;
         let file = IssueFile::read(path)?;
         let layout = self.load_layout(&file)?;
@@ -178,7 +177,6 @@ impl Engine {
     /// Composes the pages of the issue at `path` that list articles, without building it: the
     /// measuring and the tiling alone.
     pub fn compose(&self, path: &Path) -> Result<compose::Composition> {
-        forget_old_layouts();
         let file = IssueFile::read(path)?;
         let layout = self.load_layout(&file)?;
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -527,16 +525,6 @@ fn overrun_balanced_frames(ctx: &Context, overflows: &[measure::Overflow]) -> Ve
         .filter(|o| ctx.balance.contains_key(&o.article) && !ctx.plan.frame(o.article, o.slot).auto)
         .map(|o| o.article)
         .collect()
-}
-
-/// How many builds Typst's memoised layouts outlive unused: those of the last build (or of
-/// the builds running beside it) are what a rebuild after an edit reuses.
-const MEMO_BUILDS: usize = 2;
-
-/// Drops the layouts Typst memoised that the last builds did not use. Once per build, not per
-/// compile: a build compiles dozens of times, and each eviction walks every cache.
-fn forget_old_layouts() {
-    comemo::evict(MEMO_BUILDS);
 }
 
 /// The lines each composed article's last frame lacked (its text ran over), or had over where

@@ -130,8 +130,8 @@ impl CopyFit {
         }
     }
 
-    /// The last parts to probe next, as (article, slot, start, end): those of fitted articles
-    /// whose walk goes on, set in a fixed frame.
+    /// The last parts to probe next: those of fitted articles whose walk goes on, set in a
+    /// fixed frame, under their heads.
     pub(super) fn walking(&self, job: &Job, plan: &Plan, bounds: &Bounds) -> Vec<Stretch> {
         (0..plan.articles.len())
             .filter(|&a| fitted(job, a) && !self.probed.contains(&a))

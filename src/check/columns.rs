@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::lines::{BodyLine, Rule, Violation, grid_steps, line_number};
+use super::lines::{BodyLine, Rule, Violation, grid_steps, line_number, text_column};
 use crate::layout::Layout;
 use crate::plan::{Field, Plan};
 use crate::typeset::glyphs::Glyph;
@@ -22,16 +22,8 @@ pub fn split_closings(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<Vio
         .into_iter()
         .map(|((a, field), (slot, key))| {
             let steps = grid_steps(key as f64 / 100.0, plan, a, slot, layout);
-            Violation {
-                rule: Rule::SplitClosing,
-                article: a,
-                slot,
-                column: 0,
-                page: plan.page_number(a, slot),
-                line: line_number(steps),
-                text: plan.articles[a].text(field).to_string(),
-                detail: None,
-            }
+            let place = ((a, slot, 0), plan.page_number(a, slot), line_number(steps));
+            Violation::at(Rule::SplitClosing, place, plan.articles[a].text(field).to_string())
         })
         .collect()
 }
@@ -63,11 +55,8 @@ pub fn short_columns(lines: &[BodyLine], glyphs: &[Glyph], plan: &Plan, layout: 
             *end = (line.number, line.text.clone());
         }
     }
-    let (ox, _) = layout.type_origin();
     for g in glyphs.iter().filter(|g| g.origin.field == Field::JumpLine) {
-        let (a, slot) = (g.origin.article, g.origin.slot);
-        let frame = plan.frame(a, slot);
-        let (column, _) = frame.column_at(ox + frame.x, g.x);
+        let (a, slot, column) = (g.origin.article, g.origin.slot, text_column(g, plan, layout));
         let number = line_number(grid_steps(g.baseline, plan, a, slot, layout));
         let end = ends.entry((a, slot, column)).or_default();
         end.0 = end.0.max(number);
@@ -99,15 +88,15 @@ pub fn lone_lines(lines: &[BodyLine]) -> Vec<Violation> {
 /// 背题: text columns whose last line holds a head (see [`crate::body::Block::is_head`]) with
 /// the article's text after it, which then starts the next column or part without its head.
 pub fn heads_at_foot(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<Violation> {
-    let (ox, _) = layout.type_origin();
     // Each text column's last line: its key, and the last block on it.
     let mut feet: BTreeMap<(usize, usize, u32), (i64, usize, f64)> = BTreeMap::new();
     for g in glyphs {
         let Field::Run(block, _) = g.origin.field else { continue };
-        let (a, slot) = (g.origin.article, g.origin.slot);
-        let frame = plan.frame(a, slot);
-        let (column, _) = frame.column_at(ox + frame.x, g.x);
-        let foot = feet.entry((a, slot, column)).or_insert((g.line_key(), block, g.baseline));
+        let foot = feet.entry((g.origin.article, g.origin.slot, text_column(g, plan, layout))).or_insert((
+            g.line_key(),
+            block,
+            g.baseline,
+        ));
         if (g.line_key(), block) > (foot.0, foot.1) {
             *foot = (g.line_key(), block, g.baseline);
         }
@@ -117,15 +106,10 @@ pub fn heads_at_foot(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<Viol
         blocks[block].is_head() && block + 1 < blocks.len()
     });
     heads
-        .map(|((a, slot, column), (_, block, baseline))| Violation {
-            rule: Rule::HeadAtFoot,
-            article: a,
-            slot,
-            column,
-            page: plan.page_number(a, slot),
-            line: line_number(grid_steps(baseline, plan, a, slot, layout)),
-            text: plan.articles[a].blocks[block].text(),
-            detail: None,
+        .map(|((a, slot, column), (_, block, baseline))| {
+            let line = line_number(grid_steps(baseline, plan, a, slot, layout));
+            let place = ((a, slot, column), plan.page_number(a, slot), line);
+            Violation::at(Rule::HeadAtFoot, place, plan.articles[a].blocks[block].text())
         })
         .collect()
 }
@@ -144,17 +128,7 @@ fn short(ends: &Ends, frame: impl Fn(usize, usize) -> (u32, u32, u32)) -> Vec<Vi
         for column in 0..columns {
             let (line, text) = ends.get(&(a, slot, column)).cloned().unwrap_or_default();
             if line < lines {
-                let short = Violation {
-                    rule: Rule::ShortColumn,
-                    article: a,
-                    slot,
-                    column,
-                    page,
-                    line,
-                    text,
-                    detail: None,
-                };
-                found.push(short);
+                found.push(Violation::at(Rule::ShortColumn, ((a, slot, column), page, line), text));
             }
         }
     }

@@ -169,16 +169,7 @@ fn breaks_too_wide(line: &HeadLine, next: &HeadLine, text: &str, plan: &Plan) ->
 
 /// A violation found on headline line `line`.
 fn violation(rule: Rule, line: &HeadLine, text: String) -> Violation {
-    Violation {
-        rule,
-        article: line.article,
-        slot: line.slot,
-        column: 0,
-        page: line.page,
-        line: line.number,
-        text,
-        detail: None,
-    }
+    Violation::at(rule, ((line.article, line.slot, 0), line.page, line.number), text)
 }
 
 /// Titles on more lines than the layout allows, with the size they would need.

@@ -184,19 +184,19 @@ pub struct Violation {
     pub detail: Option<String>,
 }
 
+/// Where a violation is: (article, chain slot, text column), its page and its grid line.
+pub type Place = ((usize, usize, u32), u32, u32);
+
 impl Violation {
+    /// A violation of `rule` found at `place`, on a line holding `text`.
+    pub fn at(rule: Rule, ((article, slot, column), page, line): Place, text: String) -> Violation {
+        Violation { rule, article, slot, column, page, line, text, detail: None }
+    }
+
     /// A violation of `rule` found on body line `line`.
     pub fn on(rule: Rule, line: &BodyLine) -> Violation {
-        Violation {
-            rule,
-            article: line.article,
-            slot: line.slot,
-            column: line.column,
-            page: line.page,
-            line: line.number,
-            text: line.text.clone(),
-            detail: None,
-        }
+        let place = ((line.article, line.slot, line.column), line.page, line.number);
+        Violation::at(rule, place, line.text.clone())
     }
 
     pub fn describe(&self, article_id: &str) -> String {
@@ -367,7 +367,6 @@ fn group<'g, 'a>(
     plan: &Plan,
     layout: &Layout,
 ) -> Vec<(LineKey, Vec<&'g Glyph<'a>>)> {
-    let (ox, _) = layout.type_origin();
     // Glyphs come line by line, so most find their line as the one before did.
     let mut grouped: Vec<(LineKey, Vec<&Glyph>)> = Vec::new();
     let mut index: HashMap<LineKey, usize> = HashMap::new();
@@ -376,9 +375,7 @@ fn group<'g, 'a>(
         if !plan.articles[o.article].is_prose(o.field) {
             continue;
         }
-        let frame = plan.frame(o.article, o.slot);
-        let (column, _) = frame.column_at(ox + frame.x, glyph.x);
-        let key = (o.article, o.slot, column, glyph.line_key());
+        let key = (o.article, o.slot, text_column(glyph, plan, layout), glyph.line_key());
         match grouped.last_mut() {
             Some((last, glyphs)) if *last == key => glyphs.push(glyph),
             _ => {
@@ -446,6 +443,12 @@ pub(super) fn grid_steps(baseline: f64, plan: &Plan, a: usize, slot: usize, layo
     let (_, oy) = layout.type_origin();
     let top = oy + plan.frame(a, slot).y;
     (baseline - top - layout.spec.grid.ascent_em * layout.body_size()) / layout.spec.grid.line_pitch_pt
+}
+
+/// The text column of its frame a glyph stands in (0 the first).
+pub(super) fn text_column(glyph: &Glyph, plan: &Plan, layout: &Layout) -> u32 {
+    let frame = plan.frame(glyph.origin.article, glyph.origin.slot);
+    frame.column_at(layout.type_origin().0 + frame.x, glyph.x).0
 }
 
 /// The 1-based grid line of a baseline `steps` lines below the frame's first.

@@ -20,7 +20,7 @@ use crate::error::Result;
 use crate::issue::{Frame, FrameLine, FrameLines, Issue, IssueFile, Page};
 use crate::layout::Layout;
 use crate::measure::{self, Column, Memo, Stretch};
-use crate::plan::{Balance, Context, Fitting, Heights, Ragged, plan};
+use crate::plan::{Balance, Context, Fitting, Heights, Plan, Ragged, plan};
 use crate::typeset::world::NewsWorld;
 
 /// Where the engine measures: its measuring world and memo.
@@ -80,8 +80,7 @@ pub fn measure(
 ) -> Result<Vec<Needs>> {
     let copies = copies(subjects);
     let starts = rest_starts(measurer, file, layout, subjects)?;
-    let probe = file.with_issue(probe_issue(&file.issue, layout, subjects, &copies));
-    let planned = plan(&probe, layout, &Heights::new(), &fitting(layout, &copies))?;
+    let (probe, planned) = probe_plan(file, layout, subjects, &copies)?;
     let (none, output, ragged) = (Balance::new(), crate::layout::Output::default(), Ragged::new());
     let ctx = Context { file: &probe, layout, plan: &planned, output, balance: &none, ragged: &ragged };
     let slot = |c: &Copy| usize::from(subjects[c.subject].before.is_some());
@@ -172,16 +171,22 @@ fn rest_starts(
     if firsts.is_empty() {
         return Ok(HashMap::new());
     }
-    let probe = file.with_issue(probe_issue(&file.issue, layout, subjects, &firsts));
-    let planned = plan(&probe, layout, &Heights::new(), &fitting(layout, &firsts))?;
+    let (probe, planned) = probe_plan(file, layout, subjects, &firsts)?;
     let (none, output, ragged) = (Balance::new(), crate::layout::Output::default(), Ragged::new());
     let ctx = Context { file: &probe, layout, plan: &planned, output, balance: &none, ragged: &ragged };
     let bounds = measure::split(measurer.world, measurer.memo, &ctx, measurer.today)?.bounds;
     Ok(firsts.iter().zip(bounds).map(|(c, cuts)| ((c.subject, c.tracking), cuts[1])).collect())
 }
 
-/// The tracking of each copy of a probe issue: its level times the layout's `[fit]` bound.
-fn fitting(layout: &Layout, copies: &[Copy]) -> Fitting {
+/// The probe issue of `copies` and its plan, each copy tracked by its level times the layout's
+/// `[fit]` bound.
+fn probe_plan(
+    file: &IssueFile,
+    layout: &Layout,
+    subjects: &[Subject],
+    copies: &[Copy],
+) -> Result<(IssueFile, Plan)> {
+    let probe = file.with_issue(probe_issue(&file.issue, layout, subjects, copies));
     let bound = layout.spec.fit.tracking_em;
     let tracking = copies
         .iter()
@@ -189,7 +194,8 @@ fn fitting(layout: &Layout, copies: &[Copy]) -> Fitting {
         .filter(|(_, c)| c.tracking != 0)
         .map(|(a, c)| (a, f64::from(c.tracking) * bound))
         .collect();
-    Fitting { tracking, ..Fitting::default() }
+    let planned = plan(&probe, layout, &Heights::new(), &Fitting { tracking, ..Fitting::default() })?;
+    Ok((probe, planned))
 }
 
 /// Copy-fit's tracking levels an item is measured at: none, tightest and loosest when it may

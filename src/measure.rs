@@ -21,7 +21,7 @@ use typst::foundations::Datetime;
 use crate::body::{BlockKind, Cut};
 use crate::error::{Diagnostic, Result};
 use crate::layout::EPSILON;
-use crate::plan::{Balance, Bounds, Context, Heights, PlannedArticle};
+use crate::plan::{Balance, Bounds, Context, Field, Heights, PlannedArticle};
 use crate::typeset::compile::compile;
 use crate::typeset::generate::{self, MeasureJob};
 use crate::typeset::glyphs::{Glyph, Reader};
@@ -86,6 +86,9 @@ pub struct Column {
     pub head: u32,
     pub lines: u32,
     pub starts: Vec<(u32, Cut)>,
+    /// Whether the headline set its kicker, title and subtitle each on one line, the title at
+    /// the frame's full title size: a wider headline of the same fields then sets alike.
+    pub one_line_head: bool,
 }
 
 /// A column's body balanced over several text columns (齐栏): the body lines of the tallest
@@ -558,6 +561,18 @@ fn probed(glyphs: Option<&Vec<&Glyph>>, ctx: &Context, job: &MeasureJob) -> Meas
         head,
         lines: (end as u32).saturating_sub(head),
         starts: starts.into_iter().collect(),
+        one_line_head: one_line_head(glyphs, ctx.plan.frame(job.article, job.slot).title_size),
+    })
+}
+
+/// Whether the headline's kicker, title and subtitle glyphs each stand on one baseline, the
+/// title's at `title_size` (not shrunk to fit).
+fn one_line_head(glyphs: &[&Glyph], title_size: f64) -> bool {
+    [Field::Kicker, Field::Title, Field::Subtitle].into_iter().all(|field| {
+        let mut set = glyphs.iter().filter(|g| g.origin.field == field);
+        let Some(first) = set.next() else { return true };
+        let full = |g: &Glyph| field != Field::Title || (g.size - title_size).abs() < EPSILON;
+        full(first) && set.all(|g| (g.baseline - first.baseline).abs() < EPSILON && full(g))
     })
 }
 
@@ -641,7 +656,7 @@ mod tests {
     /// A column of `starts` (line, cut) under no head, as long as its last line.
     fn column(starts: &[(u32, Cut)]) -> Column {
         let lines = starts.last().map_or(0, |s| s.0 + 1);
-        Column { head: 0, lines, starts: starts.to_vec() }
+        Column { head: 0, lines, starts: starts.to_vec(), one_line_head: true }
     }
 
     /// `lines` lines of paragraph 0, nine bytes each.
@@ -695,7 +710,7 @@ mod tests {
         assert!(!flat.flows(&kinds, 2, 3));
         // A head of one line takes a line of every column.
         let below: Vec<(u32, Cut)> = starts.iter().map(|&(l, c)| (l + 1, c)).collect();
-        let headed = Column { head: 1, lines: 6, starts: below };
+        let headed = Column { head: 1, lines: 6, starts: below, one_line_head: true };
         assert!(!headed.flows(&kinds, 2, 4));
         assert!(headed.flows(&kinds, 2, 5));
         // No room under the head: nothing flows.

@@ -86,31 +86,7 @@ pub fn measure(
     let (none, output, ragged) = (Balance::new(), crate::layout::Output::default(), Ragged::new());
     let ctx = Context { file: &probe, layout, plan: &planned, output, balance: &none, ragged: &ragged };
     let slot = |c: &Copy| usize::from(subjects[c.subject].before.is_some());
-    // A whole probe stands for every copy of its subject, box and tracking whose text columns
-    // are as wide: those are set once.
-    let mut first: HashMap<(usize, bool, i8, i64), usize> = HashMap::new();
-    let mut stands_for: Vec<usize> = copies
-        .iter()
-        .enumerate()
-        .map(|(a, c)| match c.whole {
-            false => a,
-            true => {
-                let width = (planned.frame(a, slot(c)).column_width * 1000.0).round() as i64;
-                *first.entry((c.subject, c.boxed, c.tracking, width)).or_insert(a)
-            }
-        })
-        .collect();
-    // A head probe is not set where the whole probe of its span, box and no tracking is: that
-    // sets the same frame's head, above the whole body.
-    let own_whole: HashMap<(usize, u32, bool), usize> = (0..copies.len())
-        .filter(|&a| copies[a].whole && copies[a].tracking == 0 && stands_for[a] == a)
-        .map(|a| ((copies[a].subject, copies[a].span, copies[a].boxed), a))
-        .collect();
-    for (a, c) in copies.iter().enumerate().filter(|(_, c)| !c.whole) {
-        if let Some(&whole) = own_whole.get(&(c.subject, c.span, c.boxed)) {
-            stands_for[a] = whole;
-        }
-    }
+    let mut stands_for = standing(&copies, &planned, slot);
     // A head wider than one that set its fields on one line is not set either: it sets alike.
     let reach = reaches(subjects, &copies, &planned, layout, &file.issue);
     let wider = |a: usize| {
@@ -144,13 +120,49 @@ pub fn measure(
         }
     }
     by_copy.extend(probe(&unsettled)?);
-    // A balanced frame divides its body over its text columns (a 竖题 takes one of them),
-    // exactly as the build will.
-    let probed: Vec<Option<Probed>> = stands_for
+    let probed = balanced(&planned, &stands_for, &by_copy, |a| slot(&copies[a]));
+    Ok(needs(subjects, &copies, &probed, layout))
+}
+
+/// Whose probe each copy takes its measure from: a whole probe stands for every copy of its
+/// subject, box and tracking whose text columns are as wide (those are set once), and a span's
+/// untracked whole probe for its head probe (it sets the same frame's head, above the body).
+fn standing(copies: &[Copy], planned: &Plan, slot: impl Fn(&Copy) -> usize) -> Vec<usize> {
+    let mut first: HashMap<(usize, bool, i8, i64), usize> = HashMap::new();
+    let mut stands_for: Vec<usize> = copies
         .iter()
         .enumerate()
+        .map(|(a, c)| match c.whole {
+            false => a,
+            true => {
+                let width = (planned.frame(a, slot(c)).column_width * 1000.0).round() as i64;
+                *first.entry((c.subject, c.boxed, c.tracking, width)).or_insert(a)
+            }
+        })
+        .collect();
+    let own_whole: HashMap<(usize, u32, bool), usize> = (0..copies.len())
+        .filter(|&a| copies[a].whole && copies[a].tracking == 0 && stands_for[a] == a)
+        .map(|a| ((copies[a].subject, copies[a].span, copies[a].boxed), a))
+        .collect();
+    for (a, c) in copies.iter().enumerate().filter(|(_, c)| !c.whole) {
+        if let Some(&whole) = own_whole.get(&(c.subject, c.span, c.boxed)) {
+            stands_for[a] = whole;
+        }
+    }
+    stands_for
+}
+
+/// Each copy's measure from the probe standing for it, its body balanced over the copy's text
+/// columns (a 竖题 takes one of them) exactly as the build will; `slot` is a copy's chain slot.
+fn balanced(
+    planned: &Plan,
+    stands_for: &[usize],
+    by_copy: &HashMap<usize, Option<Column>>,
+    slot: impl Fn(usize) -> usize,
+) -> Vec<Option<Probed>> {
+    (stands_for.iter().enumerate())
         .map(|(a, s)| {
-            let (kinds, columns) = (planned.articles[a].kinds(), planned.frame(a, slot(&copies[a])).columns);
+            let (kinds, columns) = (planned.articles[a].kinds(), planned.frame(a, slot(a)).columns);
             by_copy[s].as_ref().map(|column| {
                 let balanced = column.balanced(&kinds, columns);
                 Probed {
@@ -162,8 +174,7 @@ pub fn measure(
                 }
             })
         })
-        .collect();
-    Ok(needs(subjects, &copies, &probed, layout))
+        .collect()
 }
 
 /// Where each rest starts, by (subject, tracking level): its first part set as before in a

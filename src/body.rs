@@ -124,6 +124,14 @@ impl Cut {
     }
 }
 
+/// A body read: its blocks, and `notes` on what prints as written but was perhaps meant
+/// otherwise (a `**` without its partner), for the desk to look at.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub blocks: Vec<Block>,
+    pub notes: Vec<Problem>,
+}
+
 /// Something in a body that cannot print as its author meant, at byte `offset` of the body text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -271,7 +279,7 @@ mod tests {
     }
 
     fn texts(md: &str) -> Vec<(BlockKind, String)> {
-        parse(md).unwrap().iter().map(|b| (b.kind, b.text())).collect()
+        parse(md).unwrap().blocks.iter().map(|b| (b.kind, b.text())).collect()
     }
 
     #[test]
@@ -282,7 +290,7 @@ mod tests {
 
     #[test]
     fn blocks_and_emphasis() {
-        let blocks = parse("## 稿件导向\n\n**一是**以链招商。\n\n- 甲\n- 乙\n\n1. 丙").unwrap();
+        let blocks = parse("## 稿件导向\n\n**一是**以链招商。\n\n- 甲\n- 乙\n\n1. 丙").unwrap().blocks;
         assert_eq!(blocks[0].kind, BlockKind::Subhead);
         assert_eq!(blocks[1].runs[0], Run { text: "一是".into(), strong: true });
         assert_eq!(blocks[1].runs[1], Run { text: "以链招商。".into(), strong: false });
@@ -298,7 +306,7 @@ mod tests {
 
     #[test]
     fn cuts_advance_by_estimated_lines_across_runs_and_blocks() {
-        let blocks = parse("一二**三四**五\n\n六七abcd").unwrap();
+        let blocks = parse("一二**三四**五\n\n六七abcd").unwrap().blocks;
         let start = Cut::default();
         // Lines of 2 em: 一二 | 三四 | 五 (the block's last line), then 六七 | abcd.
         assert_eq!(start.advance_lines(&blocks, 2.0, 1.0), Cut { block: 0, run: 1, offset: 0 });
@@ -317,7 +325,7 @@ mod tests {
     #[test]
     fn long_paragraphs_split_into_runs_below_typst_offset_limit() {
         let text = "汉".repeat(30_000);
-        let blocks = parse(&text).unwrap();
+        let blocks = parse(&text).unwrap().blocks;
         assert_eq!(blocks[0].text(), text);
         assert!(blocks[0].runs.iter().all(|r| r.text.len() <= MAX_RUN_BYTES));
     }

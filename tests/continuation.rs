@@ -105,7 +105,7 @@ proptest! {
         }
 
         // Parts are contiguous, cover the body, and jump to the next part's page.
-        let expected: String = banmian::body::parse(&body).unwrap().iter().map(|b| b.text()).collect();
+        let expected: String = banmian::body::parse(&body).unwrap().blocks.iter().map(|b| b.text()).collect();
         let parts = &article.parts;
         prop_assert_eq!(parts[0].text_range[0], 0);
         prop_assert_eq!(parts.last().unwrap().text_range[1], expected.chars().count());
@@ -277,7 +277,7 @@ proptest! {
             return Ok(());
         }
         for (report, body) in build.report.articles.iter().zip([&a, &b]) {
-            let expected: usize = banmian::body::parse(body).unwrap().iter().map(|b| b.text().chars().count()).sum();
+            let expected: usize = banmian::body::parse(body).unwrap().blocks.iter().map(|b| b.text().chars().count()).sum();
             let parts = &report.parts;
             prop_assert_eq!(parts[0].text_range[0], 0);
             prop_assert_eq!(parts[1].text_range[0], parts[0].text_range[1]);

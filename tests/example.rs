@@ -25,7 +25,7 @@ fn expected_articles(path: &std::path::Path) -> Vec<Expected> {
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let blocks = file.article_blocks(i).unwrap();
+            let (blocks, _) = file.article_blocks(i).unwrap();
             let top = a.byline_position == banmian::issue::BylinePosition::Top;
             let first_paragraph = blocks
                 .iter()

@@ -120,6 +120,20 @@ fn a_problem_in_an_inline_body_is_placed_in_the_issue_file() {
     assert!(m.contains(&format!("issue.json:3:{column}: articles[0].body: a line starting with `>`")), "{m}");
 }
 
+/// Bold left open prints its `**` as written — nothing is lost — and the build warns at its
+/// place in the body file, as it would place an error.
+#[test]
+fn bold_without_its_partner_prints_its_asterisks_and_is_warned_of_at_its_place() {
+    let (_dir, path) =
+        write_issue("issue.toml", &issue("", ""), &[("body.md", "第一段。\n\n正文 **重点未闭合。\n")]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    assert!(build.errors.is_empty(), "{:?}", build.errors);
+    let warned: Vec<String> = build.warnings.iter().map(|w| w.to_string()).collect();
+    let at = warned.iter().find(|w| w.contains("has no partner")).expect("a warning for the `**`");
+    assert!(at.contains("body.md:3:4: articles[0].body-file"), "{at}");
+    assert!(squeeze(&pdf_text(build.pdf.as_ref().unwrap())).contains("正文**重点未闭合。"));
+}
+
 /// Notations Markdown gives a meaning the page cannot set, or none: each prints as written.
 const NOTATIONS: [&str; 40] = [
     "_a_b_",
@@ -184,7 +198,7 @@ proptest! {
     /// back as written, in both formats.
     #[test]
     fn notations_print_as_written_in_any_mix(body in as_written_body()) {
-        let markdown: String = banmian::body::parse(&body).unwrap().iter().map(|b| b.text()).collect();
+        let markdown: String = banmian::body::parse(&body).unwrap().blocks.iter().map(|b| b.text()).collect();
         prop_assert_eq!(squeeze(&markdown), squeeze(&body));
         let text: String = banmian::body::parse_text(&body).iter().map(|b| b.text()).collect();
         prop_assert_eq!(squeeze(&text), squeeze(&body));

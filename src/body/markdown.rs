@@ -11,10 +11,10 @@
 use comrak::nodes::{AstNode, ListType, NodeValue, Sourcepos};
 use comrak::{Arena, Options};
 
-use super::{Block, BlockKind, Builder, Problem};
+use super::{BlockKind, Builder, Parsed, Problem};
 
 /// Reads a Markdown body into blocks, or says where it holds what cannot print as meant.
-pub fn parse(markdown: &str) -> Result<Vec<Block>, Vec<Problem>> {
+pub fn parse(markdown: &str) -> Result<Parsed, Vec<Problem>> {
     let arena = Arena::new();
     let root = comrak::parse_document(&arena, markdown, &options());
     let mut reader = Reader::new(markdown);
@@ -22,7 +22,7 @@ pub fn parse(markdown: &str) -> Result<Vec<Block>, Vec<Problem>> {
     reader.check_consumed();
     if reader.problems.is_empty() {
         reader.builder.close();
-        Ok(reader.builder.blocks)
+        Ok(Parsed { blocks: reader.builder.blocks, notes: reader.notes })
     } else {
         reader.problems.sort_by_key(|p| p.offset);
         Err(reader.problems)
@@ -82,6 +82,8 @@ struct Reader<'s> {
     /// Source bytes printed or consumed as syntax.
     consumed: Vec<bool>,
     problems: Vec<Problem>,
+    /// What prints as written but was perhaps meant otherwise.
+    notes: Vec<Problem>,
 }
 
 impl<'s> Reader<'s> {
@@ -91,6 +93,7 @@ impl<'s> Reader<'s> {
             builder: Builder::default(),
             consumed: vec![false; markdown.len()],
             problems: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -245,6 +248,14 @@ impl<'s> Reader<'s> {
                     written.contains(['\\', '&']) || written == text,
                     "comrak places `{text}` at `{written}`"
                 );
+                // Bold left open or closed without its partner prints its `**`: a typo, most
+                // likely, but `2**10` is meant as written.
+                if let Some(at) = written.find("**") {
+                    let message = "this `**` has no partner in its paragraph, so it prints as asterisks, not \
+                                   bold; add the other `**`, or write `\\*\\*` to say the asterisks are meant";
+                    let offset = self.source.range(pos).start + at;
+                    self.notes.push(Problem { offset, message: message.into() });
+                }
                 self.builder.text(&text)
             }
             NodeValue::SoftBreak => self.builder.line_break(),
@@ -332,10 +343,11 @@ fn first_line(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Block;
     use super::*;
 
     fn text(md: &str) -> String {
-        parse(md).unwrap().iter().map(Block::text).collect::<Vec<_>>().join("|")
+        parse(md).unwrap().blocks.iter().map(Block::text).collect::<Vec<_>>().join("|")
     }
 
     /// The problems' messages, each with the text at its offset.
@@ -346,7 +358,7 @@ mod tests {
 
     #[test]
     fn bold_next_to_chinese_punctuation() {
-        let blocks = parse("**提示：**正文要加粗").unwrap();
+        let blocks = parse("**提示：**正文要加粗").unwrap().blocks;
         assert_eq!(blocks[0].runs[0], super::super::Run { text: "提示：".into(), strong: true });
         assert_eq!(blocks[0].runs[1].text, "正文要加粗");
     }
@@ -356,7 +368,23 @@ mod tests {
         for md in ["_N_GNU_nonoption_argv_flags_ 原样。", "__init__ 与 a*b*c 和 *强调* 与 _a_b_", "x**y"]
         {
             assert_eq!(text(md), md);
-            assert!(parse(md).unwrap()[0].runs.iter().all(|r| !r.strong), "{md}");
+            assert!(parse(md).unwrap().blocks[0].runs.iter().all(|r| !r.strong), "{md}");
+        }
+    }
+
+    #[test]
+    fn bold_without_its_partner_prints_as_written_with_a_note_at_its_place() {
+        // Opened and never closed, closed and never opened: a note at each `**`.
+        let md = "**标题未闭合的正文\n\n另一段加粗止于此**。";
+        let parsed = parse(md).unwrap();
+        assert_eq!(text(md), "**标题未闭合的正文|另一段加粗止于此**。");
+        let at: Vec<&str> = parsed.notes.iter().map(|n| &md[n.offset..n.offset + 2]).collect();
+        assert_eq!(at, ["**", "**"], "{:?}", parsed.notes);
+        assert_eq!(parsed.notes[1].offset, md.find("此**").unwrap() + "此".len());
+        assert!(parsed.notes[0].message.contains("\\*\\*"), "{}", parsed.notes[0].message);
+        // Bold with its partner, escaped asterisks and code keep quiet.
+        for quiet in ["**加粗**正文", "写作 \\*\\* 星号", "用 `a**b` 命令"] {
+            assert!(parse(quiet).unwrap().notes.is_empty(), "{quiet}");
         }
     }
 

@@ -152,7 +152,7 @@ impl Composer<'_> {
         };
         let least = least_passing(0, body, |lines| tiles(lines, region.lines))?;
         let whole = (least..=body.min(least + region.lines / 2)).find(|&lines| tiles(lines, self.hole() - 1));
-        let blocks = self.file.article_blocks(s.article).ok()?;
+        let (blocks, _) = self.file.article_blocks(s.article).ok()?;
         let chars = blocks.iter().map(|b| b.text().chars().count()).sum();
         Some(Ways { item: k, least, whole, body, chars })
     }

@@ -105,7 +105,10 @@ impl Planner<'_> {
                 self.error(&key.clone().key("title"), "an article needs a title");
             }
             let blocks = match file.article_blocks(i) {
-                Ok(blocks) => blocks,
+                Ok((blocks, mut notes)) => {
+                    self.warnings.append(&mut notes);
+                    blocks
+                }
                 Err(Error::Invalid(mut d)) => {
                     self.errors.append(&mut d);
                     Vec::new()

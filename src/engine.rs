@@ -15,6 +15,7 @@ use typst::foundations::Datetime;
 use typst::utils::LazyHash;
 use typst_layout::PagedDocument;
 
+use crate::body::Cut;
 use crate::check::headlines;
 use crate::check::lines::{self, Violation};
 use crate::check::page::{self, PageFault};
@@ -342,10 +343,13 @@ impl Engine {
         let (file, layout, output) = (job.file, job.layout, job.options.print.output());
         let (plan, splits, fits) = self.plan_and_fit(&mut worlds.measure, job, &extra, &mut timings)?;
         timings.plan_ms = ms(job.started) - timings.split_ms - timings.compile_ms - timings.verify_ms;
-        let mut balance = fits.balance;
+        let mut balance = fits.balance.clone();
         // Set the pages again while they show loose lines to set ragged (see [`Ragged`]), and
-        // while a fixed frame's balanced columns run over it.
+        // while a fixed frame's balanced columns run over it: a column start the page broke
+        // from is barred and the columns dealt again where that leaves no hole, else the text
+        // flows from column to column.
         let mut ragged = job.ragged.clone();
+        let mut barred: HashMap<usize, Vec<Cut>> = HashMap::new();
         let mut passes = 0;
         let set = loop {
             let ctx = Context { file, layout, plan: &plan, output, balance: &balance, ragged: &ragged };
@@ -356,10 +360,24 @@ impl Engine {
             if (new.is_empty() && unbalanced.is_empty()) || passes == MAX_ATTEMPTS {
                 break set;
             }
+            let dealt: Vec<(usize, Option<Vec<Cut>>)> = (unbalanced.into_iter())
+                .map(|a| {
+                    let starts = balance.get(&a).map_or(&[][..], Vec::as_slice);
+                    let bad = measure::misplaced_start(&set.findings.glyphs, &ctx, a, starts);
+                    let mut bars = barred.get(&a).cloned().unwrap_or_default();
+                    bars.extend(bad);
+                    let cuts = bad.and_then(|_| measure::rebalanced(&fits, &ctx, a, &bars));
+                    barred.insert(a, bars);
+                    (a, cuts)
+                })
+                .collect();
             drop(set);
             ragged.extend(new);
-            for a in unbalanced {
-                balance.remove(&a);
+            for (a, cuts) in dealt {
+                match cuts {
+                    Some(cuts) => balance.insert(a, cuts),
+                    None => balance.remove(&a),
+                };
             }
             passes += 1;
         };

@@ -106,12 +106,18 @@ impl Column {
     /// early, the columns after it carry more, and the deal is made one line longer until
     /// the last column holds its share. `kinds` are the kinds of the article's blocks.
     pub fn balanced(&self, kinds: &[BlockKind], columns: u32) -> Balanced {
+        self.balanced_barring(kinds, columns, &[])
+    }
+
+    /// [`Column::balanced`] with no column starting at a `barred` cut: a column that would is
+    /// started a line earlier, as where a subhead would end the column before.
+    pub fn balanced_barring(&self, kinds: &[BlockKind], columns: u32, barred: &[Cut]) -> Balanced {
         let columns = columns.max(1);
         let mut dealt = self.lines;
         loop {
             let sizes = column_sizes(dealt, columns);
             let tallest = sizes.first().copied().unwrap_or(0);
-            if let Some(cuts) = self.cuts(kinds, &sizes) {
+            if let Some(cuts) = self.cuts(kinds, &sizes, barred) {
                 return Balanced { lines: tallest, cuts };
             }
             if tallest >= self.lines {
@@ -141,13 +147,14 @@ impl Column {
     /// `frame_lines` tall, a subhead never ending a column.
     pub fn flows(&self, kinds: &[BlockKind], columns: u32, frame_lines: u32) -> bool {
         let height = frame_lines.saturating_sub(self.head);
-        height > 0 && self.cuts(kinds, &vec![height; columns.max(1) as usize]).is_some()
+        height > 0 && self.cuts(kinds, &vec![height; columns.max(1) as usize], &[]).is_some()
     }
 
     /// Where the later columns start when the columns take `sizes` lines, each cut moved back
-    /// so that a subhead goes on with the paragraph it heads; `None` when the last column
-    /// would be taller than the first, or a column would be left empty.
-    fn cuts(&self, kinds: &[BlockKind], sizes: &[u32]) -> Option<Vec<Cut>> {
+    /// so that a subhead goes on with the paragraph it heads and no column starts at a `barred`
+    /// cut; `None` when the last column would be taller than the first, or a column would be
+    /// left empty.
+    fn cuts(&self, kinds: &[BlockKind], sizes: &[u32], barred: &[Cut]) -> Option<Vec<Cut>> {
         let subhead = |c: &Cut| kinds.get(c.block) == Some(&BlockKind::Subhead);
         let first = self.starts.first()?.1;
         let mut cuts: Vec<Cut> = Vec::new();
@@ -158,7 +165,7 @@ impl Column {
             let Some(mut i) = self.starts.iter().position(|(l, c)| *l >= line && opens(c)) else {
                 return Some(cuts);
             };
-            while subhead(&self.starts[i - 1].1) {
+            while subhead(&self.starts[i - 1].1) || barred.contains(&self.starts[i].1) {
                 i -= 1;
                 if !opens(&self.starts[i].1) {
                     return None;
@@ -215,6 +222,9 @@ pub fn split(
 pub struct Fits {
     pub heights: Heights,
     pub balance: Balance,
+    /// Each balanced part's probe, its body in one text column, to deal again (see
+    /// [`rebalanced`]).
+    pub probes: HashMap<usize, Column>,
 }
 
 /// Probes the last part of every article whose last frame is auto or balanced: an auto frame
@@ -312,6 +322,7 @@ impl Fits {
         }
         if !balanced.cuts.is_empty() {
             self.balance.insert(job.article, balanced.cuts);
+            self.probes.insert(job.article, column.clone());
         }
     }
 }
@@ -616,6 +627,39 @@ fn choose_by_kind(lines: &[Cut], next: Cut, kinds: &[BlockKind], avoid_lone: boo
     lines[i]
 }
 
+/// Where article `a`'s balanced last frame, set with column starts `starts`, first broke from
+/// them: the planned start of the first text column whose first line on the page begins
+/// elsewhere (the part before it, cut inside a paragraph, set a line more than its probe).
+pub fn misplaced_start(glyphs: &[Glyph], ctx: &Context, a: usize, starts: &[Cut]) -> Option<Cut> {
+    let slot = ctx.plan.articles[a].frames.len().checked_sub(1)?;
+    let frame = ctx.plan.frame(a, slot);
+    let left = ctx.layout.type_origin().0 + frame.x;
+    // Each text column's first body glyph, by its line and then its cut.
+    let mut firsts: BTreeMap<u32, (i64, Cut)> = BTreeMap::new();
+    for g in glyphs.iter().filter(|g| g.origin.article == a && g.origin.slot == slot) {
+        let Some(cut) = g.cut() else { continue };
+        let first = firsts.entry(frame.column_at(left, g.x).0).or_insert((g.line_key(), cut));
+        *first = (*first).min((g.line_key(), cut));
+    }
+    let found = |c: usize| firsts.get(&(c as u32 + 1)).map(|&(_, cut)| cut);
+    (0..starts.len()).find(|&c| found(c) != Some(starts[c])).map(|c| starts[c])
+}
+
+/// Column starts for article `a`'s balanced last frame dealt again from its probe in `fits`,
+/// no column starting at a `barred` cut; `None` when flowing serves as well — it leaves the
+/// last column less than the layout's `hole-lines` short — or the deal no longer fits.
+pub fn rebalanced(fits: &Fits, ctx: &Context, a: usize, barred: &[Cut]) -> Option<Vec<Cut>> {
+    let column = fits.probes.get(&a)?;
+    let article = &ctx.plan.articles[a];
+    let frame = ctx.plan.frame(a, article.frames.len().checked_sub(1)?);
+    let room = frame.columns * frame.lines.saturating_sub(column.head);
+    if room.saturating_sub(column.lines) < ctx.layout.spec.grid.hole_lines.max(1) {
+        return None;
+    }
+    let balanced = column.balanced_barring(&article.kinds(), frame.columns, barred);
+    (column.head + balanced.lines <= frame.lines && !balanced.cuts.is_empty()).then_some(balanced.cuts)
+}
+
 /// Moves a split back by one measured line; `None` when it cannot move without leaving the
 /// part (which starts at `start`) empty.
 fn line_before(lines: &LineStarts, article: usize, slot: usize, start: Cut, cut: Cut) -> Option<Cut> {
@@ -679,6 +723,21 @@ mod tests {
         assert_eq!(paragraph(7).shortest(&paragraph(7).balanced(&[Para], 3), 3), 2);
         // Two lines over three columns leave one empty.
         assert_eq!(paragraph(2).shortest(&paragraph(2).balanced(&[Para], 3), 3), 0);
+    }
+
+    #[test]
+    fn a_barred_column_start_moves_a_line_earlier() {
+        // Six lines of paragraph 0 over two columns start column two at its fourth line. With
+        // that start barred (the part before it set a line more on the page) column two would
+        // start at the third and be taller than column one, so the deal grows: the fifth.
+        assert_eq!(paragraph(6).balanced(&[Para], 2).cuts, vec![at(0, 27)]);
+        let barred = paragraph(6).balanced_barring(&[Para], 2, &[at(0, 27)]);
+        assert_eq!(barred, Balanced { lines: 4, cuts: vec![at(0, 36)] });
+        // Seven lines deal 4 and 3; barred at the fifth, column two starts at the fourth.
+        let barred = paragraph(7).balanced_barring(&[Para], 2, &[at(0, 36)]);
+        assert_eq!(barred, Balanced { lines: 4, cuts: vec![at(0, 27)] });
+        // Barring the only start the first column could end at leaves no deal but one column.
+        assert_eq!(paragraph(2).balanced_barring(&[Para], 2, &[at(0, 9)]).cuts, vec![]);
     }
 
     #[test]

@@ -408,6 +408,18 @@ fn the_smallest_faulty_inputs_get_the_desks_answer() {
     assert!(built.warnings.iter().any(asks), "{:?}", built.warnings);
 }
 
+/// A balanced frame whose part, cut inside a paragraph, sets a line more on the page than in
+/// its probe (the desk test's seed 34): its columns are dealt again without that cut, not left
+/// to flow with the last column three lines short.
+#[test]
+fn a_balanced_frame_whose_cut_breaks_anew_is_dealt_again() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/balanced-part-rebreak.toml");
+    let built = engine().build(&path, &BuildOptions::default()).unwrap();
+    assert!(built.errors.is_empty(), "{:?}", built.errors);
+    let part = &built.report.articles[0].parts[0];
+    assert!(part.short_lines <= 1, "a column ends {} lines short", part.short_lines);
+}
+
 /// Each page's fill, in per cent.
 fn fills(build: &Build) -> Vec<f64> {
     build.report.pages.iter().map(|p| p.fill_percent).collect()

@@ -364,11 +364,9 @@ impl Engine {
                 .map(|a| {
                     let starts = balance.get(&a).map_or(&[][..], Vec::as_slice);
                     let bad = measure::misplaced_start(&set.findings.glyphs, &ctx, a, starts);
-                    let mut bars = barred.get(&a).cloned().unwrap_or_default();
+                    let bars = barred.entry(a).or_default();
                     bars.extend(bad);
-                    let cuts = bad.and_then(|_| measure::rebalanced(&fits, &ctx, a, &bars));
-                    barred.insert(a, bars);
-                    (a, cuts)
+                    (a, bad.and_then(|_| measure::rebalanced(&fits, &ctx, a, bars)))
                 })
                 .collect();
             drop(set);

@@ -490,20 +490,25 @@ mod tests {
         let mut compared = 0;
         for page in &file.issue.pages {
             let subjects: Vec<Subject> = (page.articles.iter().enumerate())
-                .map(|(k, id)| Subject {
-                    article: file.issue.articles.iter().position(|a| &a.id == id).unwrap(),
-                    rank: k as u32 + 1,
-                    spans: (1, columns),
-                    boxable: (k > 0).then_some(columns - 1),
-                    boxed: false,
-                    before: None,
-                    picture_lines: None,
-                    fit: true,
+                .map(|(k, id)| {
+                    let a = file.issue.articles.iter().position(|a| &a.id == id).unwrap();
+                    // A 竖题 needs a column beside its text, as the composer knows.
+                    let vertical = file.issue.articles[a].headline == HeadlineKind::Vertical;
+                    Subject {
+                        article: a,
+                        rank: k as u32 + 1,
+                        spans: (1 + u32::from(vertical), columns),
+                        boxable: (k > 0).then_some(columns - 1),
+                        boxed: false,
+                        before: None,
+                        picture_lines: None,
+                        fit: true,
+                    }
                 })
                 .collect();
             let together = measure(&mut measurer, file, &layout, &subjects).unwrap();
             for (subject, needs) in subjects.iter().zip(&together) {
-                for span in 1..=columns {
+                for span in subject.spans.0..=columns {
                     let alone = Subject { spans: (span, span), ..subject.clone() };
                     let probed = &measure(&mut measurer, file, &layout, &[alone]).unwrap()[0];
                     let at = |needs: &[Option<Need>]| needs[span as usize - 1].map(|need| need.head);
@@ -519,12 +524,15 @@ mod tests {
         compared
     }
 
-    /// The weekly example's eight pages: kickers, subtitles, titles of one line and of several,
-    /// pictures.
+    /// The composed examples' pages: kickers, subtitles, titles of one line and of several,
+    /// pictures, boxes.
     #[test]
-    fn the_weekly_examples_heads_are_those_a_probe_of_each_span_measures() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/weekly-8pp/issue.toml");
-        assert!(heads_agree(&IssueFile::read(&path).unwrap()) > 100);
+    fn the_examples_heads_are_those_a_probe_of_each_span_measures() {
+        for example in ["weekly-8pp", "broadsheet-demo"] {
+            let path =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(example).join("issue.toml");
+            assert!(heads_agree(&IssueFile::read(&path).unwrap()) > 100, "{example}");
+        }
     }
 
     /// Latin capitals are about twice as wide as the half em the estimate gives them: the head

@@ -343,7 +343,7 @@ impl Engine {
         let (file, layout, output) = (job.file, job.layout, job.options.print.output());
         let (plan, splits, fits) = self.plan_and_fit(&mut worlds.measure, job, &extra, &mut timings)?;
         timings.plan_ms = ms(job.started) - timings.split_ms - timings.compile_ms - timings.verify_ms;
-        let mut balance = fits.balance.clone();
+        let Fits { mut balance, probes, .. } = fits;
         // Set the pages again while they show loose lines to set ragged (see [`Ragged`]), and
         // while a fixed frame's balanced columns run over it: a column start the page broke
         // from is barred and the columns dealt again where that leaves no hole, else the text
@@ -366,7 +366,8 @@ impl Engine {
                     let bad = measure::misplaced_start(&set.findings.glyphs, &ctx, a, starts);
                     let bars = barred.entry(a).or_default();
                     bars.extend(bad);
-                    (a, bad.and_then(|_| measure::rebalanced(&fits, &ctx, a, bars)))
+                    let probe = bad.and_then(|_| probes.get(&a));
+                    (a, probe.and_then(|probe| measure::rebalanced(probe, &ctx, a, bars)))
                 })
                 .collect();
             drop(set);

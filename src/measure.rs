@@ -645,11 +645,11 @@ pub fn misplaced_start(glyphs: &[Glyph], ctx: &Context, a: usize, starts: &[Cut]
     (0..starts.len()).find(|&c| found(c) != Some(starts[c])).map(|c| starts[c])
 }
 
-/// Column starts for article `a`'s balanced last frame dealt again from its probe in `fits`,
-/// no column starting at a `barred` cut; `None` when flowing serves as well — it leaves the
-/// last column less than the layout's `hole-lines` short — or the deal no longer fits.
-pub fn rebalanced(fits: &Fits, ctx: &Context, a: usize, barred: &[Cut]) -> Option<Vec<Cut>> {
-    let column = fits.probes.get(&a)?;
+/// Column starts for article `a`'s balanced last frame dealt again from its `column` probe
+/// (see [`Fits::probes`]), no column starting at a `barred` cut; `None` when flowing serves as
+/// well — it leaves the last column less than the layout's `hole-lines` short — or the deal no
+/// longer fits.
+pub fn rebalanced(column: &Column, ctx: &Context, a: usize, barred: &[Cut]) -> Option<Vec<Cut>> {
     let article = &ctx.plan.articles[a];
     let frame = ctx.plan.frame(a, article.frames.len().checked_sub(1)?);
     let room = frame.columns * frame.lines.saturating_sub(column.head);

@@ -83,7 +83,7 @@ pub fn generate(ctx: &Context, bounds: &Bounds) -> Generated {
                 continue;
             }
             let body = Body::new(ctx, a, slot, start, end).jumping(continues(&bounds[a], slot));
-            out.frame(&frame_data(p, f), &body);
+            out.frame(&frame_data(p, f), &body, true);
         }
         out.line("]");
     }
@@ -348,14 +348,7 @@ impl Writer {
             Some(height) => format!("(..{frame}, height: {height}, bare: {})", job.bare),
             None => frame.to_string(),
         };
-        if job.bare {
-            self.line(&format!("#t.frame(L, {frame})["));
-            self.columns(body);
-            self.closing(&frame, body);
-            self.line("]");
-        } else {
-            self.frame(&frame, body);
-        }
+        self.frame(&frame, body, !job.bare);
     }
 
     /// The finished program with its data files.
@@ -395,14 +388,17 @@ impl Writer {
         }
     }
 
-    /// One frame, named by the expression `frame`: its headline or jump head, its body's
-    /// blocks from `body.start` to `body.end`, and what closes it.
-    fn frame(&mut self, frame: &str, body: &Body) {
+    /// One frame, named by the expression `frame`: its headline or jump head when `head` (a
+    /// bare probe has none), its body's blocks from `body.start` to `body.end`, and what
+    /// closes it.
+    fn frame(&mut self, frame: &str, body: &Body, head: bool) {
         self.push(&format!("#t.frame(L, {frame}"));
-        if body.slot == 0 && body.vertical {
-            self.vertical_headline(body);
+        if head {
+            if body.slot == 0 && body.vertical {
+                self.vertical_headline(body);
+            }
+            self.headline(body);
         }
-        self.headline(body);
         self.line(")[");
         self.columns(body);
         self.closing(frame, body);

@@ -254,8 +254,12 @@ pub struct ArticleStyle {
     /// Tracking a justified line may lose per character, in em, so a line squeezes before a
     /// character is pushed to the next (先挤进，后推出).
     pub squeeze_em: f64,
-    /// Space a justified line may add between two characters, in em: the line breaker avoids
-    /// looser lines, and the line check counts those it could not avoid.
+    /// Tracking a justified line may gain per character, in em, at the line breaker's ordinary
+    /// cost: beyond it every added hundredth costs steeply, so the breaker spreads stretch
+    /// over a paragraph's lines instead of leaving one loose, or squeezing lines to spare it.
+    pub stretch_em: f64,
+    /// Space a justified line may add between two characters, in em: the line check counts
+    /// the lines the breaker could not keep within it.
     pub max_stretch_em: f64,
     /// The space between Chinese characters and digits (Latin letters always get a quarter em).
     pub cjk_digit_spacing: DigitSpacing,
@@ -474,6 +478,14 @@ impl Layout {
         }
         if g.article.title_max_lines == 0 {
             problems.push("article.title-max-lines must be at least 1".into());
+        }
+        let article = &g.article;
+        if !(0.0 <= article.squeeze_em && (0.0..=article.max_stretch_em).contains(&article.stretch_em)) {
+            problems.push(
+                "article.squeeze-em must be at least 0, and article.stretch-em between 0 and \
+                 article.max-stretch-em"
+                    .into(),
+            );
         }
         problems.extend(self.check_colors());
         let grid = &g.grid;
@@ -778,5 +790,18 @@ mod tests {
             ds[0].to_string(),
             format!("tabloid.toml:{line}:1: pictures.background: `cream` is not a colour of [colors]")
         );
+    }
+
+    #[test]
+    fn the_breakers_stretch_lies_within_the_checks_bound() {
+        let (name, text) = BUILT_IN[0];
+        for (stretch, ok) in [("0.1", true), ("0.11", false), ("-0.01", false)] {
+            let edited = text.replace("stretch-em = 0.05", &format!("stretch-em = {stretch}"));
+            assert_ne!(edited, text, "the layout sets the breaker's stretch");
+            let spec = parse(Path::new("t.toml"), &edited).unwrap();
+            let path = format!("{name}.toml").into();
+            let loaded = Layout::new(spec, String::new(), path, PathBuf::new(), &edited);
+            assert_eq!(loaded.is_ok(), ok, "stretch-em = {stretch}");
+        }
     }
 }

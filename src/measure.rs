@@ -632,13 +632,11 @@ fn choose_by_kind(lines: &[Cut], next: Cut, kinds: &[BlockKind], avoid_lone: boo
 /// elsewhere (the part before it, cut inside a paragraph, set a line more than its probe).
 pub fn misplaced_start(glyphs: &[Glyph], ctx: &Context, a: usize, starts: &[Cut]) -> Option<Cut> {
     let slot = ctx.plan.articles[a].frames.len().checked_sub(1)?;
-    let frame = ctx.plan.frame(a, slot);
-    let left = ctx.layout.type_origin().0 + frame.x;
     // Each text column's first body glyph, by its line and then its cut.
     let mut firsts: BTreeMap<u32, (i64, Cut)> = BTreeMap::new();
     for g in glyphs.iter().filter(|g| g.origin.article == a && g.origin.slot == slot) {
         let Some(cut) = g.cut() else { continue };
-        let first = firsts.entry(frame.column_at(left, g.x).0).or_insert((g.line_key(), cut));
+        let first = firsts.entry(g.column(ctx.plan, ctx.layout)).or_insert((g.line_key(), cut));
         *first = (*first).min((g.line_key(), cut));
     }
     let found = |c: usize| firsts.get(&(c as u32 + 1)).map(|&(_, cut)| cut);

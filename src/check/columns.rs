@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::lines::{BodyLine, Rule, Violation, grid_steps, line_number, text_column};
+use super::lines::{BodyLine, Rule, Violation, grid_steps, line_number};
 use crate::layout::Layout;
 use crate::plan::{Field, Plan};
 use crate::typeset::glyphs::Glyph;
@@ -56,7 +56,7 @@ pub fn short_columns(lines: &[BodyLine], glyphs: &[Glyph], plan: &Plan, layout: 
         }
     }
     for g in glyphs.iter().filter(|g| g.origin.field == Field::JumpLine) {
-        let (a, slot, column) = (g.origin.article, g.origin.slot, text_column(g, plan, layout));
+        let (a, slot, column) = (g.origin.article, g.origin.slot, g.column(plan, layout));
         let number = line_number(grid_steps(g.baseline, plan, a, slot, layout));
         let end = ends.entry((a, slot, column)).or_default();
         end.0 = end.0.max(number);
@@ -92,7 +92,7 @@ pub fn heads_at_foot(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<Viol
     let mut feet: BTreeMap<(usize, usize, u32), (i64, usize, f64)> = BTreeMap::new();
     for g in glyphs {
         let Field::Run(block, _) = g.origin.field else { continue };
-        let foot = feet.entry((g.origin.article, g.origin.slot, text_column(g, plan, layout))).or_insert((
+        let foot = feet.entry((g.origin.article, g.origin.slot, g.column(plan, layout))).or_insert((
             g.line_key(),
             block,
             g.baseline,

@@ -375,7 +375,7 @@ fn group<'g, 'a>(
         if !plan.articles[o.article].is_prose(o.field) {
             continue;
         }
-        let key = (o.article, o.slot, text_column(glyph, plan, layout), glyph.line_key());
+        let key = (o.article, o.slot, glyph.column(plan, layout), glyph.line_key());
         match grouped.last_mut() {
             Some((last, glyphs)) if *last == key => glyphs.push(glyph),
             _ => {
@@ -443,12 +443,6 @@ pub(super) fn grid_steps(baseline: f64, plan: &Plan, a: usize, slot: usize, layo
     let (_, oy) = layout.type_origin();
     let top = oy + plan.frame(a, slot).y;
     (baseline - top - layout.spec.grid.ascent_em * layout.body_size()) / layout.spec.grid.line_pitch_pt
-}
-
-/// The text column of its frame a glyph stands in (0 the first).
-pub(super) fn text_column(glyph: &Glyph, plan: &Plan, layout: &Layout) -> u32 {
-    let frame = plan.frame(glyph.origin.article, glyph.origin.slot);
-    frame.column_at(layout.type_origin().0 + frame.x, glyph.x).0
 }
 
 /// The 1-based grid line of a baseline `steps` lines below the frame's first.

@@ -17,6 +17,7 @@ use super::source_map::{Origin, SourceMap};
 use super::world::NewsWorld;
 use crate::body::Cut;
 use crate::error::Diagnostic;
+use crate::layout::Layout;
 use crate::plan::{Field, Plan};
 
 /// One glyph printed from article data, positioned on its page (pt, y down).
@@ -55,6 +56,12 @@ impl Glyph<'_> {
     /// so float noise never splits a line and no two grid lines meet.
     pub fn line_key(&self) -> i64 {
         (self.baseline * 100.0).round() as i64
+    }
+
+    /// The text column of its frame the glyph stands in (0 the first).
+    pub fn column(&self, plan: &Plan, layout: &Layout) -> u32 {
+        let frame = plan.frame(self.origin.article, self.origin.slot);
+        frame.column_at(layout.type_origin().0 + frame.x, self.x).0
     }
 }
 

@@ -93,7 +93,8 @@ pub fn measure(
         !copies[a].whole
             && reach.get(&(copies[a].subject, copies[a].boxed)).is_some_and(|r| copies[a].span > r.0)
     };
-    let set: Vec<usize> = (0..copies.len()).filter(|&a| stands_for[a] == a && !wider(a)).collect();
+    let (waiting, set): (Vec<usize>, Vec<usize>) =
+        (0..copies.len()).filter(|&a| stands_for[a] == a).partition(|&a| wider(a));
     let column_em = f64::from(layout.spec.grid.column_chars);
     // A tracked probe counts body lines alone: its head is the untracked probe's.
     let stretch = |a: usize| {
@@ -111,7 +112,6 @@ pub fn measure(
     let mut by_copy = probe(&set)?;
     // The wider heads whose narrower one did not set on one line are set after all.
     let mut unsettled = Vec::new();
-    let waiting: Vec<usize> = (0..copies.len()).filter(|&a| stands_for[a] == a && wider(a)).collect();
     for a in waiting {
         let from = stands_for[reach[&(copies[a].subject, copies[a].boxed)].1];
         match by_copy.get(&from) {

@@ -27,7 +27,7 @@ use crate::issue::{Frame, IssueFile, KeyPath};
 use crate::layout::Layout;
 use crate::measure::{self, Amount, Fits, Splits, Stretch};
 use crate::output::pdf::{self, PdfSettings};
-use crate::plan::{Balance, Bounds, Context, Fitting, Heights, Plan, Ragged, plan};
+use crate::plan::{Balance, Bounds, Context, Fitting, Heights, Mends, Plan, plan};
 use crate::report::{self, Outcome, Report, Timings};
 use crate::typeset::compile::compile;
 use crate::typeset::fonts::{FontOptions, FontStore};
@@ -76,9 +76,9 @@ struct Job<'a> {
     started: Instant,
     /// What copy-fit has changed, as far as copy-fitting has gone.
     fitting: Fitting,
-    /// The breaks an earlier build set ragged in articles this build sets as it did: where
-    /// setting the pages starts (see [`Engine::build_fitted`]).
-    ragged: Ragged,
+    /// The mends an earlier build made in articles this build sets as it did: where setting
+    /// the pages starts (see [`Engine::build_fitted`]).
+    mends: Mends,
 }
 
 /// What a build should do beyond laying out and verifying.
@@ -112,8 +112,8 @@ pub struct Build {
     /// What the composer made of pages that listed articles, when it composed any: what
     /// `compose` writes out.
     pub composition: Option<compose::Composition>,
-    /// The line breaks the pages set ragged.
-    pub ragged: Ragged,
+    /// What the pages changed in lines the line check found faulty.
+    pub mends: Mends,
 }
 
 /// The final pages of one attempt, checked, with the PDF exported beside the checks.
@@ -164,7 +164,7 @@ impl Engine {
             options,
             started,
             fitting: Fitting::default(),
-            ragged: Ragged::new(),
+            mends: Mends::default(),
         };
         let built = if compose::wanted(&file.issue) {
             self.build_composed(&mut job, &mut worlds)
@@ -221,7 +221,7 @@ impl Engine {
             tried.push(composition.frames.clone());
             let file = job.file.with_issue(composition.issue.clone());
             let fitting = Fitting { tracking: composition.tracking.clone(), ..Fitting::default() };
-            let mut inner = Job { file: &file, fitting, ragged: Ragged::new(), ..*job };
+            let mut inner = Job { file: &file, fitting, mends: Mends::default(), ..*job };
             let mut built = self.build_copy_fitted(&mut inner, worlds)?;
             spent.builds += built.report.timings.builds;
             spent.probes += built.report.timings.probes;
@@ -260,7 +260,7 @@ impl Engine {
     /// the rest — within the layout's `[fit]` bounds, until they fit or the bounds are reached.
     /// A step that runs a loosened article over, or gives the article an error it did not have
     /// (Typst may set a tracked line past its column), is taken back, for that article alone.
-    /// Each build starts from the ragged breaks of the articles it sets as the last one did.
+    /// Each build starts from the mends of the articles it sets as the last one did.
     fn build_copy_fitted(&self, job: &mut Job, worlds: &mut Worlds) -> Result<Build> {
         let mut fit = CopyFit::new(job);
         let mut timings = Timings::default();
@@ -276,7 +276,7 @@ impl Engine {
             }
             builds += 1;
             let previous = std::mem::replace(&mut job.fitting, fit.fitting());
-            job.ragged = kept(&built.ragged, &stepped);
+            job.mends = built.mends.outside(&stepped);
             let next = self.build_fitted(job, worlds, Heights::new(), Timings::default())?;
             // Only the articles whose own step made new errors go back; the others keep theirs.
             let (before, after) = (other_errors(&built), other_errors(&next));
@@ -289,7 +289,7 @@ impl Engine {
                 _ if fitting == previous => built,
                 _ => {
                     job.fitting = fitting;
-                    job.ragged = kept(&next.ragged, &worse);
+                    job.mends = next.mends.outside(&worse);
                     builds += 1;
                     self.build_fitted(job, worlds, Heights::new(), Timings::default())?
                 }
@@ -318,9 +318,9 @@ impl Engine {
                 return Ok(rounds);
             }
             rounds += 1;
-            let (none, unjustified) = (Balance::new(), Ragged::new());
+            let (none, unmended) = (Balance::new(), Mends::default());
             let (file, layout, output) = (job.file, job.layout, job.options.print.output());
-            let ctx = Context { file, layout, plan: &plan, output, balance: &none, ragged: &unjustified };
+            let ctx = Context { file, layout, plan: &plan, output, balance: &none, mends: &unmended };
             let clock = Instant::now();
             let columns = measure::probe(world, &self.measured, &ctx, &stretches, today(&ctx))?;
             timings.split_ms += ms(clock);
@@ -344,18 +344,17 @@ impl Engine {
         let (plan, splits, fits) = self.plan_and_fit(&mut worlds.measure, job, &extra, &mut timings)?;
         timings.plan_ms = ms(job.started) - timings.split_ms - timings.compile_ms - timings.verify_ms;
         let Fits { mut balance, probes, .. } = fits;
-        // Set the pages again while they show loose lines to set ragged (see [`Ragged`]), and
+        // Set the pages again while they show lines to mend (see [`Mends`]), and
         // while a fixed frame's balanced columns run over it: a column start the page broke
         // from is barred and the columns dealt again where that leaves no hole, else the text
         // flows from column to column.
-        let mut ragged = job.ragged.clone();
+        let mut mends = job.mends.clone();
         let mut barred: HashMap<usize, Vec<Cut>> = HashMap::new();
         let mut passes = 0;
         let set = loop {
-            let ctx = Context { file, layout, plan: &plan, output, balance: &balance, ragged: &ragged };
+            let ctx = Context { file, layout, plan: &plan, output, balance: &balance, mends: &mends };
             let set = set_until_fit(&mut worlds.pages, &ctx, &splits, job.options, &mut timings)?;
-            let found = lines::ragged_breaks(&set.findings.glyphs, &plan, layout);
-            let new: Vec<_> = found.into_iter().filter(|b| !ragged.contains(b)).collect();
+            let new = mends.new_in(lines::mends(&set.findings.glyphs, &plan, layout)).breaks_first();
             let unbalanced = overrun_balanced_frames(&ctx, &set.findings.overflows);
             if (new.is_empty() && unbalanced.is_empty()) || passes == MAX_ATTEMPTS {
                 break set;
@@ -371,7 +370,10 @@ impl Engine {
                 })
                 .collect();
             drop(set);
-            ragged.extend(new);
+            // Dealt anew, an article's lines break anew: its mends are found again.
+            let dealt_anew: Vec<usize> = dealt.iter().map(|(a, _)| *a).collect();
+            mends = mends.outside(&dealt_anew);
+            mends.extend(new.outside(&dealt_anew));
             for (a, cuts) in dealt {
                 match cuts {
                     Some(cuts) => balance.insert(a, cuts),
@@ -380,7 +382,7 @@ impl Engine {
             }
             passes += 1;
         };
-        let ctx = Context { file, layout, plan: &plan, output, balance: &balance, ragged: &ragged };
+        let ctx = Context { file, layout, plan: &plan, output, balance: &balance, mends: &mends };
         let grow = overrun_auto_frames(&ctx, &set.findings.overflows);
         if !grow.is_empty() && extra.values().sum::<u32>() < MAX_GROWTH {
             let mut extra = extra;
@@ -425,7 +427,7 @@ impl Engine {
             layout,
             violations,
             composition: None,
-            ragged,
+            mends,
         })
     }
 
@@ -461,13 +463,13 @@ impl Engine {
         let (file, layout, output, fitting) =
             (job.file, job.layout, job.options.print.output(), &job.fitting);
         let none = Balance::new();
-        // Measuring breaks the lines where the set pages do: ragged or not, as tall.
-        let unjustified = Ragged::new();
+        // Measuring breaks the lines where the set pages do: mended or not, as tall.
+        let unmended = Mends::default();
         let mut heights = Heights::new();
         let mut attempts = 0;
         loop {
             let planned = plan(file, layout, &heights, fitting)?;
-            let ctx = Context { file, layout, plan: &planned, output, balance: &none, ragged: &unjustified };
+            let ctx = Context { file, layout, plan: &planned, output, balance: &none, mends: &unmended };
             let splits = self.split(world, &ctx, timings)?;
             let clock = Instant::now();
             let mut fits = measure::fit(world, &self.measured, &ctx, &splits.bounds, today(&ctx))?;
@@ -573,12 +575,6 @@ fn misfits(built: &Build, composition: &compose::Composition, hole: i32) -> comp
             (lines != 0).then_some(((composition.articles[a], slot, frame.span), lines))
         })
         .collect()
-}
-
-/// The breaks of `ragged` outside `changed` articles: those a build that sets the other
-/// articles as before finds again.
-fn kept(ragged: &Ragged, changed: &[usize]) -> Ragged {
-    ragged.iter().filter(|b| !changed.contains(&b.0)).copied().collect()
 }
 
 /// How good a composed build is, lower better: its errors and overset articles (an error

@@ -11,8 +11,9 @@
 //!   between Chinese and digits the layout's `cjk-digit-spacing`;
 //! - no long word broken at an emergency break (see [`breaks`]); a word broken at a break a
 //!   reader expects may open a line with its `.` or `-`;
-//! - full-width punctuation set full width, or half at a line's end or start or beside another
-//!   mark, never at a width between (see [`spacing::odd_punctuation`]);
+//! - full-width punctuation set full width or half (at a line's end or start, beside another
+//!   mark, or halved to pull a character in), never at a width between (see
+//!   [`spacing::odd_punctuation`]);
 //! - an end byline or a signature line never split across lines, and no text column of a
 //!   part that continues ending above its frame's last line (see [`columns`]).
 
@@ -23,7 +24,7 @@ use serde::Serialize;
 use super::columns;
 use super::spacing;
 use crate::layout::{DigitSpacing, EPSILON, Layout};
-use crate::plan::{Field, Plan};
+use crate::plan::{At, Field, Mends, Plan};
 use crate::typeset::breaks::{Break, breaks, in_word};
 use crate::typeset::generate::longest_unbroken;
 use crate::typeset::glyphs::Glyph;
@@ -71,6 +72,10 @@ pub struct BodyLine {
     /// line): how many characters precede it on the line, and where it starts (block, run,
     /// byte offset into the run's text; for the byline, the end of the last run).
     pub first_word: Option<(usize, (usize, usize, usize))>,
+    /// Where the line's first character is (see [`start_of`]): the break before the line.
+    pub start: Option<(usize, usize, usize)>,
+    /// For a line Typst squeezed, where the marks to halve are (see [`spacing::halving`]).
+    pub halving: Option<Vec<(usize, usize, usize)>>,
 }
 
 /// What a rule found wrong, counted per article in the report.
@@ -112,8 +117,8 @@ pub enum Rule {
     /// 孤行: a paragraph's first line alone at a text column's foot, or its last line alone at
     /// a column's top.
     LoneLine,
-    /// A line setting full-width punctuation at a width between full and half, or half inside
-    /// the line (counted once a line).
+    /// A line setting full-width punctuation at a width between full and half (counted once a
+    /// line).
     PunctuationWidth,
     /// 背题: a subhead or run-in head ends a text column, its text in the next.
     HeadAtFoot,
@@ -226,9 +231,7 @@ impl Violation {
             Rule::LoneLine => {
                 "a paragraph's first line stands alone at a column's foot, or its last line at a column's top (孤行)"
             }
-            Rule::PunctuationWidth => {
-                "a line sets punctuation neither full width nor half width at its end or beside another mark"
-            }
+            Rule::PunctuationWidth => "a line sets punctuation neither full width nor half width",
             Rule::HeadAtFoot => "a subhead or bold head ends a column, its text in the next (背题)",
         };
         let detail = self.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
@@ -408,6 +411,15 @@ fn line(
     let starts_block = glyphs.iter().find_map(|g| g.cut()).is_some_and(|c| c.at_block_start())
         || glyphs.iter().any(|g| g.origin.field == Field::Dateline);
     let pairs = spacing::pairs(&glyphs);
+    let tracking = plan.frame(a, slot).tracking_em;
+    let chars = spacing::justification(&pairs);
+    // A tightened article's lines have no stretch of their own (see the template's frame).
+    let own_stretch = if tracking < 0.0 { 0.0 } else { layout.spec.article.stretch_em };
+    let justified = spacing::Justification::of(chars, tracking, own_stretch);
+    let bounds = spacing::Bounds {
+        squeeze: layout.spec.article.squeeze_em,
+        stretch: layout.spec.article.max_stretch_em,
+    };
     let line = BodyLine {
         article: a,
         slot,
@@ -418,7 +430,7 @@ fn line(
         ends_paragraph: false,
         continues_paragraph: !starts_block,
         on_grid,
-        stretch_em: spacing::stretch(&pairs, plan.frame(a, slot).tracking_em),
+        stretch_em: spacing::stretch(&pairs, tracking),
         tight_pairs: spacing::beside_han(&pairs, |c| !c.is_ascii_digit())
             .into_iter()
             .filter(|em| *em < spacing::SPACED_EM)
@@ -431,8 +443,12 @@ fn line(
             .last()
             .is_some_and(|g| word_break_at(g, g.bytes.end, plan, layout) == Some(Break::Emergency)),
         slack_em: spacing::slack(&pairs),
-        odd_punctuation: spacing::odd_punctuation(&glyphs, spacing::justification(&pairs)),
+        odd_punctuation: spacing::odd_punctuation(&glyphs, justified),
         first_word: first_word(&glyphs, plan),
+        start: glyphs.iter().find(|g| !g.text.trim().is_empty()).and_then(|g| start_of(g, plan)),
+        halving: spacing::halving(&glyphs, justified, (tracking - chars).max(0.0), bounds).map(|marks| {
+            marks.into_iter().filter_map(|g| g.cut()).map(|c| (c.block, c.run, c.offset)).collect()
+        }),
     };
     (line, blocks.first().copied(), blocks.last().copied(), starts_block)
 }
@@ -450,14 +466,23 @@ pub(super) fn line_number(steps: f64) -> u32 {
     (steps.round().max(0.0) as u32) + 1
 }
 
+/// Where glyph `g` starts in its article's body text, as (block, run, byte offset into the
+/// run's text): a closing byline starts where the last run ends.
+fn start_of(g: &Glyph, plan: &Plan) -> Option<(usize, usize, usize)> {
+    if g.origin.field == Field::Byline {
+        let blocks = &plan.articles[g.origin.article].blocks;
+        let b = blocks.len().checked_sub(1)?;
+        let r = blocks[b].runs.len().checked_sub(1)?;
+        return Some((b, r, blocks[b].runs[r].text.len()));
+    }
+    g.cut().map(|c| (c.block, c.run, c.offset))
+}
+
 /// The first word of a line's glyphs ([`BodyLine::first_word`]).
 fn first_word(glyphs: &[&Glyph], plan: &Plan) -> Option<(usize, (usize, usize, usize))> {
     let mut visible = glyphs.iter().filter(|g| !g.text.trim().is_empty()).peekable();
     if let Some(g) = visible.peek().filter(|g| g.origin.field == Field::Byline) {
-        let blocks = &plan.articles[g.origin.article].blocks;
-        let b = blocks.len().checked_sub(1)?;
-        let r = blocks[b].runs.len().checked_sub(1)?;
-        return Some((0, (b, r, blocks[b].runs[r].text.len())));
+        return Some((0, start_of(g, plan)?));
     }
     let visible: Vec<&&Glyph> = visible.collect();
     // Closing quotation marks are narrow in Unicode's widths, yet start no word (a break
@@ -472,9 +497,41 @@ fn first_word(glyphs: &[&Glyph], plan: &Plan) -> Option<(usize, (usize, usize, u
     Some((before, (b, r, g.bytes.start)))
 }
 
-/// The line breaks to set unjustified ([`crate::plan::Ragged`]) on the laid-out pages.
-pub fn ragged_breaks(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Vec<(usize, usize, usize, usize)> {
-    ragged(&lines(glyphs, plan, layout), &Limits::of(layout))
+/// What to change in the lines of the laid-out pages ([`Mends`]): the breaks to set
+/// unjustified ([`ragged`]), and the squeezed lines' kept breaks and halved marks
+/// ([`squeezed`]).
+pub fn mends(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Mends {
+    let lines = lines(glyphs, plan, layout);
+    let (kept, halved) = squeezed(&lines);
+    let ragged = ragged(&lines, &Limits::of(layout)).into_iter().collect();
+    Mends { ragged, kept: kept.into_iter().collect(), halved: halved.into_iter().collect() }
+}
+
+/// The breaks to keep and the marks to halve so that each line Typst squeezed holds what it
+/// holds with marks of half width (see [`spacing::halving`]): the line's breaks are kept — the
+/// one before it unless it opens its paragraph or part, the one after it unless it ends
+/// them — so the marks' room goes to the line, not to a new choice of breaks. A line whose
+/// breaks cannot be kept (one starts at text that is not the body's) or that has too few
+/// marks to halve stays as set: its remaining squeeze would fall on the halved marks again.
+fn squeezed(lines: &[BodyLine]) -> (Vec<At>, Vec<At>) {
+    let (mut kept, mut halved) = (Vec::new(), Vec::new());
+    let same_part = |a: &BodyLine, b: &BodyLine| (a.article, a.slot) == (b.article, b.slot);
+    for (i, line) in lines.iter().enumerate() {
+        let Some(marks) = &line.halving else {
+            continue;
+        };
+        let previous = i.checked_sub(1).map(|p| &lines[p]);
+        let before = previous.filter(|p| line.continues_paragraph && same_part(p, line)).map(|_| line.start);
+        let next = lines.get(i + 1).filter(|n| !line.ends_paragraph && same_part(n, line));
+        let after = next.map(|n| n.start);
+        if before == Some(None) || after == Some(None) {
+            continue;
+        }
+        let at = |(b, r, offset): (usize, usize, usize)| (line.article, b, r, offset);
+        kept.extend(before.flatten().into_iter().chain(after.flatten()).map(at));
+        halved.extend(marks.iter().copied().map(at));
+    }
+    (kept, halved)
 }
 
 /// The breaks after each line looser than the layout allows whose paragraph goes on with a

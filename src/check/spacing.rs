@@ -5,6 +5,7 @@
 use crate::layout::EPSILON;
 use crate::typeset::glyphs::Glyph;
 use crate::typeset::joins::{is_han, is_western};
+use crate::typeset::phrases::is_punctuation;
 
 /// Float noise allowed over a bound, in em.
 pub const TOLERANCE_EM: f64 = 0.005;
@@ -105,34 +106,130 @@ const COMPRESSIBLE: &str = "，。．、：；？！”’》）』」】〗〕�
 /// takes from every character, and float noise.
 const WIDTH_TOLERANCE_EM: f64 = 0.04;
 
-/// The full-width punctuation of a line's glyphs (in order of `x`) set at a width against the
-/// rule of clreq and GB/T 15834 practice: full width within the line, half where a mark ends
-/// or starts the line or stands beside another mark (neighbouring marks share their blank
-/// halves), never a width between, which a squeezed line's proportional shrink gives (a comma
-/// of 0.71 em beside lines of full-width ones), each with its width in em. `justified` is the
-/// line's [`justification`].
-pub fn odd_punctuation(glyphs: &[&Glyph], justified: f64) -> Vec<(char, f64)> {
-    let marks: Vec<(char, f64, f64)> = glyphs
-        .iter()
-        .filter(|g| !g.text.trim().is_empty())
-        .map(|g| (g.text.chars().next().unwrap_or(' '), g.width / g.size, g.natural / g.size))
-        .collect();
-    let mark = |k: Option<&(char, f64, f64)>| k.is_some_and(|&(c, _, natural)| full_mark(c, natural));
-    let mut odd = Vec::new();
-    for (k, &(c, width, natural)) in marks.iter().enumerate() {
-        if !full_mark(c, natural) {
-            continue;
-        }
-        let set = width - justified;
-        let beside = mark(k.checked_sub(1).and_then(|p| marks.get(p))) || mark(marks.get(k + 1));
-        let edge = k == 0 || k + 1 == marks.len();
-        let half = (set - 0.5).abs() <= WIDTH_TOLERANCE_EM;
-        let full = (set - 1.0).abs() <= WIDTH_TOLERANCE_EM;
-        if !(full || half && (beside || edge)) {
-            odd.push((c, set));
-        }
+/// What justification gave a line's glyphs, in em: its Chinese characters (the median space
+/// between two of them, see [`justification`]) and its full-width marks.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Justification {
+    pub chars: f64,
+    pub marks: f64,
+}
+
+impl Justification {
+    /// From what the characters got (`chars`): marks get every glyph's `tracking` and, on a
+    /// stretched line, what goes beyond the characters' own stretch (`stretch_em`, which Typst
+    /// spends first and gives marks none of); on a squeezed line the tracking alone, as their
+    /// squeeze is what [`odd_punctuation`] finds.
+    pub fn of(chars: f64, tracking: f64, stretch_em: f64) -> Justification {
+        Justification { chars, marks: tracking + (chars - tracking - stretch_em).max(0.0) }
     }
-    odd
+}
+
+/// A full-width mark of a line as set: its place among the line's visible glyphs, and its
+/// width in em — as laid out, less what justification gave the marks, and less what it gave
+/// the characters.
+struct Mark {
+    k: usize,
+    c: char,
+    width: f64,
+    set: f64,
+    as_char: f64,
+}
+
+impl Mark {
+    /// Full width; also when justified as a character (a quotation mark Typst takes for a
+    /// Latin one).
+    fn full(&self) -> bool {
+        [self.set, self.as_char].iter().any(|w| (w - 1.0).abs() <= WIDTH_TOLERANCE_EM)
+    }
+
+    /// Half width; a halved mark takes no justification.
+    fn half(&self) -> bool {
+        [self.set, self.width].iter().any(|w| (w - 0.5).abs() <= WIDTH_TOLERANCE_EM)
+    }
+
+    /// Set at a width between, or below half: squeezed.
+    fn squeezed(&self) -> bool {
+        !self.full() && !self.half() && self.set < 1.0
+    }
+}
+
+/// The full-width marks among a line's visible glyphs (in order of `x`).
+fn marks(visible: &[&Glyph], justified: Justification) -> Vec<Mark> {
+    let em = |g: &Glyph, v: f64| v / g.size;
+    (visible.iter().enumerate())
+        .filter_map(|(k, g)| {
+            let (c, width) = (g.text.chars().next()?, em(g, g.width));
+            let (set, as_char) = (width - justified.marks, width - justified.chars);
+            full_mark(c, em(g, g.natural)).then_some(Mark { k, c, width, set, as_char })
+        })
+        .collect()
+}
+
+fn visible<'g, 'a>(glyphs: &[&'g Glyph<'a>]) -> Vec<&'g Glyph<'a>> {
+    glyphs.iter().copied().filter(|g| !g.text.trim().is_empty()).collect()
+}
+
+/// The full-width punctuation of a line's glyphs (in order of `x`) set at a width against the
+/// rule of clreq and GB/T 15834 practice: full or half width (half where a mark ends or
+/// starts the line, stands beside another mark — neighbouring marks share their blank halves —
+/// or was halved to make room on the line, 挤进), never a width between, which a squeezed
+/// line's proportional shrink gives (a comma of 0.71 em beside lines of full-width ones), each
+/// with its width in em less what justification gave it.
+pub fn odd_punctuation(glyphs: &[&Glyph], justified: Justification) -> Vec<(char, f64)> {
+    let marks = marks(&visible(glyphs), justified);
+    marks.iter().filter(|m| !m.full() && !m.half()).map(|m| (m.c, m.set)).collect()
+}
+
+/// How much a justified line may take from or give to each gap between its characters, in em
+/// (the layout's `squeeze-em` and `max-stretch-em`).
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    pub squeeze: f64,
+    pub stretch: f64,
+}
+
+/// Pause marks, the first a line halves to make room: their blank half reads as no loss.
+const PAUSES: &str = "，、；：。？！";
+
+/// How a line Typst squeezed (marks set between full and half) makes the same room with
+/// half-width marks instead (挤进): the glyphs of the marks to halve, as many as the room Typst
+/// took from its squeezed marks and, `squeezed` em each, from the gaps between its characters,
+/// counted in half ems. A mark may be halved inside the line between two characters that are
+/// no punctuation (at the line's ends or beside another mark it is half already); pause marks
+/// come before brackets and quotes, and later ones before earlier; what the characters may
+/// give (`bounds.squeeze` each) needs no mark. None when the line has too few such marks, or
+/// when the halves would leave the line looser than `bounds.stretch`: it stays as set.
+pub fn halving<'g, 'a>(
+    glyphs: &[&'g Glyph<'a>],
+    justified: Justification,
+    squeezed: f64,
+    bounds: Bounds,
+) -> Option<Vec<&'g Glyph<'a>>> {
+    let visible = visible(glyphs);
+    let marks = marks(&visible, justified);
+    let odd: Vec<&Mark> = marks.iter().filter(|m| m.squeezed()).collect();
+    if odd.is_empty() {
+        return None;
+    }
+    let from_marks: f64 = odd.iter().map(|m| if m.set > 0.5 { 1.0 } else { 0.5 } - m.set).sum();
+    let gaps = visible.len().saturating_sub(1) as f64;
+    let room = from_marks + squeezed * gaps;
+    // What Typst justifies: Chinese characters and full-width marks (Latin letters take none).
+    let han = visible.iter().filter(|g| g.text.chars().next().is_some_and(is_han)).count();
+    // The characters may give `squeeze` each; float noise never asks for one mark more.
+    let beyond = room - bounds.squeeze * han as f64;
+    let count = ((beyond / 0.5) - 0.1).ceil().max(1.0) as usize;
+    let letter = |k: Option<usize>| {
+        let c = k.and_then(|k| visible.get(k)).and_then(|g| g.text.chars().next());
+        c.is_some_and(|c| !is_punctuation(c))
+    };
+    let mut may: Vec<&Mark> =
+        marks.iter().filter(|m| !m.half() && letter(m.k.checked_sub(1)) && letter(Some(m.k + 1))).collect();
+    may.sort_by_key(|m| (!PAUSES.contains(m.c), std::cmp::Reverse(m.k)));
+    // What the halves give beyond the room goes to the characters and the marks left full.
+    let left = (han + marks.len()).saturating_sub(count + 1).max(1) as f64;
+    let looser = (count as f64 * 0.5 - room) / left > bounds.stretch + TOLERANCE_EM;
+    (count <= may.len() && !looser).then(|| may.into_iter().take(count).map(|m| visible[m.k]).collect())
 }
 
 /// Whether `c` is compressible punctuation set from a full-width glyph (a Chinese quotation
@@ -223,10 +320,10 @@ mod tests {
     }
 
     #[test]
-    fn punctuation_is_full_or_half_and_half_only_at_a_lines_ends_or_beside_a_mark() {
+    fn punctuation_is_full_or_half_never_between() {
         let odd = |glyphs: &[(&'static str, f64, f64, f64)]| {
             let set = set(glyphs);
-            odd_punctuation(&set.iter().collect::<Vec<_>>(), 0.0)
+            odd_punctuation(&set.iter().collect::<Vec<_>>(), Justification::default())
         };
         // A full comma inside, a half full stop at the end, 。（ sharing a half em.
         let clean = [("好", 1.0, 1.0, 0.0), ("，", 1.0, 1.0, 0.0), ("多", 1.0, 1.0, 0.0)];
@@ -240,13 +337,19 @@ mod tests {
             odd(&[("好", 1.0, 1.0, 0.0), ("，", 0.71, 1.0, 0.0), ("多", 1.0, 1.0, 0.0)]),
             vec![('，', 0.71)]
         );
-        assert_eq!(
-            odd(&[("好", 1.0, 1.0, 0.0), ("，", 0.5, 1.0, 0.0), ("多", 1.0, 1.0, 0.0)]),
-            vec![('，', 0.5)]
-        );
-        // A line stretched 0.05 em a gap sets its comma 1.05 wide: full, less the justification.
-        let stretched = set(&[("好", 1.05, 1.0, 0.0), ("，", 1.05, 1.0, 0.0), ("多", 1.0, 1.0, 0.0)]);
-        assert!(odd_punctuation(&stretched.iter().collect::<Vec<_>>(), 0.05).is_empty());
+        // A comma halved to make room (挤进) is half, inside the line too.
+        assert!(odd(&[("好", 1.0, 1.0, 0.0), ("，", 0.5, 1.0, 0.0), ("多", 1.0, 1.0, 0.0)]).is_empty());
+        // A line stretched 0.08 em a gap (0.05 of it the characters' own stretch) sets its
+        // comma 1.03 wide: full, less what justification gave the marks.
+        let stretched = set(&[("好", 1.08, 1.0, 0.0), ("，", 1.03, 1.0, 0.0), ("多", 1.0, 1.0, 0.0)]);
+        let justified = Justification::of(0.08, 0.0, 0.05);
+        assert!(odd_punctuation(&stretched.iter().collect::<Vec<_>>(), justified).is_empty());
+        // Copy-fit's tracking is every glyph's; a squeezed line's marks are measured whole.
+        assert!((Justification::of(0.05, 0.03, 0.05).marks - 0.03).abs() < 1e-9);
+        assert!(Justification::of(-0.01, 0.0, 0.05).marks.abs() < 1e-9);
+        // A quotation mark Typst stretched as a character is full.
+        let quote = set(&[("好", 1.08, 1.0, 0.0), ("”", 1.08, 1.0, 0.0), ("多", 1.0, 1.0, 0.0)]);
+        assert!(odd_punctuation(&quote.iter().collect::<Vec<_>>(), justified).is_empty());
         // A Latin comma is no full-width mark.
         assert!(odd(&[("a", 0.5, 0.5, 0.0), (",", 0.25, 0.25, 0.0), ("b", 0.5, 0.5, 0.0)]).is_empty());
     }

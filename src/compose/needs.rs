@@ -22,7 +22,7 @@ use crate::error::Result;
 use crate::issue::{Frame, FrameLine, FrameLines, HeadlineKind, Issue, IssueFile, Page};
 use crate::layout::Layout;
 use crate::measure::{self, Column, Memo, Stretch};
-use crate::plan::{Balance, Context, Fitting, Heights, Plan, Ragged, plan};
+use crate::plan::{Balance, Context, Fitting, Heights, Mends, Plan, plan};
 use crate::typeset::world::NewsWorld;
 
 /// Where the engine measures: its measuring world and memo.
@@ -83,8 +83,8 @@ pub fn measure(
     let copies = copies(subjects);
     let starts = rest_starts(measurer, file, layout, subjects)?;
     let (probe, planned) = probe_plan(file, layout, subjects, &copies)?;
-    let (none, output, ragged) = (Balance::new(), crate::layout::Output::default(), Ragged::new());
-    let ctx = Context { file: &probe, layout, plan: &planned, output, balance: &none, ragged: &ragged };
+    let (none, output, mends) = (Balance::new(), crate::layout::Output::default(), Mends::default());
+    let ctx = Context { file: &probe, layout, plan: &planned, output, balance: &none, mends: &mends };
     let slot = |c: &Copy| usize::from(subjects[c.subject].before.is_some());
     let mut stands_for = standing(&copies, &planned, slot);
     // A head wider than one that set its fields on one line is not set either: it sets alike.
@@ -203,8 +203,8 @@ fn rest_starts(
         return Ok(HashMap::new());
     }
     let (probe, planned) = probe_plan(file, layout, subjects, &firsts)?;
-    let (none, output, ragged) = (Balance::new(), crate::layout::Output::default(), Ragged::new());
-    let ctx = Context { file: &probe, layout, plan: &planned, output, balance: &none, ragged: &ragged };
+    let (none, output, mends) = (Balance::new(), crate::layout::Output::default(), Mends::default());
+    let ctx = Context { file: &probe, layout, plan: &planned, output, balance: &none, mends: &mends };
     let bounds = measure::split(measurer.world, measurer.memo, &ctx, measurer.today)?.bounds;
     Ok(firsts.iter().zip(bounds).map(|(c, cuts)| ((c.subject, c.tracking), cuts[1])).collect())
 }

@@ -20,7 +20,7 @@ mod paper;
 mod pictures;
 mod ranks;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -301,8 +301,8 @@ pub struct Context<'a> {
     pub output: Output,
     /// The balanced columns of articles' last parts, once measured.
     pub balance: &'a Balance,
-    /// The line breaks set unjustified, once the set pages showed where they are needed.
-    pub ragged: &'a Ragged,
+    /// What the engine changes in lines, once the set pages showed where it is needed.
+    pub mends: &'a Mends,
 }
 
 /// The heights measured for auto frames, by (page index, frame index): what [`plan`] places
@@ -326,10 +326,67 @@ pub struct Fitting {
 /// column of the article's last frame but the last.
 pub type Balance = HashMap<usize, Vec<Cut>>;
 
-/// Where a line ends set flush to its start rather than justified, as (article, block, run,
-/// byte offset into the run's text): after a line that justification would leave looser than
-/// the layout allows, because the long word after it moved whole to the next line.
-pub type Ragged = HashSet<(usize, usize, usize, usize)>;
+/// A place in an article's body text: (article, block, run, byte offset into the run's text).
+pub type At = (usize, usize, usize, usize);
+
+/// What the engine changes in lines after setting the pages showed them faulty, found by the
+/// line check on one setting and applied on the next. Each is keyed by where it is in the text
+/// ([`At`]); the measuring sets none, as none changes how many lines a paragraph takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Mends {
+    /// Breaks that leave the line before them flush to its start rather than justified: after
+    /// a line that justification would leave looser than the layout allows, because the long
+    /// word after it moved whole to the next line.
+    pub ragged: BTreeSet<At>,
+    /// Breaks kept where Typst put them, the line before them justified: the ends of a line
+    /// whose marks are [`halved`](Mends::halved), which Typst would otherwise break anew.
+    pub kept: BTreeSet<At>,
+    /// Full-width marks set half wide (挤进): on a line Typst squeezed to hold one more
+    /// character, as many of its marks as make room, where Typst shrinks every mark of the
+    /// line a little (a comma of 0.71 em beside full ones).
+    pub halved: BTreeSet<At>,
+}
+
+impl Mends {
+    /// What `found` has that these mends do not.
+    pub fn new_in(&self, found: Mends) -> Mends {
+        let new = |set: BTreeSet<At>, have: &BTreeSet<At>| {
+            set.into_iter().filter(|at| !have.contains(at)).collect()
+        };
+        Mends {
+            ragged: new(found.ragged, &self.ragged),
+            kept: new(found.kept, &self.kept),
+            halved: new(found.halved, &self.halved),
+        }
+    }
+
+    /// These mends, or only their ragged breaks when there are any: a ragged break moves
+    /// characters to the lines after it, which then break anew, so squeezed lines are mended
+    /// once the breaks stand.
+    pub fn breaks_first(self) -> Mends {
+        match self.ragged.is_empty() {
+            true => self,
+            false => Mends { ragged: self.ragged, ..Mends::default() },
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ragged.is_empty() && self.kept.is_empty() && self.halved.is_empty()
+    }
+
+    pub fn extend(&mut self, other: Mends) {
+        self.ragged.extend(other.ragged);
+        self.kept.extend(other.kept);
+        self.halved.extend(other.halved);
+    }
+
+    /// The mends outside the `changed` articles: those a build that sets the other articles as
+    /// before finds again.
+    pub fn outside(&self, changed: &[usize]) -> Mends {
+        let keep = |set: &BTreeSet<At>| set.iter().filter(|at| !changed.contains(&at.0)).copied().collect();
+        Mends { ragged: keep(&self.ragged), kept: keep(&self.kept), halved: keep(&self.halved) }
+    }
+}
 
 /// Checks the issue against the layout and builds the plan; all problems are reported together.
 pub fn plan(file: &IssueFile, layout: &Layout, heights: &Heights, fitting: &Fitting) -> Result<Plan> {

@@ -11,7 +11,7 @@
 //! with every frame in plan order (frames with nothing to set stay empty), so each paragraph
 //! has the same place in both and Typst's memoised layout of it carries over.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::ops::Range;
 
@@ -23,7 +23,7 @@ use super::phrases::{Gap, pieces};
 use super::source_map::{Origin, SourceMap};
 use crate::body::{BlockKind, Cut};
 use crate::layout::{DigitSpacing, Layout};
-use crate::plan::{Bounds, Context, Field, Plan, PlannedArticle, PlannedFrame, Ragged, continues};
+use crate::plan::{At, Bounds, Context, Field, Mends, Plan, PlannedArticle, PlannedFrame, continues};
 
 /// Virtual paths of the generated program's files.
 pub const MAIN: &str = "/main.typ";
@@ -194,20 +194,27 @@ fn to_bytes(value: &impl Serialize) -> Vec<u8> {
 /// Full-width marks whose right half is blank (GB style), which a mark after them shares.
 const BLANK_RIGHT: &str = "，。．、：；？！”’》）』」】〗〕〉］｝";
 
+/// The offsets of the places of `set` in run `r` of block `b` of the body's article, in order.
+fn in_run(set: &BTreeSet<At>, body: &Body, (b, r): (usize, usize)) -> impl Iterator<Item = usize> {
+    set.range((body.index, b, r, 0)..=(body.index, b, r, usize::MAX)).map(|at| at.3)
+}
+
 /// `joins` (in order of offset) of run `r` of block `b` that lie `within` the part's stretch
-/// of it, with the ragged line breaks the build found there in place of any join at the same
-/// offset.
-fn with_ragged(
+/// of it, with the line breaks the build mended there (ragged before kept) in place of any
+/// join at the same offset; none at the part's start, which breaks already.
+fn with_mends(
     joins: impl Iterator<Item = (usize, Join)>,
     body: &Body,
-    (b, r): (usize, usize),
+    run: (usize, usize),
     within: Range<usize>,
 ) -> impl Iterator<Item = (usize, Join)> {
-    let ragged = |at: usize| body.ragged.contains(&(body.index, b, r, at));
-    let mut all: Vec<(usize, Join)> = joins.filter(|&(at, _)| !ragged(at)).collect();
-    let own = body.ragged.iter().filter(|&&(a, rb, rr, _)| (a, rb, rr) == (body.index, b, r));
-    all.extend(own.map(|&(.., at)| (at, Join::Ragged)));
-    all.retain(|(at, _)| within.contains(at));
+    let mut mended: BTreeMap<usize, Join> =
+        in_run(&body.mends.kept, body, run).map(|at| (at, Join::Kept)).collect();
+    mended.extend(in_run(&body.mends.ragged, body, run).map(|at| (at, Join::Ragged)));
+    let mut all: Vec<(usize, Join)> = joins.filter(|(at, _)| !mended.contains_key(at)).collect();
+    all.extend(mended);
+    let part_start = |at: usize| Cut { block: run.0, run: run.1, offset: at } == body.start;
+    all.retain(|&(at, _)| within.contains(&at) && !part_start(at));
     all.sort_by_key(|&(at, _)| at);
     all.into_iter()
 }
@@ -234,8 +241,8 @@ struct Body<'a> {
     jump: bool,
     /// Where the frame's later text columns start, when the part is balanced.
     column_starts: &'a [Cut],
-    /// The line breaks set unjustified.
-    ragged: &'a Ragged,
+    /// What the build changes in lines.
+    mends: &'a Mends,
 }
 
 impl<'a> Body<'a> {
@@ -256,7 +263,7 @@ impl<'a> Body<'a> {
             vertical: frame.vertical,
             jump: false,
             column_starts,
-            ragged: ctx.ragged,
+            mends: ctx.mends,
         }
     }
 
@@ -602,9 +609,12 @@ impl Writer {
         if b + 1 == article.blocks.len() && end == Cut::end(&article.blocks) && article.byline_at_end() {
             let last = block.runs.len().checked_sub(1).map(|r| (r, block.runs[r].text.as_str()));
             let after = last.and_then(|(_, text)| text.chars().next_back());
-            if last.is_some_and(|(r, text)| body.ragged.contains(&(body.index, b, r, text.len()))) {
+            let before_byline = last.map(|(r, text)| (body.index, b, r, text.len()));
+            if before_byline.is_some_and(|at| body.mends.ragged.contains(&at)) {
                 // The byline moved whole to the next line: the paragraph's last line ends ragged.
-                self.push("#linebreak()");
+                self.push(Join::Ragged.markup());
+            } else if before_byline.is_some_and(|at| body.mends.kept.contains(&at)) {
+                self.push(Join::Kept.markup());
             } else if after.is_some_and(|c| BLANK_RIGHT.contains(c)) {
                 // 。（ share a half em as Typst sets neighbouring marks within a run; the
                 // byline's parenthesis is the template's, in a run of its own. Weak, the
@@ -673,7 +683,7 @@ impl Writer {
             let joins = joins(&run.text[from..], before, body.longest_unbroken, body.digits);
             let joins = joins.into_iter().map(|(at, join)| (from + at, join));
             let mut pieces = vec![(from, None)];
-            for (at, join) in with_ragged(joins, body, (b, r), from..to) {
+            for (at, join) in with_mends(joins, body, (b, r), from..to) {
                 match pieces.last_mut() {
                     // What goes between the part's or the run's start and the text before it.
                     Some(first) if at == from => first.1 = Some(join),
@@ -681,6 +691,15 @@ impl Writer {
                 }
             }
             pieces.push((to, None));
+            // Each halved mark is a piece of its own.
+            let halved: Vec<usize> =
+                in_run(&body.mends.halved, body, (b, r)).filter(|at| (from..to).contains(at)).collect();
+            for &at in &halved {
+                let end = run.text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+                pieces.extend([(at, None), (end, None)]);
+            }
+            pieces.sort_by_key(|&(at, join)| (at, join.is_none()));
+            pieces.dedup_by_key(|(at, _)| *at);
             for piece in pieces.windows(2) {
                 if let Some(join) = piece[0].1 {
                     self.push(join.markup());
@@ -691,7 +710,13 @@ impl Writer {
                     expr.push_str(&format!(".slice({x}, {y})"));
                 }
                 // A string passed to a function loses its span; in a content block it keeps it.
-                let code = if run.strong { format!("#strong[#{expr}]") } else { format!("#{expr}") };
+                let mut code = format!("#{expr}");
+                if halved.contains(&x) {
+                    code = format!("#t.half[{code}]");
+                }
+                if run.strong {
+                    code = format!("#strong[{code}]");
+                }
                 self.expr(&code, Origin { base: x, ..body.origin(Field::Run(b, r)) });
             }
         }

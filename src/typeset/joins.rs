@@ -22,8 +22,10 @@ pub enum Join {
     /// Something that is not text, so Typst sees no Chinese beside a digit and adds no space:
     /// an empty box (a break opportunity, as Unicode's rules allow one there anyway).
     Apart,
-    /// A line break that leaves the line before it unjustified (see [`crate::plan::Ragged`]).
+    /// A line break that leaves the line before it unjustified (see [`crate::plan::Mends`]).
     Ragged,
+    /// A line break kept where Typst put it, the line before it justified.
+    Kept,
 }
 
 impl Join {
@@ -34,6 +36,7 @@ impl Join {
             Join::Glue => "#hide[#sym.wj]",
             Join::Apart => "#box()",
             Join::Ragged => "#linebreak()",
+            Join::Kept => "#linebreak(justify: true)",
         }
     }
 }
@@ -108,7 +111,7 @@ mod tests {
                 Some((_, Join::Break)) => out.push('|'),
                 Some((_, Join::Glue)) => out.push('+'),
                 Some((_, Join::Apart)) => out.push('_'),
-                Some((_, Join::Ragged)) => out.push('\n'),
+                Some((_, Join::Ragged | Join::Kept)) => out.push('\n'),
                 None => {}
             }
             out.push(c);

@@ -499,10 +499,10 @@ fn first_word(glyphs: &[&Glyph], plan: &Plan) -> Option<(usize, (usize, usize, u
 
 /// What to change in the lines of the laid-out pages ([`Mends`]): the breaks to set
 /// unjustified ([`ragged`]), and the squeezed lines' kept breaks and halved marks
-/// ([`squeezed`]).
+/// ([`squeezed_lines`]).
 pub fn mends(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Mends {
     let lines = lines(glyphs, plan, layout);
-    let (kept, halved) = squeezed(&lines);
+    let (kept, halved) = squeezed_lines(&lines);
     let ragged = ragged(&lines, &Limits::of(layout)).into_iter().collect();
     Mends { ragged, kept: kept.into_iter().collect(), halved: halved.into_iter().collect() }
 }
@@ -513,7 +513,7 @@ pub fn mends(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Mends {
 /// them — so the marks' room goes to the line, not to a new choice of breaks. A line whose
 /// breaks cannot be kept (one starts at text that is not the body's) or that has too few
 /// marks to halve stays as set: its remaining squeeze would fall on the halved marks again.
-fn squeezed(lines: &[BodyLine]) -> (Vec<At>, Vec<At>) {
+fn squeezed_lines(lines: &[BodyLine]) -> (Vec<At>, Vec<At>) {
     let (mut kept, mut halved) = (Vec::new(), Vec::new());
     let same_part = |a: &BodyLine, b: &BodyLine| (a.article, a.slot) == (b.article, b.slot);
     for (i, line) in lines.iter().enumerate() {
@@ -623,6 +623,30 @@ mod tests {
         let squeezed =
             BodyLine { odd_punctuation: vec![('，', 0.71), ('、', 0.71)], ..line("好，多、少") };
         assert_eq!(rules(&[squeezed]), vec![Rule::PunctuationWidth]);
+    }
+
+    #[test]
+    fn a_squeezed_line_keeps_its_breaks_and_halves_its_marks() {
+        let at = |offset| Some((0, 0, offset));
+        let first = BodyLine { start: at(0), ..line("聚焦主业转型，打造铝镁专业") };
+        let squeezed = BodyLine {
+            start: at(39),
+            continues_paragraph: true,
+            halving: Some(vec![(0, 0, 57)]),
+            ..line("镇，推进项目建设，聚焦主业转")
+        };
+        let last =
+            BodyLine { start: at(81), continues_paragraph: true, ends_paragraph: true, ..line("型。") };
+        let (kept, halved) = squeezed_lines(&[first.clone(), squeezed.clone(), last.clone()]);
+        assert_eq!((kept, halved), (vec![(0, 0, 0, 39), (0, 0, 0, 81)], vec![(0, 0, 0, 57)]));
+        // A paragraph's or a part's ends break already.
+        let opening = BodyLine { continues_paragraph: false, ..squeezed.clone() };
+        assert_eq!(squeezed_lines(&[opening, last.clone()]).0, vec![(0, 0, 0, 81)]);
+        let next_part = BodyLine { slot: 1, ..last.clone() };
+        assert_eq!(squeezed_lines(&[first.clone(), squeezed.clone(), next_part]).0, vec![(0, 0, 0, 39)]);
+        // A break that is not the body's cannot be kept: the line stays as set.
+        let unplaced = BodyLine { start: None, ..last };
+        assert_eq!(squeezed_lines(&[first, squeezed, unplaced]), (vec![], vec![]));
     }
 
     #[test]

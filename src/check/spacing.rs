@@ -355,6 +355,38 @@ mod tests {
     }
 
     #[test]
+    fn a_squeezed_line_halves_as_many_marks_as_make_its_room() {
+        let bounds = Bounds { squeeze: 0.02, stretch: 0.1 };
+        let none = Justification::default();
+        let halved = |glyphs: &[Glyph<'static>], squeezed: f64| {
+            let refs: Vec<&Glyph> = glyphs.iter().collect();
+            halving(&refs, none, squeezed, bounds).map(|g| g.iter().map(|g| g.x / 10.0).collect::<Vec<_>>())
+        };
+        let han = ("字", 1.0, 1.0, 0.0);
+        let squeezed = ("，", 0.667, 1.0, 0.0);
+        // Twelve characters and three commas in 14 em: a character pulled in, two halves.
+        let line = [
+            [han, han, squeezed],
+            [han, han, han],
+            [squeezed, han, han],
+            [han, squeezed, han],
+            [han, han, han],
+        ];
+        let found = halved(&set(line.as_flattened()), 0.0).unwrap();
+        // The later commas first.
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0] > found[1]);
+        // What the characters may give needs no mark: 0.1 em of room, 13 characters.
+        let slight = [han, han, ("，", 0.9, 1.0, 0.0), han, han];
+        assert!(halved(&set(&slight), 0.0).is_none(), "a half would leave the line looser");
+        // A comma at the line's end or beside another mark is no candidate.
+        let beside = [han, ("”", 0.6, 1.0, 0.0), ("，", 0.6, 1.0, 0.0), han, han, han];
+        assert!(halved(&set(&beside), 0.0).is_none());
+        // A line with no squeezed mark needs nothing.
+        assert!(halved(&set(&[han, ("，", 1.0, 1.0, 0.0), han]), 0.0).is_none());
+    }
+
+    #[test]
     fn text_between_that_is_not_the_articles_makes_no_pair() {
         let mut glyphs = set(&[("文", 1.0, 1.0, 0.0), ("魏", 1.0, 1.0, 0.0)]);
         glyphs[1].x += 10.0;

@@ -64,6 +64,11 @@ const KEPT_WORLDS: usize = 8;
 /// How many times a build may move splits back and set the pages again.
 const MAX_ATTEMPTS: usize = 4;
 
+/// How many times a build may set the pages again to mend lines (see [`Mends`]) or deal
+/// balanced columns anew: loose lines set ragged, then squeezed lines mended, then any halving
+/// that loosened a line declined, each kind settling in a pass or two.
+const MAX_PASSES: usize = 6;
+
 /// How many lines a build may add to auto frames whose text ran over them, in all.
 const MAX_GROWTH: u32 = 8;
 
@@ -354,9 +359,9 @@ impl Engine {
         let set = loop {
             let ctx = Context { file, layout, plan: &plan, output, balance: &balance, mends: &mends };
             let set = set_until_fit(&mut worlds.pages, &ctx, &splits, job.options, &mut timings)?;
-            let new = mends.new_in(lines::mends(&set.findings.glyphs, &plan, layout)).breaks_first();
+            let new = mends.new_in(lines::mends(&set.findings.glyphs, &plan, layout)).first_kind();
             let unbalanced = overrun_balanced_frames(&ctx, &set.findings.overflows);
-            if (new.is_empty() && unbalanced.is_empty()) || passes == MAX_ATTEMPTS {
+            if (new.is_empty() && unbalanced.is_empty()) || passes == MAX_PASSES {
                 break set;
             }
             let dealt: Vec<(usize, Option<Vec<Cut>>)> = (unbalanced.into_iter())

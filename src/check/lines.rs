@@ -76,6 +76,8 @@ pub struct BodyLine {
     pub start: Option<(usize, usize, usize)>,
     /// For a line Typst squeezed, where the marks to halve are (see [`spacing::halving`]).
     pub halving: Option<Vec<(usize, usize, usize)>>,
+    /// Where the line's characters are in the body (block, run, byte offset).
+    pub places: Vec<(usize, usize, usize)>,
 }
 
 /// What a rule found wrong, counted per article in the report.
@@ -419,6 +421,7 @@ fn line(
     let bounds = spacing::Bounds {
         squeeze: layout.spec.article.squeeze_em,
         stretch: layout.spec.article.max_stretch_em,
+        own: own_stretch,
     };
     let line = BodyLine {
         article: a,
@@ -449,6 +452,7 @@ fn line(
         halving: spacing::halving(&glyphs, justified, (tracking - chars).max(0.0), bounds).map(|marks| {
             marks.into_iter().filter_map(|g| g.cut()).map(|c| (c.block, c.run, c.offset)).collect()
         }),
+        places: glyphs.iter().filter_map(|g| g.cut()).map(|c| (c.block, c.run, c.offset)).collect(),
     };
     (line, blocks.first().copied(), blocks.last().copied(), starts_block)
 }
@@ -498,13 +502,18 @@ fn first_word(glyphs: &[&Glyph], plan: &Plan) -> Option<(usize, (usize, usize, u
 }
 
 /// What to change in the lines of the laid-out pages ([`Mends`]): the breaks to set
-/// unjustified ([`ragged`]), and the squeezed lines' kept breaks and halved marks
-/// ([`squeezed_lines`]).
+/// unjustified ([`ragged`]), the squeezed lines' kept breaks and halved marks
+/// ([`squeezed_lines`]), and as declined every character of a loose line (the engine declines
+/// those it halved).
 pub fn mends(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Mends {
     let lines = lines(glyphs, plan, layout);
+    let limits = Limits::of(layout);
     let (kept, halved) = squeezed_lines(&lines);
-    let ragged = ragged(&lines, &Limits::of(layout)).into_iter().collect();
-    Mends { ragged, kept: kept.into_iter().collect(), halved: halved.into_iter().collect() }
+    let ragged = ragged(&lines, &limits).into_iter().collect();
+    // A halved mark on a loose line is declined (see [`Mends::declined`]).
+    let loose = lines.iter().filter(|l| l.stretch_em > limits.max_stretch_em + spacing::TOLERANCE_EM);
+    let declined = loose.flat_map(|l| l.places.iter().map(|&(b, r, at)| (l.article, b, r, at))).collect();
+    Mends { ragged, kept: kept.into_iter().collect(), halved: halved.into_iter().collect(), declined }
 }
 
 /// The breaks to keep and the marks to halve so that each line Typst squeezed holds what it

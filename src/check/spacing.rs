@@ -147,6 +147,11 @@ impl Mark {
         [self.set, self.width].iter().any(|w| (w - 0.5).abs() <= WIDTH_TOLERANCE_EM)
     }
 
+    /// The width the mark would have unsqueezed: full, or half where it is half or below.
+    fn unsqueezed(&self) -> f64 {
+        if self.set > 0.5 + WIDTH_TOLERANCE_EM { 1.0 } else { 0.5 }
+    }
+
     /// Set at a width between, or below half: squeezed.
     fn squeezed(&self) -> bool {
         !self.full() && !self.half() && self.set < 1.0
@@ -180,12 +185,32 @@ pub fn odd_punctuation(glyphs: &[&Glyph], justified: Justification) -> Vec<(char
     marks.iter().filter(|m| !m.full() && !m.half()).map(|m| (m.c, m.set)).collect()
 }
 
-/// How much a justified line may take from or give to each gap between its characters, in em
-/// (the layout's `squeeze-em` and `max-stretch-em`).
+/// How much a justified line may take from or give to each gap between its characters, in em:
+/// the layout's `squeeze-em` and `max-stretch-em`, and the characters' own stretch that Typst
+/// spends first (`stretch-em`; none in a tightened article).
 #[derive(Debug, Clone, Copy)]
 pub struct Bounds {
     pub squeeze: f64,
     pub stretch: f64,
+    pub own: f64,
+}
+
+/// How much of its width a word space may grow by before Typst stretches every justifiable
+/// glyph alike (Typst's default `spacing` limit, 150 %).
+const SPACE_STRETCH: f64 = 0.5;
+
+/// The widest gap a line's justification opens when it spreads `extra` em, as Typst spreads
+/// it: over the characters' own stretch (`bounds.own` each of `han`) and the word spaces'
+/// ([`SPACE_STRETCH`] of each of `spaces`, their natural widths) in proportion, and what goes
+/// beyond over every character and space alike.
+fn widest_gap(extra: f64, han: usize, spaces: &[f64], bounds: Bounds) -> f64 {
+    let space = spaces.iter().fold(0.0, |a: f64, w| a.max(w * SPACE_STRETCH));
+    let stretchable = bounds.own * han as f64 + spaces.iter().map(|w| w * SPACE_STRETCH).sum::<f64>();
+    if extra <= stretchable {
+        extra / stretchable * bounds.own.max(space)
+    } else {
+        bounds.own.max(space) + (extra - stretchable) / (han + spaces.len()).max(1) as f64
+    }
 }
 
 /// Pause marks, the first a line halves to make room: their blank half reads as no loss.
@@ -194,11 +219,13 @@ const PAUSES: &str = "，、；：。？！";
 /// How a line Typst squeezed (marks set between full and half) makes the same room with
 /// half-width marks instead (挤进): the glyphs of the marks to halve, as many as the room Typst
 /// took from its squeezed marks and, `squeezed` em each, from the gaps between its characters,
-/// counted in half ems. A mark may be halved inside the line between two characters that are
-/// no punctuation (at the line's ends or beside another mark it is half already); pause marks
-/// come before brackets and quotes, and later ones before earlier; what the characters may
-/// give (`bounds.squeeze` each) needs no mark. None when the line has too few such marks, or
-/// when the halves would leave the line looser than `bounds.stretch`: it stays as set.
+/// counted in half ems — fewer when every mark is halved and the characters may give the rest
+/// (`bounds.squeeze` each). Marks are halved inside the line between two characters that are
+/// no punctuation, a mark alone or two or more side by side together (each gives what it takes
+/// beyond half an em: at the line's ends a mark is half already); pause marks come before brackets and quotes,
+/// single marks before those side by side, and later ones before earlier. None when the line
+/// has too few such marks, or when the halves would leave the line looser than
+/// `bounds.stretch`: it stays as set.
 pub fn halving<'g, 'a>(
     glyphs: &[&'g Glyph<'a>],
     justified: Justification,
@@ -211,25 +238,39 @@ pub fn halving<'g, 'a>(
     if odd.is_empty() {
         return None;
     }
-    let from_marks: f64 = odd.iter().map(|m| if m.set > 0.5 { 1.0 } else { 0.5 } - m.set).sum();
+    let from_marks: f64 = odd.iter().map(|m| m.unsqueezed() - m.set).sum();
     let gaps = visible.len().saturating_sub(1) as f64;
     let room = from_marks + squeezed * gaps;
-    // What Typst justifies: Chinese characters and full-width marks (Latin letters take none).
-    let han = visible.iter().filter(|g| g.text.chars().next().is_some_and(is_han)).count();
-    // The characters may give `squeeze` each; float noise never asks for one mark more.
-    let beyond = room - bounds.squeeze * han as f64;
-    let count = ((beyond / 0.5) - 0.1).ceil().max(1.0) as usize;
     let letter = |k: Option<usize>| {
         let c = k.and_then(|k| visible.get(k)).and_then(|g| g.text.chars().next());
         c.is_some_and(|c| !is_punctuation(c))
     };
-    let mut may: Vec<&Mark> =
-        marks.iter().filter(|m| !m.half() && letter(m.k.checked_sub(1)) && letter(Some(m.k + 1))).collect();
-    may.sort_by_key(|m| (!PAUSES.contains(m.c), std::cmp::Reverse(m.k)));
-    // What the halves give beyond the room goes to the characters and the marks left full.
-    let left = (han + marks.len()).saturating_sub(count + 1).max(1) as f64;
-    let looser = (count as f64 * 0.5 - room) / left > bounds.stretch + TOLERANCE_EM;
-    (count <= may.len() && !looser).then(|| may.into_iter().take(count).map(|m| visible[m.k]).collect())
+    // Marks side by side halve together: Typst compresses one of two neighbours already, and a
+    // halved mark no longer shares its blank half.
+    let mut runs: Vec<&[Mark]> = marks.chunk_by(|a, b| a.k + 1 == b.k).collect();
+    runs.retain(|run| {
+        let (first, last) = (&run[0], &run[run.len() - 1]);
+        run.iter().any(|m| !m.half()) && letter(first.k.checked_sub(1)) && letter(Some(last.k + 1))
+    });
+    runs.sort_by_key(|run| (run.len() > 1, !PAUSES.contains(run[0].c), std::cmp::Reverse(run[0].k)));
+    // What Typst justifies: Chinese characters and full-width marks (Latin letters take none).
+    let han = visible.iter().filter(|g| g.text.chars().next().is_some_and(is_han)).count();
+    // A run gives what its marks would take unsqueezed less their halves. The characters may
+    // give the rest (`squeeze` each) only when no mark is left full, as Typst would shrink that
+    // one most. Float noise and the tolerance of a width never ask for one run more.
+    let gives = |n: usize| -> f64 { runs[..n].iter().copied().flatten().map(|m| m.unsqueezed() - 0.5).sum() };
+    let full = |n: usize| {
+        let halved = |m: &Mark| runs[..n].iter().copied().flatten().any(|h| h.k == m.k);
+        marks.iter().filter(|m| !m.half() && !halved(m)).count()
+    };
+    let covers = |n: usize, room: f64| gives(n) >= room - 0.05;
+    let capacity = bounds.squeeze * han as f64;
+    let count = (1..=runs.len()).find(|&n| covers(n, room) || full(n) == 0 && covers(n, room - capacity))?;
+    // What the halves give beyond the room opens the line's gaps.
+    let em = |g: &&Glyph| g.natural / g.size;
+    let spaces: Vec<f64> = glyphs.iter().filter(|g| g.text.trim().is_empty()).map(em).collect();
+    let looser = widest_gap(gives(count) - room, han, &spaces, bounds) > bounds.stretch + TOLERANCE_EM;
+    (!looser).then(|| runs[..count].iter().flat_map(|run| run.iter().map(|m| visible[m.k])).collect())
 }
 
 /// Whether `c` is compressible punctuation set from a full-width glyph (a Chinese quotation
@@ -356,7 +397,7 @@ mod tests {
 
     #[test]
     fn a_squeezed_line_halves_as_many_marks_as_make_its_room() {
-        let bounds = Bounds { squeeze: 0.02, stretch: 0.1 };
+        let bounds = Bounds { squeeze: 0.02, stretch: 0.1, own: 0.05 };
         let none = Justification::default();
         let halved = |glyphs: &[Glyph<'static>], squeezed: f64| {
             let refs: Vec<&Glyph> = glyphs.iter().collect();
@@ -377,11 +418,14 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0] > found[1]);
         // What the characters may give needs no mark: 0.1 em of room, 13 characters.
-        let slight = [han, han, ("，", 0.9, 1.0, 0.0), han, han];
+        let slight = [han, ("，", 0.9, 1.0, 0.0), han, han];
         assert!(halved(&set(&slight), 0.0).is_none(), "a half would leave the line looser");
-        // A comma at the line's end or beside another mark is no candidate.
-        let beside = [han, ("”", 0.6, 1.0, 0.0), ("，", 0.6, 1.0, 0.0), han, han, han];
-        assert!(halved(&set(&beside), 0.0).is_none());
+        // Marks side by side halve together; a mark at the line's end is half already.
+        let beside =
+            [han, ("”", 0.5, 1.0, 0.0), ("，", 0.6, 1.0, 0.0), han, han, han, han, ("。", 0.5, 1.0, 0.0)];
+        assert_eq!(halved(&set(&beside), 0.0).map(|x| x.len()), Some(2));
+        let ends = [("“", 0.5, 1.0, 0.0), han, han, han, ("，", 0.8, 1.0, 0.0)];
+        assert!(halved(&set(&ends), 0.0).is_none());
         // A line with no squeezed mark needs nothing.
         assert!(halved(&set(&[han, ("，", 1.0, 1.0, 0.0), han]), 0.0).is_none());
     }

@@ -8,7 +8,9 @@
 //! - a *part* is the stretch of an article's text one slot holds; *bounds* are the cuts
 //!   ([`Cut`]) between an article's parts;
 //! - a *field* ([`Field`]) is one piece of text the pages print for an article: a headline
-//!   line, the dateline, a body run, the jump line ….
+//!   line, the dateline, a body run, the jump line …;
+//! - a *mend* ([`Mends`]) is what a build changes in a line that a setting of the pages showed
+//!   faulty: a break set ragged or kept, a mark halved.
 //!
 //! [`plan`] runs the checks in order — articles, paper, pages and their frames, chains — on a
 //! [`Planner`] that collects every problem, so a desk sees them all at once.
@@ -16,11 +18,14 @@
 mod article;
 mod grid;
 pub mod holes;
+mod mends;
 mod paper;
 mod pictures;
 mod ranks;
 
-use std::collections::{BTreeSet, HashMap};
+pub use mends::{At, Mends};
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -325,68 +330,6 @@ pub struct Fitting {
 /// Where the later text columns of a balanced part start, by article: the cuts that end each
 /// column of the article's last frame but the last.
 pub type Balance = HashMap<usize, Vec<Cut>>;
-
-/// A place in an article's body text: (article, block, run, byte offset into the run's text).
-pub type At = (usize, usize, usize, usize);
-
-/// What the engine changes in lines after setting the pages showed them faulty, found by the
-/// line check on one setting and applied on the next. Each is keyed by where it is in the text
-/// ([`At`]); the measuring sets none, as none changes how many lines a paragraph takes.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Mends {
-    /// Breaks that leave the line before them flush to its start rather than justified: after
-    /// a line that justification would leave looser than the layout allows, because the long
-    /// word after it moved whole to the next line.
-    pub ragged: BTreeSet<At>,
-    /// Breaks kept where Typst put them, the line before them justified: the ends of a line
-    /// whose marks are [`halved`](Mends::halved), which Typst would otherwise break anew.
-    pub kept: BTreeSet<At>,
-    /// Full-width marks set half wide (挤进): on a line Typst squeezed to hold one more
-    /// character, as many of its marks as make room, where Typst shrinks every mark of the
-    /// line a little (a comma of 0.71 em beside full ones).
-    pub halved: BTreeSet<At>,
-}
-
-impl Mends {
-    /// What `found` has that these mends do not.
-    pub fn new_in(&self, found: Mends) -> Mends {
-        let new = |set: BTreeSet<At>, have: &BTreeSet<At>| {
-            set.into_iter().filter(|at| !have.contains(at)).collect()
-        };
-        Mends {
-            ragged: new(found.ragged, &self.ragged),
-            kept: new(found.kept, &self.kept),
-            halved: new(found.halved, &self.halved),
-        }
-    }
-
-    /// These mends, or only their ragged breaks when there are any: a ragged break moves
-    /// characters to the lines after it, which then break anew, so squeezed lines are mended
-    /// once the breaks stand.
-    pub fn breaks_first(self) -> Mends {
-        match self.ragged.is_empty() {
-            true => self,
-            false => Mends { ragged: self.ragged, ..Mends::default() },
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ragged.is_empty() && self.kept.is_empty() && self.halved.is_empty()
-    }
-
-    pub fn extend(&mut self, other: Mends) {
-        self.ragged.extend(other.ragged);
-        self.kept.extend(other.kept);
-        self.halved.extend(other.halved);
-    }
-
-    /// The mends outside the `changed` articles: those a build that sets the other articles as
-    /// before finds again.
-    pub fn outside(&self, changed: &[usize]) -> Mends {
-        let keep = |set: &BTreeSet<At>| set.iter().filter(|at| !changed.contains(&at.0)).copied().collect();
-        Mends { ragged: keep(&self.ragged), kept: keep(&self.kept), halved: keep(&self.halved) }
-    }
-}
 
 /// Checks the issue against the layout and builds the plan; all problems are reported together.
 pub fn plan(file: &IssueFile, layout: &Layout, heights: &Heights, fitting: &Fitting) -> Result<Plan> {

@@ -133,6 +133,13 @@ fn mixed_chinese_and_latin_prose_keeps_its_bylines_whole_and_its_loose_lines_cou
     assert_eq!(counts(|c| c.split_closing), 0, "{:?}", build.warnings);
     let loose = counts(|c| c.loose_line);
     assert!(loose <= 47, "{loose} loose lines: {:?}", build.warnings);
+    // Lines the build sets again (ragged, or with marks halved) take no more lines than
+    // measured: the auto frames hold their text, none grown past it.
+    let free: Vec<_> = build.warnings.iter().filter(|w| w.message.contains("lines free")).collect();
+    assert!(free.is_empty(), "{free:?}");
+    // Mixed prose pulls characters in too: most of its squeezed lines have marks to halve.
+    let squeezed = counts(|c| c.punctuation_width);
+    assert!(squeezed <= 20, "{squeezed} lines with squeezed punctuation: {:?}", build.warnings);
 }
 
 /// The built-in tabloid layout, with `edits` applied, as a file of the folder; when

@@ -219,6 +219,57 @@ fn with_mends(
     all.into_iter()
 }
 
+/// How a piece of a run is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PieceSet {
+    Plain,
+    /// A halved mark (see [`Mends::halved`]).
+    Half,
+    /// A word space a kept break takes the place of: Typst keeps a line's trailing space
+    /// before a forced break, which would run the line over its column.
+    Dropped,
+}
+
+/// The pieces run `r` of block `b` is set in `within` its text: each a range set as one
+/// expression, with the join before it ([`with_mends`]) and how it is set.
+fn run_pieces(
+    text: &str,
+    joins: impl Iterator<Item = (usize, Join)>,
+    body: &Body,
+    run: (usize, usize),
+    within: Range<usize>,
+) -> Vec<(Range<usize>, Option<Join>, PieceSet)> {
+    let mut bounds: Vec<(usize, Option<Join>)> = vec![(within.start, None), (within.end, None)];
+    for (at, join) in with_mends(joins, body, run, within.clone()) {
+        let space = within.start.max(text[..at].trim_end().len());
+        if join == Join::Kept && space < at {
+            bounds.push((at, None));
+            bounds.push((space, Some(join)));
+        } else {
+            bounds.push((at, Some(join)));
+        }
+    }
+    let halved: Vec<usize> = in_run(&body.mends.halved, body, run).filter(|at| within.contains(at)).collect();
+    for &at in &halved {
+        let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+        bounds.extend([(at, None), (end, None)]);
+    }
+    // A join and a plain boundary at one offset: the join stays.
+    bounds.sort_by_key(|&(at, join)| (at, join.is_none()));
+    bounds.dedup_by_key(|(at, _)| *at);
+    (bounds.windows(2))
+        .map(|pair| {
+            let (range, join) = (pair[0].0..pair[1].0, pair[0].1);
+            let set = match () {
+                _ if halved.contains(&range.start) => PieceSet::Half,
+                _ if join == Some(Join::Kept) && text[range.clone()].trim().is_empty() => PieceSet::Dropped,
+                _ => PieceSet::Plain,
+            };
+            (range, join, set)
+        })
+        .collect()
+}
+
 /// The stretch of an article's body one frame sets, and how the frame sets it.
 #[derive(Clone, Copy)]
 struct Body<'a> {
@@ -682,36 +733,21 @@ impl Writer {
             previous = run.text.chars().next_back();
             let joins = joins(&run.text[from..], before, body.longest_unbroken, body.digits);
             let joins = joins.into_iter().map(|(at, join)| (from + at, join));
-            let mut pieces = vec![(from, None)];
-            for (at, join) in with_mends(joins, body, (b, r), from..to) {
-                match pieces.last_mut() {
-                    // What goes between the part's or the run's start and the text before it.
-                    Some(first) if at == from => first.1 = Some(join),
-                    _ => pieces.push((at, Some(join))),
-                }
-            }
-            pieces.push((to, None));
-            // Each halved mark is a piece of its own.
-            let halved: Vec<usize> =
-                in_run(&body.mends.halved, body, (b, r)).filter(|at| (from..to).contains(at)).collect();
-            for &at in &halved {
-                let end = run.text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-                pieces.extend([(at, None), (end, None)]);
-            }
-            pieces.sort_by_key(|&(at, join)| (at, join.is_none()));
-            pieces.dedup_by_key(|(at, _)| *at);
-            for piece in pieces.windows(2) {
-                if let Some(join) = piece[0].1 {
+            for (range, join, set) in run_pieces(&run.text, joins, body, (b, r), from..to) {
+                if let Some(join) = join {
                     self.push(join.markup());
                 }
-                let (x, y) = (piece[0].0, piece[1].0);
+                if set == PieceSet::Dropped {
+                    continue;
+                }
+                let x = range.start;
                 let mut expr = format!("{var}.b.at({b}).at({r})");
-                if x > 0 || y < run.text.len() {
-                    expr.push_str(&format!(".slice({x}, {y})"));
+                if x > 0 || range.end < run.text.len() {
+                    expr.push_str(&format!(".slice({x}, {})", range.end));
                 }
                 // A string passed to a function loses its span; in a content block it keeps it.
                 let mut code = format!("#{expr}");
-                if halved.contains(&x) {
+                if set == PieceSet::Half {
                     code = format!("#t.half[{code}]");
                 }
                 if run.strong {

@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use super::columns;
 use super::spacing;
+use crate::body::Cut;
 use crate::layout::{DigitSpacing, EPSILON, Layout};
 use crate::plan::{At, Field, Mends, Plan};
 use crate::typeset::breaks::{Break, breaks, in_word};
@@ -73,11 +74,11 @@ pub struct BodyLine {
     /// byte offset into the run's text; for the byline, the end of the last run).
     pub first_word: Option<(usize, (usize, usize, usize))>,
     /// Where the line's first character is (see [`start_of`]): the break before the line.
-    pub start: Option<(usize, usize, usize)>,
+    pub start: Option<Cut>,
     /// For a line Typst squeezed, where the marks to halve are (see [`spacing::halving`]).
-    pub halving: Option<Vec<(usize, usize, usize)>>,
-    /// Where the line's characters are in the body (block, run, byte offset).
-    pub places: Vec<(usize, usize, usize)>,
+    pub halving: Option<Vec<Cut>>,
+    /// Where the line's characters are in the body.
+    pub places: Vec<Cut>,
 }
 
 /// What a rule found wrong, counted per article in the report.
@@ -414,15 +415,7 @@ fn line(
         || glyphs.iter().any(|g| g.origin.field == Field::Dateline);
     let pairs = spacing::pairs(&glyphs);
     let tracking = plan.frame(a, slot).tracking_em;
-    let chars = spacing::justification(&pairs);
-    // A tightened article's lines have no stretch of their own (see the template's frame).
-    let own_stretch = if tracking < 0.0 { 0.0 } else { layout.spec.article.stretch_em };
-    let justified = spacing::Justification::of(chars, tracking, own_stretch);
-    let bounds = spacing::Bounds {
-        squeeze: layout.spec.article.squeeze_em,
-        stretch: layout.spec.article.max_stretch_em,
-        own: own_stretch,
-    };
+    let (justified, bounds) = justification(&pairs, tracking, layout);
     let line = BodyLine {
         article: a,
         slot,
@@ -449,10 +442,9 @@ fn line(
         odd_punctuation: spacing::odd_punctuation(&glyphs, justified),
         first_word: first_word(&glyphs, plan),
         start: glyphs.iter().find(|g| !g.text.trim().is_empty()).and_then(|g| start_of(g, plan)),
-        halving: spacing::halving(&glyphs, justified, (tracking - chars).max(0.0), bounds).map(|marks| {
-            marks.into_iter().filter_map(|g| g.cut()).map(|c| (c.block, c.run, c.offset)).collect()
-        }),
-        places: glyphs.iter().filter_map(|g| g.cut()).map(|c| (c.block, c.run, c.offset)).collect(),
+        halving: spacing::halving(&glyphs, justified, (tracking - justified.chars).max(0.0), bounds)
+            .map(|marks| marks.into_iter().filter_map(|g| g.cut()).collect()),
+        places: glyphs.iter().filter_map(|g| g.cut()).collect(),
     };
     (line, blocks.first().copied(), blocks.last().copied(), starts_block)
 }
@@ -470,23 +462,38 @@ pub(super) fn line_number(steps: f64) -> u32 {
     (steps.round().max(0.0) as u32) + 1
 }
 
-/// Where glyph `g` starts in its article's body text, as (block, run, byte offset into the
-/// run's text): a closing byline starts where the last run ends.
-fn start_of(g: &Glyph, plan: &Plan) -> Option<(usize, usize, usize)> {
+/// What justification gave a line (see [`spacing::Justification`]), and the bounds its
+/// article's lines are set within: a tightened article's have no stretch of their own (see
+/// the template's frame).
+fn justification(
+    pairs: &[spacing::Pair],
+    tracking: f64,
+    layout: &Layout,
+) -> (spacing::Justification, spacing::Bounds) {
+    let article = &layout.spec.article;
+    let own = if tracking < 0.0 { 0.0 } else { article.stretch_em };
+    let justified = spacing::Justification::of(spacing::justification(pairs), tracking, own);
+    (justified, spacing::Bounds { squeeze: article.squeeze_em, stretch: article.max_stretch_em, own })
+}
+
+/// Where glyph `g` starts in its article's body text: a closing byline starts where the last
+/// run ends.
+fn start_of(g: &Glyph, plan: &Plan) -> Option<Cut> {
     if g.origin.field == Field::Byline {
         let blocks = &plan.articles[g.origin.article].blocks;
-        let b = blocks.len().checked_sub(1)?;
-        let r = blocks[b].runs.len().checked_sub(1)?;
-        return Some((b, r, blocks[b].runs[r].text.len()));
+        let block = blocks.len().checked_sub(1)?;
+        let run = blocks[block].runs.len().checked_sub(1)?;
+        return Some(Cut { block, run, offset: blocks[block].runs[run].text.len() });
     }
-    g.cut().map(|c| (c.block, c.run, c.offset))
+    g.cut()
 }
 
 /// The first word of a line's glyphs ([`BodyLine::first_word`]).
 fn first_word(glyphs: &[&Glyph], plan: &Plan) -> Option<(usize, (usize, usize, usize))> {
     let mut visible = glyphs.iter().filter(|g| !g.text.trim().is_empty()).peekable();
     if let Some(g) = visible.peek().filter(|g| g.origin.field == Field::Byline) {
-        return Some((0, start_of(g, plan)?));
+        let Cut { block, run, offset } = start_of(g, plan)?;
+        return Some((0, (block, run, offset)));
     }
     let visible: Vec<&&Glyph> = visible.collect();
     // Closing quotation marks are narrow in Unicode's widths, yet start no word (a break
@@ -501,6 +508,11 @@ fn first_word(glyphs: &[&Glyph], plan: &Plan) -> Option<(usize, (usize, usize, u
     Some((before, (b, r, g.bytes.start)))
 }
 
+/// Where a cut of article `a`'s body is, as mends key it.
+fn at(a: usize, c: Cut) -> At {
+    (a, c.block, c.run, c.offset)
+}
+
 /// What to change in the lines of the laid-out pages ([`Mends`]): the breaks to set
 /// unjustified ([`ragged`]), the squeezed lines' kept breaks and halved marks
 /// ([`squeezed_lines`]), and as declined every character of a loose line (the engine declines
@@ -512,7 +524,7 @@ pub fn mends(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Mends {
     let ragged = ragged(&lines, &limits).into_iter().collect();
     // A halved mark on a loose line is declined (see [`Mends::declined`]).
     let loose = lines.iter().filter(|l| l.stretch_em > limits.max_stretch_em + spacing::TOLERANCE_EM);
-    let declined = loose.flat_map(|l| l.places.iter().map(|&(b, r, at)| (l.article, b, r, at))).collect();
+    let declined = loose.flat_map(|l| l.places.iter().map(|&c| at(l.article, c))).collect();
     Mends { ragged, kept: kept.into_iter().collect(), halved: halved.into_iter().collect(), declined }
 }
 
@@ -536,9 +548,8 @@ fn squeezed_lines(lines: &[BodyLine]) -> (Vec<At>, Vec<At>) {
         if before == Some(None) || after == Some(None) {
             continue;
         }
-        let at = |(b, r, offset): (usize, usize, usize)| (line.article, b, r, offset);
-        kept.extend(before.flatten().into_iter().chain(after.flatten()).map(at));
-        halved.extend(marks.iter().copied().map(at));
+        kept.extend(before.flatten().into_iter().chain(after.flatten()).map(|c| at(line.article, c)));
+        halved.extend(marks.iter().map(|&c| at(line.article, c)));
     }
     (kept, halved)
 }
@@ -636,16 +647,20 @@ mod tests {
 
     #[test]
     fn a_squeezed_line_keeps_its_breaks_and_halves_its_marks() {
-        let at = |offset| Some((0, 0, offset));
-        let first = BodyLine { start: at(0), ..line("聚焦主业转型，打造铝镁专业") };
+        let cut = |offset| Cut { block: 0, run: 0, offset };
+        let first = BodyLine { start: Some(cut(0)), ..line("聚焦主业转型，打造铝镁专业") };
         let squeezed = BodyLine {
-            start: at(39),
+            start: Some(cut(39)),
             continues_paragraph: true,
-            halving: Some(vec![(0, 0, 57)]),
+            halving: Some(vec![cut(57)]),
             ..line("镇，推进项目建设，聚焦主业转")
         };
-        let last =
-            BodyLine { start: at(81), continues_paragraph: true, ends_paragraph: true, ..line("型。") };
+        let last = BodyLine {
+            start: Some(cut(81)),
+            continues_paragraph: true,
+            ends_paragraph: true,
+            ..line("型。")
+        };
         let (kept, halved) = squeezed_lines(&[first.clone(), squeezed.clone(), last.clone()]);
         assert_eq!((kept, halved), (vec![(0, 0, 0, 39), (0, 0, 0, 81)], vec![(0, 0, 0, 57)]));
         // A paragraph's or a part's ends break already.

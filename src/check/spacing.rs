@@ -1,6 +1,7 @@
 //! The space between neighbouring characters of a laid-out line, measured from the glyphs'
 //! advances against their natural widths: what justification added (how loose the line is),
-//! and what Typst's CJK–Latin spacing put between Chinese and Latin letters or digits.
+//! what Typst's CJK–Latin spacing put between Chinese and Latin letters or digits, how wide
+//! its full-width marks are set, and which of them a squeezed line halves instead ([`halving`]).
 
 use crate::layout::EPSILON;
 use crate::typeset::glyphs::Glyph;
@@ -218,18 +219,15 @@ const PAUSES: &str = "，、；：。？！";
 
 /// How a line Typst squeezed (marks set between full and half) makes the same room with
 /// half-width marks instead (挤进): the glyphs of the marks to halve, as many as the room Typst
-/// took from its squeezed marks and, `squeezed` em each, from the gaps between its characters,
-/// counted in half ems — fewer when every mark is halved and the characters may give the rest
-/// (`bounds.squeeze` each). Marks are halved inside the line between two characters that are
-/// no punctuation, a mark alone or two or more side by side together (each gives what it takes
-/// beyond half an em: at the line's ends a mark is half already); pause marks come before brackets and quotes,
-/// single marks before those side by side, and later ones before earlier. None when the line
-/// has too few such marks, or when the halves would leave the line looser than
-/// `bounds.stretch`: it stays as set.
+/// took from its squeezed marks and, `gap_squeeze` em each, from the gaps between its
+/// characters — fewer when every mark is halved and the characters may give the rest
+/// (`bounds.squeeze` each). Which marks, best first: see [`halvable`]. None when the line has
+/// too few, or when the halves would leave the line looser than `bounds.stretch`: it stays as
+/// set.
 pub fn halving<'g, 'a>(
     glyphs: &[&'g Glyph<'a>],
     justified: Justification,
-    squeezed: f64,
+    gap_squeeze: f64,
     bounds: Bounds,
 ) -> Option<Vec<&'g Glyph<'a>>> {
     let visible = visible(glyphs);
@@ -239,25 +237,12 @@ pub fn halving<'g, 'a>(
         return None;
     }
     let from_marks: f64 = odd.iter().map(|m| m.unsqueezed() - m.set).sum();
-    let gaps = visible.len().saturating_sub(1) as f64;
-    let room = from_marks + squeezed * gaps;
-    let letter = |k: Option<usize>| {
-        let c = k.and_then(|k| visible.get(k)).and_then(|g| g.text.chars().next());
-        c.is_some_and(|c| !is_punctuation(c))
-    };
-    // Marks side by side halve together: Typst compresses one of two neighbours already, and a
-    // halved mark no longer shares its blank half.
-    let mut runs: Vec<&[Mark]> = marks.chunk_by(|a, b| a.k + 1 == b.k).collect();
-    runs.retain(|run| {
-        let (first, last) = (&run[0], &run[run.len() - 1]);
-        run.iter().any(|m| !m.half()) && letter(first.k.checked_sub(1)) && letter(Some(last.k + 1))
-    });
-    runs.sort_by_key(|run| (run.len() > 1, !PAUSES.contains(run[0].c), std::cmp::Reverse(run[0].k)));
-    // What Typst justifies: Chinese characters and full-width marks (Latin letters take none).
+    let room = from_marks + gap_squeeze * visible.len().saturating_sub(1) as f64;
+    let runs = halvable(&marks, &visible);
+    // Chinese characters give `squeeze` each, only once no mark is left full (Typst would
+    // shrink that one most). Float noise and the tolerance of a width never ask for one run
+    // more.
     let han = visible.iter().filter(|g| g.text.chars().next().is_some_and(is_han)).count();
-    // A run gives what its marks would take unsqueezed less their halves. The characters may
-    // give the rest (`squeeze` each) only when no mark is left full, as Typst would shrink that
-    // one most. Float noise and the tolerance of a width never ask for one run more.
     let gives = |n: usize| -> f64 { runs[..n].iter().copied().flatten().map(|m| m.unsqueezed() - 0.5).sum() };
     let full = |n: usize| {
         let halved = |m: &Mark| runs[..n].iter().copied().flatten().any(|h| h.k == m.k);
@@ -271,6 +256,26 @@ pub fn halving<'g, 'a>(
     let spaces: Vec<f64> = glyphs.iter().filter(|g| g.text.trim().is_empty()).map(em).collect();
     let looser = widest_gap(gives(count) - room, han, &spaces, bounds) > bounds.stretch + TOLERANCE_EM;
     (!looser).then(|| runs[..count].iter().flat_map(|run| run.iter().map(|m| visible[m.k])).collect())
+}
+
+/// The marks of a line that may be halved, in runs that halve together, best first: marks
+/// between two characters that are no punctuation (at the line's ends a mark is half already),
+/// alone or side by side (Typst compresses one of two neighbours already, and a halved mark no
+/// longer shares its blank half); a run gives what its marks take unsqueezed beyond half an em
+/// each. Pause marks come before brackets and quotes, single marks before runs, later ones
+/// before earlier.
+fn halvable<'m>(marks: &'m [Mark], visible: &[&Glyph]) -> Vec<&'m [Mark]> {
+    let letter = |k: Option<usize>| {
+        let c = k.and_then(|k| visible.get(k)).and_then(|g| g.text.chars().next());
+        c.is_some_and(|c| !is_punctuation(c))
+    };
+    let mut runs: Vec<&[Mark]> = marks.chunk_by(|a, b| a.k + 1 == b.k).collect();
+    runs.retain(|run| {
+        let (first, last) = (&run[0], &run[run.len() - 1]);
+        run.iter().any(|m| !m.half()) && letter(first.k.checked_sub(1)) && letter(Some(last.k + 1))
+    });
+    runs.sort_by_key(|run| (run.len() > 1, !PAUSES.contains(run[0].c), std::cmp::Reverse(run[0].k)));
+    runs
 }
 
 /// Whether `c` is compressible punctuation set from a full-width glyph (a Chinese quotation

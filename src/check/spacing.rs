@@ -201,16 +201,16 @@ pub struct Bounds {
 const SPACE_STRETCH: f64 = 0.5;
 
 /// The widest gap a line's justification opens when it spreads `extra` em, as Typst spreads
-/// it: over the characters' own stretch (`bounds.own` each of `han`) and the word spaces'
+/// it: over the characters' own stretch (`bounds.own` each of `chars`) and the word spaces'
 /// ([`SPACE_STRETCH`] of each of `spaces`, their natural widths) in proportion, and what goes
 /// beyond over every character and space alike.
-fn widest_gap(extra: f64, han: usize, spaces: &[f64], bounds: Bounds) -> f64 {
+fn widest_gap(extra: f64, chars: usize, spaces: &[f64], bounds: Bounds) -> f64 {
     let space = spaces.iter().fold(0.0, |a: f64, w| a.max(w * SPACE_STRETCH));
-    let stretchable = bounds.own * han as f64 + spaces.iter().map(|w| w * SPACE_STRETCH).sum::<f64>();
+    let stretchable = bounds.own * chars as f64 + spaces.iter().map(|w| w * SPACE_STRETCH).sum::<f64>();
     if extra <= stretchable {
         extra / stretchable * bounds.own.max(space)
     } else {
-        bounds.own.max(space) + (extra - stretchable) / (han + spaces.len()).max(1) as f64
+        bounds.own.max(space) + (extra - stretchable) / (chars + spaces.len()).max(1) as f64
     }
 }
 
@@ -239,22 +239,22 @@ pub fn halving<'g, 'a>(
     let from_marks: f64 = odd.iter().map(|m| m.unsqueezed() - m.set).sum();
     let room = from_marks + gap_squeeze * visible.len().saturating_sub(1) as f64;
     let runs = halvable(&marks, &visible);
-    // Chinese characters give `squeeze` each, only once no mark is left full (Typst would
-    // shrink that one most). Float noise and the tolerance of a width never ask for one run
-    // more.
-    let han = visible.iter().filter(|g| g.text.chars().next().is_some_and(is_han)).count();
+    // The characters (Chinese, Latin letters, digits: every glyph but the marks) give
+    // `squeeze` each, only once no mark is left full (Typst would shrink that one most). Float
+    // noise and the tolerance of a width never ask for one run more.
+    let chars = visible.len() - marks.len();
     let gives = |n: usize| -> f64 { runs[..n].iter().copied().flatten().map(|m| m.unsqueezed() - 0.5).sum() };
     let full = |n: usize| {
         let halved = |m: &Mark| runs[..n].iter().copied().flatten().any(|h| h.k == m.k);
         marks.iter().filter(|m| !m.half() && !halved(m)).count()
     };
     let covers = |n: usize, room: f64| gives(n) >= room - 0.05;
-    let capacity = bounds.squeeze * han as f64;
+    let capacity = bounds.squeeze * chars as f64;
     let count = (1..=runs.len()).find(|&n| covers(n, room) || full(n) == 0 && covers(n, room - capacity))?;
     // What the halves give beyond the room opens the line's gaps.
     let em = |g: &&Glyph| g.natural / g.size;
     let spaces: Vec<f64> = glyphs.iter().filter(|g| g.text.trim().is_empty()).map(em).collect();
-    let looser = widest_gap(gives(count) - room, han, &spaces, bounds) > bounds.stretch + TOLERANCE_EM;
+    let looser = widest_gap(gives(count) - room, chars, &spaces, bounds) > bounds.stretch + TOLERANCE_EM;
     (!looser).then(|| runs[..count].iter().flat_map(|run| run.iter().map(|m| visible[m.k])).collect())
 }
 

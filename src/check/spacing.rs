@@ -6,7 +6,6 @@
 use crate::layout::EPSILON;
 use crate::typeset::glyphs::Glyph;
 use crate::typeset::joins::{is_han, is_western};
-use crate::typeset::phrases::is_punctuation;
 
 /// Float noise allowed over a bound, in em.
 pub const TOLERANCE_EM: f64 = 0.005;
@@ -259,20 +258,16 @@ pub fn halving<'g, 'a>(
 }
 
 /// The marks of a line that may be halved, in runs that halve together, best first: marks
-/// between two characters that are no punctuation (at the line's ends a mark is half already),
-/// alone or side by side (Typst compresses one of two neighbours already, and a halved mark no
+/// inside the line (at its ends a mark is half already), alone or side by side (Typst compresses one of two neighbours already, and a halved mark no
 /// longer shares its blank half); a run gives what its marks take unsqueezed beyond half an em
 /// each. Pause marks come before brackets and quotes, single marks before runs, later ones
 /// before earlier.
 fn halvable<'m>(marks: &'m [Mark], visible: &[&Glyph]) -> Vec<&'m [Mark]> {
-    let letter = |k: Option<usize>| {
-        let c = k.and_then(|k| visible.get(k)).and_then(|g| g.text.chars().next());
-        c.is_some_and(|c| !is_punctuation(c))
-    };
+    let inside = |k: Option<usize>| k.is_some_and(|k| k < visible.len());
     let mut runs: Vec<&[Mark]> = marks.chunk_by(|a, b| a.k + 1 == b.k).collect();
     runs.retain(|run| {
         let (first, last) = (&run[0], &run[run.len() - 1]);
-        run.iter().any(|m| !m.half()) && letter(first.k.checked_sub(1)) && letter(Some(last.k + 1))
+        run.iter().any(|m| !m.half()) && inside(first.k.checked_sub(1)) && inside(Some(last.k + 1))
     });
     runs.sort_by_key(|run| (run.len() > 1, !PAUSES.contains(run[0].c), std::cmp::Reverse(run[0].k)));
     runs

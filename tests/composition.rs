@@ -221,8 +221,10 @@ fn a_line_that_pulls_a_character_in_halves_its_marks() {
     assert!(halved.count() > 0, "no comma inside a line is half wide");
     // Where a half would leave its line looser than the layout allows (here 0.01 em), none is
     // made, and Typst's proportional shrink is found.
-    let strict = [("stretch-em = 0.05", "stretch-em = 0.01"), ("max-stretch-em = 0.1 ", "max-stretch-em = 0.01 ")];
-    let (_dir, path) = write_issue("issue.toml", &narrow(&text), &[("l.toml", &tabloid_with(&strict, false))]);
+    let strict =
+        [("stretch-em = 0.05", "stretch-em = 0.01"), ("max-stretch-em = 0.1 ", "max-stretch-em = 0.01 ")];
+    let (_dir, path) =
+        write_issue("issue.toml", &narrow(&text), &[("l.toml", &tabloid_with(&strict, false))]);
     let build = engine().build(&path, &BUILD).unwrap();
     assert!(build.report.articles[0].composition.punctuation_width > 0, "{:?}", build.warnings);
     let found = build.warnings.iter().any(|w| w.message.contains("neither full width"));

@@ -79,12 +79,18 @@ pub fn slack(pairs: &[Pair]) -> f64 {
 }
 
 /// What justification gave every gap of a line, in em: the median space between two Chinese
-/// characters (negative on a squeezed line).
+/// characters (negative on a squeezed line); on a line with no two side by side, between two
+/// Latin letters or digits of a word, which Typst stretches alike.
 pub fn justification(pairs: &[Pair]) -> f64 {
-    let mut han: Vec<f64> =
-        pairs.iter().filter(|p| is_han(p.before) && is_han(p.after)).map(|p| p.space_em).collect();
-    han.sort_by(f64::total_cmp);
-    han.get(han.len() / 2).copied().unwrap_or(0.0)
+    let median = |both: fn(char) -> bool| {
+        let mut spaces: Vec<f64> = (pairs.iter())
+            .filter(|p| both(p.before) && both(p.after) && !p.word_space)
+            .map(|p| p.space_em)
+            .collect();
+        spaces.sort_by(f64::total_cmp);
+        spaces.get(spaces.len() / 2).copied()
+    };
+    median(is_han).or_else(|| median(is_western)).unwrap_or(0.0)
 }
 
 /// The space, in em, between each Chinese character and a neighbour that is `western` (see
@@ -428,6 +434,15 @@ mod tests {
         assert!(halved(&set(&ends), 0.0).is_none());
         // A line with no squeezed mark needs nothing.
         assert!(halved(&set(&[han, ("，", 1.0, 1.0, 0.0), han]), 0.0).is_none());
+    }
+
+    #[test]
+    fn a_line_without_two_chinese_characters_side_by_side_is_measured_by_its_letters() {
+        let line =
+            set(&[("和", 1.0, 1.0, 0.0), ("f", 0.4, 0.3, 0.0), ("o", 0.6, 0.5, 0.0), ("o", 0.5, 0.5, 0.0)]);
+        let pairs = pairs(&line.iter().collect::<Vec<_>>());
+        assert!((justification(&pairs) - 0.1).abs() < 1e-9, "{pairs:?}");
+        assert_eq!(justification(&[]), 0.0);
     }
 
     #[test]

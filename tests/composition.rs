@@ -219,16 +219,23 @@ fn a_line_that_pulls_a_character_in_halves_its_marks() {
         c == "，" && same_line && ((next.x - at.x).to_pt() / size - 0.5).abs() < 0.01
     });
     assert!(halved.count() > 0, "no comma inside a line is half wide");
-    // Where a half would leave its line looser than the layout allows (here 0.01 em), none is
-    // made, and Typst's proportional shrink is found.
+    // Where a half leaves its line looser than the layout allows (here 0.01 em), it is taken
+    // back, and Typst's proportional shrink is found.
+    let text = "聚焦主业ab转型，打造铝镁专业镇，推进项目建设，".repeat(8);
     let strict =
         [("stretch-em = 0.05", "stretch-em = 0.01"), ("max-stretch-em = 0.1 ", "max-stretch-em = 0.01 ")];
     let (_dir, path) =
         write_issue("issue.toml", &narrow(&text), &[("l.toml", &tabloid_with(&strict, false))]);
     let build = engine().build(&path, &BUILD).unwrap();
-    assert!(build.report.articles[0].composition.punctuation_width > 0, "{:?}", build.warnings);
+    let squeezed = build.report.articles[0].composition.punctuation_width;
+    assert!(squeezed > 0, "{:?}", build.warnings);
     let found = build.warnings.iter().any(|w| w.message.contains("neither full width"));
     assert!(found, "{:?}", build.warnings);
+    // The layout's own bound takes back fewer halves.
+    let (_dir, path) = write_issue("issue.toml", &narrow(&text), &[("l.toml", &tabloid_with(&[], false))]);
+    let build = engine().build(&path, &BUILD).unwrap();
+    let kept = build.report.articles[0].composition.punctuation_width;
+    assert!(kept < squeezed, "{kept} squeezed lines under max-stretch-em 0.1, {squeezed} under 0.01");
     // Set without squeezing, the marks are full, or half at a line's end.
     let text = "聚焦主业转型推进项目建设".repeat(8) + "，“铝镁”。";
     let (_dir, path) = write_issue("issue.toml", &narrow(&text), &[("l.toml", &tabloid_with(&[], false))]);

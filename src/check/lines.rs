@@ -415,7 +415,9 @@ fn line(
         || glyphs.iter().any(|g| g.origin.field == Field::Dateline);
     let pairs = spacing::pairs(&glyphs);
     let tracking = plan.frame(a, slot).tracking_em;
-    let (justified, bounds) = justification(&pairs, tracking, layout);
+    let justified = justification(&pairs, tracking, layout);
+    // What each gap between the line's characters gave up beyond the article's tracking.
+    let gap_squeeze = (tracking - justified.chars).max(0.0);
     let line = BodyLine {
         article: a,
         slot,
@@ -442,7 +444,7 @@ fn line(
         odd_punctuation: spacing::odd_punctuation(&glyphs, justified),
         first_word: first_word(&glyphs, plan),
         start: glyphs.iter().find(|g| !g.text.trim().is_empty()).and_then(|g| start_of(g, plan)),
-        halving: spacing::halving(&glyphs, justified, (tracking - justified.chars).max(0.0), bounds)
+        halving: spacing::halving(&glyphs, justified, gap_squeeze, layout.spec.article.squeeze_em)
             .map(|marks| marks.into_iter().filter_map(|g| g.cut()).collect()),
         places: glyphs.iter().filter_map(|g| g.cut()).collect(),
     };
@@ -462,18 +464,11 @@ pub(super) fn line_number(steps: f64) -> u32 {
     (steps.round().max(0.0) as u32) + 1
 }
 
-/// What justification gave a line (see [`spacing::Justification`]), and the bounds its
-/// article's lines are set within: a tightened article's have no stretch of their own (see
-/// the template's frame).
-fn justification(
-    pairs: &[spacing::Pair],
-    tracking: f64,
-    layout: &Layout,
-) -> (spacing::Justification, spacing::Bounds) {
-    let article = &layout.spec.article;
-    let own = if tracking < 0.0 { 0.0 } else { article.stretch_em };
-    let justified = spacing::Justification::of(spacing::justification(pairs), tracking, own);
-    (justified, spacing::Bounds { squeeze: article.squeeze_em, stretch: article.max_stretch_em, own })
+/// What justification gave a line (see [`spacing::Justification`]): a tightened article's
+/// lines have no stretch of their own (see the template's frame).
+fn justification(pairs: &[spacing::Pair], tracking: f64, layout: &Layout) -> spacing::Justification {
+    let own = if tracking < 0.0 { 0.0 } else { layout.spec.article.stretch_em };
+    spacing::Justification::of(spacing::justification(pairs), tracking, own)
 }
 
 /// Where glyph `g` starts in its article's body text: a closing byline starts where the last

@@ -191,34 +191,6 @@ pub fn odd_punctuation(glyphs: &[&Glyph], justified: Justification) -> Vec<(char
     marks.iter().filter(|m| !m.full() && !m.half()).map(|m| (m.c, m.set)).collect()
 }
 
-/// How much a justified line may take from or give to each gap between its characters, in em:
-/// the layout's `squeeze-em` and `max-stretch-em`, and the characters' own stretch that Typst
-/// spends first (`stretch-em`; none in a tightened article).
-#[derive(Debug, Clone, Copy)]
-pub struct Bounds {
-    pub squeeze: f64,
-    pub stretch: f64,
-    pub own: f64,
-}
-
-/// How much of its width a word space may grow by before Typst stretches every justifiable
-/// glyph alike (Typst's default `spacing` limit, 150 %).
-const SPACE_STRETCH: f64 = 0.5;
-
-/// The widest gap a line's justification opens when it spreads `extra` em, as Typst spreads
-/// it: over the characters' own stretch (`bounds.own` each of `chars`) and the word spaces'
-/// ([`SPACE_STRETCH`] of each of `spaces`, their natural widths) in proportion, and what goes
-/// beyond over every character and space alike.
-fn widest_gap(extra: f64, chars: usize, spaces: &[f64], bounds: Bounds) -> f64 {
-    let space = spaces.iter().fold(0.0, |a: f64, w| a.max(w * SPACE_STRETCH));
-    let stretchable = bounds.own * chars as f64 + spaces.iter().map(|w| w * SPACE_STRETCH).sum::<f64>();
-    if extra <= stretchable {
-        extra / stretchable * bounds.own.max(space)
-    } else {
-        bounds.own.max(space) + (extra - stretchable) / (chars + spaces.len()).max(1) as f64
-    }
-}
-
 /// Pause marks, the first a line halves to make room: their blank half reads as no loss.
 const PAUSES: &str = "，、；：。？！";
 
@@ -226,14 +198,14 @@ const PAUSES: &str = "，、；：。？！";
 /// half-width marks instead (挤进): the glyphs of the marks to halve, as many as the room Typst
 /// took from its squeezed marks and, `gap_squeeze` em each, from the gaps between its
 /// characters — fewer when every mark is halved and the characters may give the rest
-/// (`bounds.squeeze` each). Which marks, best first: see [`halvable`]. None when the line has
-/// too few, or when the halves would leave the line looser than `bounds.stretch`: it stays as
-/// set.
+/// (`squeeze` each, the layout's `squeeze-em`). Which marks, best first: see [`halvable`]. None
+/// when the line has too few. Whether the halves leave the line looser than the layout allows
+/// is measured on the pages set with them (see [`crate::plan::Mends::declined`]).
 pub fn halving<'g, 'a>(
     glyphs: &[&'g Glyph<'a>],
     justified: Justification,
     gap_squeeze: f64,
-    bounds: Bounds,
+    squeeze: f64,
 ) -> Option<Vec<&'g Glyph<'a>>> {
     let visible = visible(glyphs);
     let marks = marks(&visible, justified);
@@ -254,13 +226,9 @@ pub fn halving<'g, 'a>(
         marks.iter().filter(|m| !m.half() && !halved(m)).count()
     };
     let covers = |n: usize, room: f64| gives(n) >= room - 0.05;
-    let capacity = bounds.squeeze * chars as f64;
+    let capacity = squeeze * chars as f64;
     let count = (1..=runs.len()).find(|&n| covers(n, room) || full(n) == 0 && covers(n, room - capacity))?;
-    // What the halves give beyond the room opens the line's gaps.
-    let em = |g: &&Glyph| g.natural / g.size;
-    let spaces: Vec<f64> = glyphs.iter().filter(|g| g.text.trim().is_empty()).map(em).collect();
-    let looser = widest_gap(gives(count) - room, chars, &spaces, bounds) > bounds.stretch + TOLERANCE_EM;
-    (!looser).then(|| runs[..count].iter().flat_map(|run| run.iter().map(|m| visible[m.k])).collect())
+    Some(runs[..count].iter().flat_map(|run| run.iter().map(|m| visible[m.k])).collect())
 }
 
 /// The marks of a line that may be halved, in runs that halve together, best first: marks
@@ -403,11 +371,10 @@ mod tests {
 
     #[test]
     fn a_squeezed_line_halves_as_many_marks_as_make_its_room() {
-        let bounds = Bounds { squeeze: 0.02, stretch: 0.1, own: 0.05 };
         let none = Justification::default();
         let halved = |glyphs: &[Glyph<'static>], squeezed: f64| {
             let refs: Vec<&Glyph> = glyphs.iter().collect();
-            halving(&refs, none, squeezed, bounds).map(|g| g.iter().map(|g| g.x / 10.0).collect::<Vec<_>>())
+            halving(&refs, none, squeezed, 0.02).map(|g| g.iter().map(|g| g.x / 10.0).collect::<Vec<_>>())
         };
         let han = ("字", 1.0, 1.0, 0.0);
         let squeezed = ("，", 0.667, 1.0, 0.0);
@@ -423,9 +390,17 @@ mod tests {
         // The later commas first.
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0] > found[1]);
-        // What the characters may give needs no mark: 0.1 em of room, 13 characters.
+        // A slight squeeze halves a mark too: the characters give nothing while one is full.
         let slight = [han, ("，", 0.9, 1.0, 0.0), han, han];
-        assert!(halved(&set(&slight), 0.0).is_none(), "a half would leave the line looser");
+        assert_eq!(halved(&set(&slight), 0.0).map(|x| x.len()), Some(1));
+        // Once every mark is halved, the characters give the rest: 0.4 em from the comma and
+        // 0.02 em from each of 14 gaps is more than its half, within what they may give.
+        let mut long = vec![han; 14];
+        long.insert(7, ("，", 0.6, 1.0, 0.0));
+        assert_eq!(halved(&set(&long), 0.02).map(|x| x.len()), Some(1));
+        let long = set(&long);
+        let refs: Vec<&Glyph> = long.iter().collect();
+        assert!(halving(&refs, none, 0.02, 0.0).is_none(), "with nothing to give, one half is short");
         // Marks side by side halve together; a mark at the line's end is half already.
         let beside =
             [han, ("”", 0.5, 1.0, 0.0), ("，", 0.6, 1.0, 0.0), han, han, han, han, ("。", 0.5, 1.0, 0.0)];

@@ -225,9 +225,9 @@ enum PieceSet {
     Plain,
     /// A halved mark (see [`Mends::halved`]).
     Half,
-    /// A word space a kept break takes the place of: Typst keeps a line's trailing space
+    /// A word space before a kept break, set in no room: Typst keeps a line's trailing space
     /// before a forced break, which would run the line over its column.
-    Dropped,
+    Trailing,
 }
 
 /// The pieces run `r` of block `b` is set in `within` its text: each a range set as one
@@ -262,7 +262,7 @@ fn run_pieces(
             let (range, join) = (pair[0].0..pair[1].0, pair[0].1);
             let set = match () {
                 _ if halved.contains(&range.start) => PieceSet::Half,
-                _ if join == Some(Join::Kept) && text[range.clone()].trim().is_empty() => PieceSet::Dropped,
+                _ if join == Some(Join::Kept) && text[range.clone()].trim().is_empty() => PieceSet::Trailing,
                 _ => PieceSet::Plain,
             };
             (range, join, set)
@@ -734,11 +734,10 @@ impl Writer {
             let joins = joins(&run.text[from..], before, body.longest_unbroken, body.digits);
             let joins = joins.into_iter().map(|(at, join)| (from + at, join));
             for (range, join, set) in run_pieces(&run.text, joins, body, (b, r), from..to) {
-                if let Some(join) = join {
-                    self.push(join.markup());
-                }
-                if set == PieceSet::Dropped {
-                    continue;
+                // A trailing space goes before its break, the other pieces after their joins.
+                let join = join.map(Join::markup);
+                if set != PieceSet::Trailing {
+                    self.push(join.unwrap_or_default());
                 }
                 let x = range.start;
                 let mut expr = format!("{var}.b.at({b}).at({r})");
@@ -747,13 +746,18 @@ impl Writer {
                 }
                 // A string passed to a function loses its span; in a content block it keeps it.
                 let mut code = format!("#{expr}");
-                if set == PieceSet::Half {
-                    code = format!("#t.half[{code}]");
+                match set {
+                    PieceSet::Half => code = format!("#t.half[{code}]"),
+                    PieceSet::Trailing => code = format!("#t.trailing[{code}]"),
+                    PieceSet::Plain => {}
                 }
                 if run.strong {
                     code = format!("#strong[{code}]");
                 }
                 self.expr(&code, Origin { base: x, ..body.origin(Field::Run(b, r)) });
+                if set == PieceSet::Trailing {
+                    self.push(join.unwrap_or_default());
+                }
             }
         }
     }

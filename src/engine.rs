@@ -5,7 +5,7 @@
 //! still runs past its frame), assemble the report. Each stage is a function of its own over
 //! the build's [`Context`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -27,7 +27,7 @@ use crate::issue::{Frame, IssueFile, KeyPath};
 use crate::layout::Layout;
 use crate::measure::{self, Amount, Fits, Splits, Stretch};
 use crate::output::pdf::{self, PdfSettings};
-use crate::plan::{Balance, Bounds, Context, Fitting, Heights, Mends, Plan, plan};
+use crate::plan::{At, Balance, Bounds, Context, Fitting, Heights, Mends, Plan, plan};
 use crate::report::{self, Outcome, Report, Timings};
 use crate::typeset::compile::compile;
 use crate::typeset::fonts::{FontOptions, FontStore};
@@ -356,10 +356,19 @@ impl Engine {
         let mut mends = job.mends.clone();
         let mut barred: HashMap<usize, Vec<Cut>> = HashMap::new();
         let mut passes = 0;
+        let mut last_ragged = BTreeSet::new();
         let set = loop {
             let ctx = Context { file, layout, plan: &plan, output, balance: &balance, mends: &mends };
             let set = set_until_fit(&mut worlds.pages, &ctx, &splits, job.options, &mut timings)?;
-            let new = mends.new_in(lines::mends(&set.findings.glyphs, &plan, layout)).first_kind();
+            // A ragged break whose line then took another (the characters it brought back did
+            // not fit) ran its part over: the pass's ragged breaks of that article are declined.
+            let ran_over = |at: &&At| set.findings.overflows.iter().any(|o| o.article == at.0);
+            let declined: BTreeSet<At> = last_ragged.iter().filter(ran_over).copied().collect();
+            let new = match declined.is_empty() {
+                true => mends.new_in(lines::mends(&set.findings.glyphs, &plan, layout)).first_kind(),
+                false => Mends { declined, ..Mends::default() },
+            };
+            last_ragged = new.ragged.clone();
             let unbalanced = overrun_balanced_frames(&ctx, &set.findings.overflows);
             if (new.is_empty() && unbalanced.is_empty()) || passes == MAX_PASSES {
                 break set;

@@ -21,8 +21,8 @@ pub struct Mends {
     /// character, as many of its marks as make room, where Typst shrinks every mark of the
     /// line a little (a comma of 0.71 em beside full ones).
     pub halved: BTreeSet<At>,
-    /// Marks whose halving left their line looser than the layout allows: set as Typst sets
-    /// them, and not halved again.
+    /// Marks whose halving left their line looser than the layout allows, and ragged breaks
+    /// whose line then took another: set as Typst sets them, and not mended again.
     pub declined: BTreeSet<At>,
 }
 
@@ -34,15 +34,16 @@ impl Mends {
         let declined: BTreeSet<At> = found.declined.intersection(&self.halved).copied().collect();
         let halved =
             found.halved.into_iter().filter(|at| !self.declined.contains(at) && !declined.contains(at));
+        let ragged = found.ragged.difference(&self.declined).copied().collect();
         Mends {
-            ragged: new(found.ragged, &self.ragged),
+            ragged: new(ragged, &self.ragged),
             kept: new(found.kept, &self.kept),
             halved: new(halved.collect(), &self.halved),
             declined,
         }
     }
 
-    /// The first kind of these mends there is, alone: declined marks (they set their lines
+    /// The first kind of these mends there is, alone: declined ones (they set their lines
     /// as before), then ragged breaks (one moves characters to the lines after it, which then
     /// break anew), then the squeezed lines' kept breaks and halved marks, once the breaks stand.
     pub fn first_kind(self) -> Mends {
@@ -64,6 +65,7 @@ impl Mends {
         self.kept.extend(other.kept);
         self.halved.extend(other.halved);
         self.halved.retain(|at| !other.declined.contains(at));
+        self.ragged.retain(|at| !other.declined.contains(at));
         self.declined.extend(other.declined);
     }
 

@@ -232,12 +232,18 @@ pub fn halving<'g, 'a>(
 }
 
 /// The marks of a line that may be halved, in runs that halve together, best first: marks
-/// inside the line (at its ends a mark is half already), alone or side by side (Typst compresses one of two neighbours already, and a halved mark no
+/// inside the line between letters, digits or Chinese characters (at its ends a mark is half
+/// already), alone or side by side (Typst compresses one of two neighbours already, and a halved mark no
 /// longer shares its blank half); a run gives what its marks take unsqueezed beyond half an em
 /// each. Pause marks come before brackets and quotes, single marks before runs, later ones
 /// before earlier.
 fn halvable<'m>(marks: &'m [Mark], visible: &[&Glyph]) -> Vec<&'m [Mark]> {
-    let inside = |k: Option<usize>| k.is_some_and(|k| k < visible.len());
+    // A mark's neighbours are letters, digits or Chinese characters: beside a box, a symbol
+    // such as ` can lose its text in the PDF (it read back as a combining accent).
+    let inside = |k: Option<usize>| {
+        let c = k.and_then(|k| visible.get(k)).and_then(|g| g.text.chars().next());
+        c.is_some_and(char::is_alphanumeric)
+    };
     let mut runs: Vec<&[Mark]> = marks.chunk_by(|a, b| a.k + 1 == b.k).collect();
     runs.retain(|run| {
         let (first, last) = (&run[0], &run[run.len() - 1]);

@@ -27,7 +27,7 @@ use crate::issue::{Frame, IssueFile, KeyPath};
 use crate::layout::Layout;
 use crate::measure::{self, Amount, Fits, Splits, Stretch};
 use crate::output::pdf::{self, PdfSettings};
-use crate::plan::{At, Balance, Bounds, Context, Fitting, Heights, Mends, Plan, plan};
+use crate::plan::{Balance, Bounds, Context, Fitting, Heights, Mends, Plan, plan};
 use crate::report::{self, Outcome, Report, Timings};
 use crate::typeset::compile::compile;
 use crate::typeset::fonts::{FontOptions, FontStore};
@@ -360,14 +360,9 @@ impl Engine {
         let set = loop {
             let ctx = Context { file, layout, plan: &plan, output, balance: &balance, mends: &mends };
             let set = set_until_fit(&mut worlds.pages, &ctx, &splits, job.options, &mut timings)?;
-            // A ragged break whose line then took another (the characters it brought back did
-            // not fit) ran its part over: the pass's ragged breaks of that article are declined.
-            let ran_over = |at: &&At| set.findings.overflows.iter().any(|o| o.article == at.0);
-            let declined: BTreeSet<At> = last_ragged.iter().filter(ran_over).copied().collect();
-            let new = match declined.is_empty() {
-                true => mends.new_in(lines::mends(&set.findings.glyphs, &plan, layout)).first_kind(),
-                false => Mends { declined, ..Mends::default() },
-            };
+            let ran_over = |a: usize| set.findings.overflows.iter().any(|o| o.article == a);
+            let found = lines::mends(&set.findings.glyphs, &plan, layout);
+            let new = mends.next(found, &last_ragged, ran_over);
             last_ragged = new.ragged.clone();
             let unbalanced = overrun_balanced_frames(&ctx, &set.findings.overflows);
             if (new.is_empty() && unbalanced.is_empty()) || passes == MAX_PASSES {

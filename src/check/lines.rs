@@ -77,7 +77,8 @@ pub struct BodyLine {
     pub start: Option<Cut>,
     /// For a line Typst squeezed, where the marks to halve are (see [`spacing::halving`]).
     pub halving: Option<Vec<Cut>>,
-    /// Where the line's characters are in the body.
+    /// Where a loose line's characters are in the body (none for a line within the bound):
+    /// the halves among them are declined.
     pub places: Vec<Cut>,
 }
 
@@ -415,6 +416,7 @@ fn line(
         || glyphs.iter().any(|g| g.origin.field == Field::Dateline);
     let pairs = spacing::pairs(&glyphs);
     let tracking = plan.frame(a, slot).tracking_em;
+    let stretch_em = spacing::stretch(&pairs, tracking);
     let justified = justification(&pairs, tracking, layout);
     // What each gap between the line's characters gave up beyond the article's tracking.
     let gap_squeeze = (tracking - justified.chars).max(0.0);
@@ -428,7 +430,7 @@ fn line(
         ends_paragraph: false,
         continues_paragraph: !starts_block,
         on_grid,
-        stretch_em: spacing::stretch(&pairs, tracking),
+        stretch_em,
         tight_pairs: spacing::beside_han(&pairs, |c| !c.is_ascii_digit())
             .into_iter()
             .filter(|em| *em < spacing::SPACED_EM)
@@ -446,7 +448,10 @@ fn line(
         start: glyphs.iter().find(|g| !g.text.trim().is_empty()).and_then(|g| start_of(g, plan)),
         halving: spacing::halving(&glyphs, justified, gap_squeeze, layout.spec.article.squeeze_em)
             .map(|marks| marks.into_iter().filter_map(|g| g.cut()).collect()),
-        places: glyphs.iter().filter_map(|g| g.cut()).collect(),
+        places: match stretch_em > layout.spec.article.max_stretch_em + spacing::TOLERANCE_EM {
+            true => glyphs.iter().filter_map(|g| g.cut()).collect(),
+            false => Vec::new(),
+        },
     };
     (line, blocks.first().copied(), blocks.last().copied(), starts_block)
 }
@@ -518,8 +523,7 @@ pub fn mends(glyphs: &[Glyph], plan: &Plan, layout: &Layout) -> Mends {
     let (kept, halved) = squeezed_lines(&lines);
     let ragged = ragged(&lines, &limits).into_iter().collect();
     // A halved mark on a loose line is declined (see [`Mends::declined`]).
-    let loose = lines.iter().filter(|l| l.stretch_em > limits.max_stretch_em + spacing::TOLERANCE_EM);
-    let declined = loose.flat_map(|l| l.places.iter().map(|&c| at(l.article, c))).collect();
+    let declined = lines.iter().flat_map(|l| l.places.iter().map(|&c| at(l.article, c))).collect();
     Mends { ragged, kept: kept.into_iter().collect(), halved: halved.into_iter().collect(), declined }
 }
 

@@ -43,6 +43,18 @@ impl Mends {
         }
     }
 
+    /// What the next setting adds to these mends, from what the line check `found` on this
+    /// one: the `recent` ragged breaks (the last setting's) of the articles that `ran_over`
+    /// their frames, declined — a ragged break whose line then took another, as the characters
+    /// it brought back did not fit — else the first kind of what is new in `found`.
+    pub fn next(&self, found: Mends, recent: &BTreeSet<At>, ran_over: impl Fn(usize) -> bool) -> Mends {
+        let declined: BTreeSet<At> = recent.iter().filter(|at| ran_over(at.0)).copied().collect();
+        match declined.is_empty() {
+            true => self.new_in(found).first_kind(),
+            false => Mends { declined, ..Mends::default() },
+        }
+    }
+
     /// The first kind of these mends there is, alone: declined ones (they set their lines
     /// as before), then ragged breaks (one moves characters to the lines after it, which then
     /// break anew), then the squeezed lines' kept breaks and halved marks, once the breaks stand.
@@ -111,6 +123,13 @@ mod tests {
         mends.extend(new);
         let new = mends.new_in(found).first_kind();
         assert_eq!(new, Mends { halved: set(&[60]), ..Mends::default() });
+        // A ragged break whose part then ran over is declined, and not set again.
+        let found = Mends { ragged: set(&[90]), ..Mends::default() };
+        let new = mends.next(found.clone(), &set(&[90]), |a| a == 0);
+        assert_eq!(new, Mends { declined: set(&[90]), ..Mends::default() });
+        mends.extend(new);
+        assert!(!mends.ragged.contains(&(0, 0, 0, 90)));
+        assert_eq!(mends.next(found, &BTreeSet::new(), |_| false), Mends::default());
         // An article set anew keeps none of its mends.
         assert_eq!(mends.outside(&[0]), Mends::default());
     }
